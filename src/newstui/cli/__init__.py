@@ -1,0 +1,94 @@
+"""Command line: `newstui [DIR]` opens the reader; named subcommands script the same core.
+
+Every failure a user can cause ends as one line on stderr and exit status 2. Nothing
+here imports textual until the reader itself is started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from newstui import __version__
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+# subcommand modules, each with `register(subparsers)`; the TUI is the default face.
+COMMAND_MODULES = ("newstui.cli.show",)
+
+
+class CliError(Exception):
+    """A user-facing failure: the message names the thing and the reason."""
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newstui",
+        description="A keyboard-driven terminal news reader. "
+        "`newstui [DIR]` opens the reader on DIR (default: the configured folder, "
+        "else the bundled sample articles).",
+    )
+    parser.add_argument("--version", action="version", version=f"newstui {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(commands)
+    return parser
+
+
+def build_tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newstui", add_help=False)
+    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("directory", nargs="?")
+    return parser
+
+
+def _commands_of(module_name: str) -> tuple[str, ...]:
+    names: tuple[str, ...] = import_module(module_name).COMMANDS
+    return names
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    parser = build_parser()
+    command_names = {name for module in COMMAND_MODULES for name in _commands_of(module)}
+    first = next((arg for arg in args_list if arg != "--debug"), None)
+    debug = "--debug" in args_list
+    try:
+        if first is None or (first not in command_names and not first.startswith("-")):
+            args = build_tui_parser().parse_args(args_list)
+            from newstui.cli.tui import run_tui
+
+            return run_tui(args)
+        args = parser.parse_args(args_list)
+        handler: Handler = args.handler
+        return handler(args)
+    except CliError as error:
+        print(f"newstui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader of our output went away; nothing to report
+        return 0
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"newstui: internal error: {type(error).__name__}: {error} "
+                "(run with --debug for details)",
+                file=sys.stderr,
+            )
+        return EXIT_INTERNAL

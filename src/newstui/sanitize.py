@@ -1,0 +1,35 @@
+"""Make untrusted article text safe to show: no escape sequences, no control characters.
+
+Applied once, at ingestion (the Article model's string types call it), so every face
+(CLI, index, TUI) only ever sees clean text. Markup-looking text is *not* altered here:
+it is data, and the faces render it literally.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Terminal escape sequences, 7-bit (ESC ...) and 8-bit (C1) forms.
+_ESCAPE_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    # OSC, DCS, SOS, PM, APC: a string up to its terminator (BEL or ST)
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"  # two-character and nF escapes (and any unterminated introducer)
+)
+# C0 (except tab and newline), DEL, C1, bidi embeddings/overrides/isolates, BOM, lone surrogates.
+_UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Strip escape sequences and unsafe characters; keep newlines and tabs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCES.sub("", text)
+    return _UNSAFE_CHARACTERS.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """`clean_text`, then fold all whitespace (newlines included) to single spaces."""
+    return _WHITESPACE_RUN.sub(" ", clean_text(text)).strip()

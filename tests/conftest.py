@@ -1,0 +1,35 @@
+"""Shared fixtures: every test runs with its own XDG dirs, never the developer's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    for variable, folder in {
+        "XDG_CONFIG_HOME": "config",
+        "XDG_CACHE_HOME": "cache",
+        "XDG_DATA_HOME": "data",
+        "XDG_STATE_HOME": "state",
+    }.items():
+        monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def write_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write bytes or text (UTF-8) to a file under tmp_path/articles and return its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+        return path
+
+    return write

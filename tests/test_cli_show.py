@@ -1,0 +1,79 @@
+"""`newstui show`: JSON, plain text and clear errors, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from newstui.cli import main
+
+ARTICLE = """\
+Council Backs Tram Extension [/x]
+Councillors vote for a four-stop extension to the east side.
+tram-extension-backed
+
+Funding Still Unclear
+
+The council voted 31 to 12 in favour of the extension on Monday night.
+
+"It is about time," said one resident.
+
+Ana Brum
+Ana Brum
+
+Ana Brum reports on transport and city politics.
+
+Read full bio →
+
+You Might Also Like
+"""
+
+
+def test_show_json_is_the_model(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write_file("tram.txt", ARTICLE)
+    assert main(["show", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == data["slug"] == "tram-extension-backed"
+    assert data["title"] == "Council Backs Tram Extension [/x]"
+    assert data["author"] == {
+        "name": "Ana Brum",
+        "bio": "Ana Brum reports on transport and city politics.",
+    }
+    assert [b["kind"] for b in data["blocks"]] == ["heading", "paragraph", "paragraph"]
+    assert data["related"] == []
+    assert data["source"] == {"path": str(path), "format": "txt", "name": None}
+    assert data["word_count"] > 10 and data["reading_minutes"] == 1
+
+
+def test_show_plain_text(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["show", str(write_file("tram.txt", ARTICLE))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Council Backs Tram Extension [/x]\n====")
+    assert "By Ana Brum" in out and "Funding Still Unclear\n-----" in out
+
+
+def test_show_errors_name_the_file_and_reason(tmp_path: Path, write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    empty = write_file("empty.txt", b"")
+    for args, reason in (
+        ([str(empty)], f"newstui: {empty}: empty file"),
+        ([str(tmp_path / "missing.txt")], "no such file"),
+        ([str(tmp_path)], "is a directory"),
+        ([str(write_file("a.pdf", b"%PDF"))], "unsupported file type '.pdf'"),
+    ):
+        assert main(["show", *args]) == 2
+        err = capsys.readouterr().err
+        assert reason in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_console_entry_points(tmp_path: Path) -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "newstui", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.strip().startswith("newstui ")
+    missing = subprocess.run(
+        [sys.executable, "-m", "newstui", str(tmp_path / "nope")], capture_output=True, text=True
+    )
+    assert missing.returncode == 2
+    assert missing.stderr == f"newstui: {tmp_path / 'nope'}: no such directory\n"
