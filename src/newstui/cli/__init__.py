@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 # subcommand modules, each with `register(subparsers)`; the TUI is the default face.
-COMMAND_MODULES = ("newstui.cli.show",)
+COMMAND_MODULES = ("newstui.cli.show", "newstui.cli.library", "newstui.cli.state")
 
 
 class CliError(Exception):
