@@ -67,14 +67,27 @@ _CANDIDATES = (
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes (beyond a stray one) outside UTF-16/32, or many other control bytes."""
+    """Mostly NULs or control bytes, or bytes that are neither UTF-8 nor any known encoding.
+
+    Stray control characters (hostile text) do not make a file binary: they are sanitised.
+    """
     sample = data[:8192]
     if not sample:
         return False
     if any(sample.startswith(bom) for bom, _ in _BOMS) or _utf16_guess(sample):
         return False
     control = sum(1 for byte in sample if byte < 9 or 13 < byte < 27 or 27 < byte < 32)
-    return sample.count(0) / len(sample) > 0.05 or control / len(sample) > 0.08
+    if sample.count(0) / len(sample) > 0.1 or control / len(sample) > 0.3:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(sample) - 3:  # a character cut by the sample's end
+            return False
+        from charset_normalizer import from_bytes
+
+        return from_bytes(sample, cp_isolation=list(_CANDIDATES)).best() is None
+    return False
 
 
 def _utf16_guess(sample: bytes) -> str | None:
