@@ -1,11 +1,181 @@
-"""Placeholder: filled in by the state work."""
+"""Reader state from the command line.
+
+    newstui mark-read ID_OR_PATH...     newstui mark-unread ID_OR_PATH...
+    newstui star ID_OR_PATH...          newstui unstar ID_OR_PATH...
+    newstui state                       where the state lives, and how much of it
+    newstui state export FILE|-         JSON, written atomically (`-`: stdout)
+    newstui state import FILE|-         merge a JSON export (`-`: stdin)
+
+An argument naming an existing file stands for the article(s) in it (parsed, no index
+needed); anything else is an article id.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-COMMANDS: tuple[str, ...] = ()
+from newstui.formats import ArticleError, parse_file, supported_extensions
+from newstui.paths import AppPaths
+from newstui.state import StateError, StateStore
+
+COMMANDS = ("mark-read", "mark-unread", "star", "unstar", "state")
+
+# command -> (StateStore method, value, help, confirmation)
+_MARKS = {
+    "mark-read": ("set_read", True, "mark articles read", "marked {} read"),
+    "mark-unread": ("set_read", False, "mark articles unread", "marked {} unread"),
+    "star": ("set_starred", True, "star articles", "starred {}"),
+    "unstar": ("set_starred", False, "remove the star from articles", "unstarred {}"),
+}
 
 
 def register(commands: Any) -> None:
-    del commands
+    for name, (_, _, help_text, _) in _MARKS.items():
+        parser = commands.add_parser(name, help=help_text)
+        parser.add_argument(
+            "items", nargs="+", metavar="ID_OR_PATH", help="an article id, or a file (its articles)"
+        )
+        parser.set_defaults(handler=run_mark, mark=name)
+    state = commands.add_parser(
+        "state",
+        help="show, export or import reader state",
+        description="Without an action: where the reader state lives and how much it holds.",
+    )
+    state.set_defaults(handler=run_info)
+    actions = state.add_subparsers(dest="action", metavar="ACTION")
+    export = actions.add_parser("export", help="write all reader state as JSON")
+    export.add_argument("file", help="output file, or - for stdout")
+    export.set_defaults(handler=run_export)
+    import_ = actions.add_parser("import", help="merge reader state from a JSON export")
+    import_.add_argument("file", help="input file, or - for stdin")
+    import_.set_defaults(handler=run_import)
+
+
+@contextmanager
+def open_store() -> Iterator[StateStore]:
+    from newstui.cli import CliError
+
+    try:
+        store = StateStore(AppPaths.default().state_db)
+    except StateError as error:
+        raise CliError(str(error)) from None
+    for warning in store.warnings:
+        print(f"newstui: warning: {warning}", file=sys.stderr)
+    try:
+        yield store
+    except StateError as error:
+        raise CliError(str(error)) from None
+    finally:
+        store.close()
+
+
+def resolve_ids(items: list[str]) -> list[str]:
+    """Article ids for ids and file paths, in order, without repeats."""
+    from newstui.cli import CliError
+
+    ids: list[str] = []
+    for item in items:
+        path = Path(item)
+        if path.exists():
+            try:
+                articles = parse_file(path).articles
+            except ArticleError as error:
+                raise CliError(f"{item}: {error}") from None
+            if not articles:
+                raise CliError(f"{item}: no articles in this file")
+            ids += [article.id for article in articles]
+        elif path.suffix.lower() in supported_extensions():
+            raise CliError(f"{item}: no such file")  # a typo, not an article id
+        else:
+            ids.append(item)
+    return list(dict.fromkeys(ids))
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" + ("" if count == 1 else "s")
+
+
+def run_mark(args: argparse.Namespace) -> int:
+    method, value, _, done = _MARKS[args.mark]
+    ids = resolve_ids(args.items)
+    with open_store() as store:
+        getattr(store, method)(ids, value)
+    print(done.format(_articles(len(ids))))
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    del args
+    with open_store() as store:
+        articles = store.export_data()["articles"]
+        path = store.path
+    read = sum(1 for item in articles if item["read_at"] is not None)
+    starred = sum(1 for item in articles if item["starred"])
+    print(f"state database: {path}")
+    print(f"{read} read, {starred} starred, {_articles(len(articles))} with any state")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        data = store.export_data()
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    write_atomically(Path(args.file), text)
+    print(f"exported {_articles(len(data['articles']))} to {args.file}")
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, flush to disk, then rename over it: never a half file."""
+    from newstui.cli import CliError
+
+    if path.is_dir():
+        raise CliError(f"{path}: is a directory")
+    folder = path.parent
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+
+    name = "stdin" if args.file == "-" else args.file
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise CliError(f"{name}: cannot read: {reason}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(f"{name}: not valid JSON: {error}") from None
+    with open_store() as store:
+        try:
+            changed = store.import_data(data)
+        except ValueError as error:
+            raise CliError(f"{name}: {error}") from None
+    total = len(data["articles"]) if isinstance(data.get("articles"), list) else 0
+    print(f"imported {_articles(total)} from {name}: {changed} changed here")
+    return 0

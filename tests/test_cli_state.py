@@ -1,0 +1,160 @@
+"""`newstui mark-read/mark-unread/star/unstar` and `newstui state export/import`."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from newstui.cli import main
+from newstui.paths import AppPaths
+from newstui.state import StateStore
+
+ARTICLE = """\
+Harbour Bridge Reopens After Repairs
+Engineers finished the work two weeks early.
+some-story-slug
+
+The bridge carried its first traffic again on Tuesday morning.
+"""
+
+
+def _state(article_id: str) -> tuple[bool, bool]:
+    store = StateStore(AppPaths.default().state_db)
+    state = store.get(article_id)
+    store.close()
+    return state.read, state.starred
+
+
+def test_mark_read_and_unread_by_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mark-read", "story-a", "story-b", "story-a"]) == 0
+    assert capsys.readouterr().out == "marked 2 articles read\n"
+    assert _state("story-a") == _state("story-b") == (True, False)
+    assert main(["mark-unread", "story-b"]) == 0
+    assert capsys.readouterr().out == "marked 1 article unread\n"
+    assert _state("story-a") == (True, False) and _state("story-b") == (False, False)
+
+
+def test_star_and_unstar(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["star", "story-a", "story-b"]) == 0
+    assert main(["unstar", "story-b"]) == 0
+    assert capsys.readouterr().out == "starred 2 articles\nunstarred 1 article\n"
+    assert (_state("story-a"), _state("story-b")) == ((False, True), (False, False))
+
+
+def test_a_file_path_stands_for_its_article(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write_file("2026-01-02-bridge.txt", ARTICLE)
+    assert main(["mark-read", str(path)]) == 0
+    assert main(["star", str(path), "other-id"]) == 0
+    assert capsys.readouterr().out == "marked 1 article read\nstarred 2 articles\n"
+    assert _state("some-story-slug") == (True, True)
+    assert _state("other-id") == (False, True)
+
+
+def test_unparseable_file_is_a_clear_error(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write_file("empty.txt", "   \n")
+    assert main(["mark-read", str(path)]) == 2
+    assert capsys.readouterr().err == f"newstui: {path}: empty file\n"
+    assert not AppPaths.default().state_db.exists()  # nothing opened, nothing written
+
+
+def test_missing_file_is_not_taken_for_an_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["star", "no-such-story.txt"]) == 2
+    assert capsys.readouterr().err == "newstui: no-such-story.txt: no such file\n"
+
+
+def test_a_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mark-read", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_export_import_round_trip_through_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["mark-read", "a", "b"])
+    main(["star", "b"])
+    target = tmp_path / "out" / "state.json"
+    target.parent.mkdir()
+    target.write_text("old contents")
+    capsys.readouterr()
+    assert main(["state", "export", str(target)]) == 0
+    assert capsys.readouterr().out == f"exported 2 articles to {target}\n"
+    assert [p.name for p in target.parent.iterdir()] == ["state.json"]  # no temp file left
+    exported = json.loads(target.read_text("utf-8"))
+    assert exported["format"] == "newstui-state"
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "another-machine"))
+    assert _state("b") == (False, False)
+    assert main(["state", "import", str(target)]) == 0
+    assert capsys.readouterr().out == f"imported 2 articles from {target}: 2 changed here\n"
+    assert (_state("a"), _state("b")) == ((True, False), (True, True))
+
+
+def test_export_to_stdout_and_import_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["star", "a"])
+    capsys.readouterr()
+    assert main(["state", "export", "-"]) == 0
+    printed = capsys.readouterr().out
+    assert [item["id"] for item in json.loads(printed)["articles"]] == ["a"]
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "another-machine"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(printed))
+    assert main(["state", "import", "-"]) == 0
+    assert capsys.readouterr().out == "imported 1 article from stdin: 1 changed here\n"
+    assert _state("a") == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("{not json", "not valid JSON: Expecting property name enclosed in double quotes"),
+        ('{"hello": 1}', 'not a newstui state export (no "format": "newstui-state")'),
+        (
+            '{"format": "newstui-state", "version": 1, "articles": [{"id": "a"}]}',
+            'articles[0]: "updated_at" must be a number',
+        ),
+    ],
+)
+def test_import_of_a_bad_file_names_it_and_the_reason(
+    write_file, capsys, content: str, reason: str
+) -> None:  # type: ignore[no-untyped-def]
+    path = write_file("state.json", content)
+    assert main(["state", "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newstui: {path}: {reason}") and err.count("\n") == 1
+
+
+def test_import_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["state", "import", str(missing)]) == 2
+    assert (
+        capsys.readouterr().err == f"newstui: {missing}: cannot read: No such file or directory\n"
+    )
+
+
+def test_export_into_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "no" / "such" / "state.json"
+    assert main(["state", "export", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"newstui: {target}: cannot write: No such file or directory\n"
+    )
+
+
+def test_state_summary_and_corrupt_database_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    db = AppPaths.default().state_db
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"\x00garbage" * 300)
+    assert main(["mark-read", "a"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "marked 1 article read\n"
+    assert captured.err.startswith(f"newstui: warning: the reader-state database {db} could not")
+    assert "moved aside to" in captured.err and captured.err.count("\n") == 1
+    assert main(["state"]) == 0
+    assert capsys.readouterr() == (
+        f"state database: {db}\n1 read, 0 starred, 1 article with any state\n",
+        "",
+    )
