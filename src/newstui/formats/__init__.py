@@ -31,6 +31,15 @@ Parser = Callable[[Path, bytes], ParseResult]
 # extension -> "module:function", imported on first use so start-up stays cheap.
 _REGISTRY: dict[str, str] = {
     ".txt": "newstui.formats.scraped:parse",
+    ".md": "newstui.formats.markdown:parse",
+    ".markdown": "newstui.formats.markdown:parse",
+    ".json": "newstui.formats.jsonfile:parse",
+    ".xml": "newstui.formats.feeds:parse",
+    ".rss": "newstui.formats.feeds:parse",
+    ".atom": "newstui.formats.feeds:parse",
+    ".rdf": "newstui.formats.feeds:parse",
+    ".html": "newstui.formats.html:parse",
+    ".htm": "newstui.formats.html:parse",
 }
 
 
