@@ -27,3 +27,14 @@ def test_printable_unicode_and_markup_like_text_survive() -> None:
 
 def test_clean_line_folds_whitespace_and_crlf() -> None:
     assert clean_line("  Two\r\nlines\r\tand  tabs ") == "Two lines and tabs"
+
+
+def test_terminal_safe_shows_controls_as_visible_escapes() -> None:
+    from newstui.sanitize import terminal_safe
+
+    assert terminal_safe("a\x1b[2Jb\x9b\u202e\tc\nd") == "a\\u001b[2Jb\\u009b\\u202e\tc\nd"
+
+
+def test_surrogate_pairs_are_rejoined_and_lone_halves_dropped() -> None:
+    assert clean_text("Party \ud83c\udf89!") == "Party \U0001f389!"
+    assert "\ud800" not in clean_text("lone \ud800 half")

@@ -21,11 +21,15 @@ _UNSAFE_CHARACTERS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 _WHITESPACE_RUN = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
     """Strip escape sequences and unsafe characters; keep newlines and tabs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SURROGATE.search(text):
+        # Some encoders (JSON, YAML) escape a character as two surrogate halves: rejoin them.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _ESCAPE_SEQUENCES.sub("", text)
     return _UNSAFE_CHARACTERS.sub("", text)
 
@@ -33,3 +37,16 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """`clean_text`, then fold all whitespace (newlines included) to single spaces."""
     return _WHITESPACE_RUN.sub(" ", clean_text(text)).strip()
+
+
+# What may never reach a terminal raw, whatever its source (file names included).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Show unsafe characters as visible `\\uXXXX` escapes instead of dropping them.
+
+    For text that is not ours to clean but must be shown exactly, such as file names: the
+    escape keeps the data recognisable and is still valid inside JSON strings.
+    """
+    return _TERMINAL_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -7,12 +7,16 @@ here imports textual until the reader itself is started.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib import import_module
+from typing import TextIO
 
 from newstui import __version__
+from newstui.sanitize import terminal_safe
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -61,6 +65,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    return _run(args_list)
+
+
+@contextmanager
+def _terminal_safe_output() -> Iterator[None]:
+    """Everything a subcommand prints passes `terminal_safe`: file names are data too."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+class _SafeStream(io.TextIOBase):
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+
+def _run(args_list: list[str]) -> int:
     parser = build_parser()
     command_names = {name for module in COMMAND_MODULES for name in _commands_of(module)}
     first = next((arg for arg in args_list if arg != "--debug"), None)
@@ -73,9 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         args = parser.parse_args(args_list)
         handler: Handler = args.handler
-        return handler(args)
+        with _terminal_safe_output():
+            return handler(args)
     except CliError as error:
-        print(f"newstui: {error}", file=sys.stderr)
+        print(terminal_safe(f"newstui: {error}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -86,9 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         else:
+            message = f"internal error: {type(error).__name__}: {error}"
             print(
-                f"newstui: internal error: {type(error).__name__}: {error} "
-                "(run with --debug for details)",
-                file=sys.stderr,
+                f"newstui: {terminal_safe(message)} (run with --debug for details)", file=sys.stderr
             )
         return EXIT_INTERNAL

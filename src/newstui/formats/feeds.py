@@ -46,10 +46,23 @@ def parse(path: Path, data: bytes) -> ParseResult:
 # -- RSS and Atom
 
 
+_INVALID_CHARACTER_REFERENCE = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});"
+)
+
+
+def _replace_invalid_reference(match: re.Match[bytes]) -> bytes:
+    """`&#xD800;` names no character and makes feedparser drop the whole feed."""
+    token = match.group()[2:-1]
+    value = int(token[1:], 16) if token[:1] in (b"x", b"X") else int(token)
+    return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else match.group()
+
+
 def parse_xml_feed(path: Path, data: bytes) -> ParseResult:
     import feedparser
 
     # A file-like object: feedparser never treats it as a URL or a file name.
+    data = _INVALID_CHARACTER_REFERENCE.sub(_replace_invalid_reference, data)
     parsed = feedparser.parse(io.BytesIO(data), response_headers={})
     entries: list[Any] = parsed.get("entries") or []
     problem = _bozo_problem(parsed) if parsed.get("bozo") else None
