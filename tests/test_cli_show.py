@@ -77,3 +77,23 @@ def test_console_entry_points(tmp_path: Path) -> None:
     )
     assert missing.returncode == 2
     assert missing.stderr == f"newstui: {tmp_path / 'nope'}: no such directory\n"
+
+
+def test_config_path_is_under_the_user_config_dir(isolated_user_dirs, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(
+        isolated_user_dirs / "config" / "newstui" / "config.toml"
+    )
+
+
+def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = isolated_user_dirs / "config" / "newstui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('mark_read = "sometimes"\nsort = "title"\n')
+    assert main(["config", "path"]) == 0
+    err = capsys.readouterr().err
+    assert "'mark_read'" in err and "using the default" in err
+    from newstui.config import load_settings
+
+    settings = load_settings(config).settings
+    assert settings.mark_read == "open" and settings.sort == "title"

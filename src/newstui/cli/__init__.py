@@ -22,7 +22,12 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 # subcommand modules, each with `register(subparsers)`; the TUI is the default face.
-COMMAND_MODULES = ("newstui.cli.show", "newstui.cli.library", "newstui.cli.state")
+COMMAND_MODULES = (
+    "newstui.cli.show",
+    "newstui.cli.library",
+    "newstui.cli.state",
+    "newstui.cli.config",
+)
 
 
 class CliError(Exception):

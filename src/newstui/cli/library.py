@@ -1,11 +1,414 @@
-"""Placeholder: filled in by the library work."""
+"""Library commands: the same core as the reader, for people (aligned text) and scripts (--json).
+
+    newstui list [DIR] [--unread] [--starred] [--author NAME] [--sort date|title|author]
+    newstui search QUERY [--dir DIR] [--limit N]
+    newstui related ID_OR_PATH [--dir DIR] [--limit N]
+    newstui related --all --dir DIR --limit N      (JSON lines, one per article)
+    newstui authors [DIR]
+    newstui index DIR                              (build or refresh the index)
+    newstui check DIR                              (every problem; exit 1 if any)
+
+Every command brings the index up to date first. DIR defaults to the folder the reader
+would open (the configured one, else the bundled samples). In search snippets, matched
+terms are marked «like this», in JSON as in text.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import contextlib
+import json
+import shutil
+import sqlite3
+import sys
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
-COMMANDS: tuple[str, ...] = ()
+from newstui.library import ArticleRow, Library, ListFilter, QueryError
+from newstui.paths import AppPaths
+
+COMMANDS = ("list", "search", "related", "authors", "index", "check")
+MARK_OPEN, MARK_CLOSE = "«", "»"
+AUTHOR_COLUMN_MAX = 24
+EXIT_PROBLEMS = 1
 
 
 def register(commands: Any) -> None:
-    del commands
+    listing = commands.add_parser("list", help="list the articles of a library")
+    _directory_argument(listing)
+    listing.add_argument("--unread", action="store_true", help="only unread articles")
+    listing.add_argument("--starred", action="store_true", help="only starred articles")
+    listing.add_argument("--author", metavar="NAME", help="only articles by NAME")
+    listing.add_argument("--sort", choices=("date", "title", "author"), default="date")
+    _json_argument(listing)
+    listing.set_defaults(handler=run_list)
+
+    search = commands.add_parser(
+        "search",
+        help="full-text search",
+        description='Words, "phrases", prefix*, -excluded, author:NAME, '
+        "is:unread, is:read, is:starred. Matches are marked «like this».",
+    )
+    search.add_argument("query")
+    _dir_option(search)
+    search.add_argument("--limit", type=_positive, default=20, metavar="N")
+    _json_argument(search)
+    search.set_defaults(handler=run_search)
+
+    related = commands.add_parser("related", help="stories related to an article")
+    related.add_argument("article", nargs="?", metavar="ID_OR_PATH")
+    related.add_argument(
+        "--all", action="store_true", help="every article, one JSON line each (for evaluation)"
+    )
+    _dir_option(related)
+    related.add_argument("--limit", type=_positive, default=8, metavar="N")
+    _json_argument(related)
+    related.set_defaults(handler=run_related)
+
+    authors = commands.add_parser("authors", help="authors with their article counts")
+    _directory_argument(authors)
+    _json_argument(authors)
+    authors.set_defaults(handler=run_authors)
+
+    build = commands.add_parser("index", help="build or refresh the index of a folder")
+    build.add_argument("directory", type=Path, metavar="DIR")
+    _json_argument(build)
+    build.set_defaults(handler=run_index)
+
+    check = commands.add_parser("check", help="list the files that could not be loaded")
+    check.add_argument("directory", type=Path, metavar="DIR")
+    _json_argument(check)
+    check.set_defaults(handler=run_check)
+
+
+def _directory_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "directory", nargs="?", type=Path, metavar="DIR", help="default: the reader's folder"
+    )
+
+
+def _dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dir", dest="directory", type=Path, metavar="DIR", help="default: the reader's folder"
+    )
+
+
+def _json_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+# opening a library
+
+
+@contextlib.contextmanager
+def open_library(directory: Path | None) -> Iterator[Library]:
+    """The library at `directory` (else the reader's default); not refreshed yet."""
+    from newstui.cli import CliError
+    from newstui.cli.tui import check_library, default_library
+    from newstui.state import StateError, StateStore
+
+    paths = AppPaths.default()
+    folder = check_library(directory if directory is not None else default_library(paths))
+    try:
+        state = StateStore(paths.state_db)
+    except StateError as error:
+        raise CliError(str(error)) from None
+    for warning in state.warnings:
+        print(f"newstui: warning: {warning}", file=sys.stderr)
+    try:
+        try:
+            library = Library(folder, paths, state)
+        except (OSError, sqlite3.Error) as error:
+            where = paths.index_db(folder)
+            raise CliError(f"{where}: cannot open the index: {error}") from None
+        try:
+            yield library
+        finally:
+            library.close()
+    finally:
+        state.close()
+
+
+@contextlib.contextmanager
+def refreshed_library(directory: Path | None) -> Iterator[Library]:
+    """`open_library`, brought up to date, with a note on stderr if files failed to load."""
+    with open_library(directory) as library:
+        summary = library.refresh()
+        if summary.problems:
+            count = len(summary.problems)
+            files = "file" if count == 1 else "files"
+            print(
+                f"newstui: {count} {files} could not be loaded; "
+                f"see `newstui check {library.folder}`",
+                file=sys.stderr,
+            )
+        yield library
+
+
+# list
+
+
+def run_list(args: argparse.Namespace) -> int:
+    flt = ListFilter(unread=args.unread, starred=args.starred, author=args.author)
+    with refreshed_library(args.directory) as library:
+        rows = library.iter_rows(args.sort, flt)
+        if args.json:
+            write_json_array(sys.stdout, (row_json(row) for row in rows))
+        else:  # streamed too: a fixed author column instead of the widest name
+            print_rows(sys.stdout, rows, author_width=AUTHOR_COLUMN_MAX)
+    return 0
+
+
+def row_json(row: ArticleRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "author": {"name": row.author} if row.author else None,
+        "published": row.published.isoformat() if row.published else None,
+        "source": {"path": row.path, "format": row.format},
+        "read": row.read,
+        "starred": row.starred,
+        "word_count": row.word_count,
+    }
+
+
+def write_json_array(out: TextIO, items: Iterable[dict[str, Any]]) -> None:
+    """A JSON array written as it is produced: memory stays flat for any library size."""
+    out.write("[")
+    empty = True
+    for item in items:
+        out.write("\n" if empty else ",\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+        empty = False
+    out.write("]\n" if empty else "\n]\n")
+
+
+def print_rows(
+    out: TextIO,
+    rows: Iterable[ArticleRow],
+    extra: list[str] | None = None,
+    author_width: int | None = None,
+) -> None:
+    """DATE  FLAGS  TITLE  AUTHOR, aligned for the terminal (wide characters count twice).
+
+    FLAGS: `*` starred, `N` not read yet. `extra[i]`, if given, is printed under row i.
+    """
+    width = shutil.get_terminal_size((100, 24)).columns
+    if author_width is None:
+        rows = list(rows)
+        widest = max((text_width(row.author or "") for row in rows), default=0)
+        author_width = min(AUTHOR_COLUMN_MAX, widest)
+    title_width = max(20, width - 10 - 2 - 3 - 2 - author_width - 1)
+    for number, row in enumerate(rows):
+        date = row.published.date().isoformat() if row.published else ""
+        flags = ("*" if row.starred else " ") + (" " if row.read else "N")
+        title, author = fit(row.title, title_width), fit(row.author or "", author_width)
+        line = f"{date:<10}  {flags} {title}  {author}"
+        out.write(line.rstrip() + "\n")
+        if extra and extra[number]:
+            out.write(extra[number] + "\n")
+
+
+def text_width(text: str) -> int:
+    """Terminal cells: East Asian wide and full-width characters take two, marks none."""
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut with "…" to at most `width` cells, padded with spaces to exactly `width`."""
+    if text_width(text) > width:
+        kept, used = [], 0
+        for char in text:
+            cells = _char_width(char)
+            if used + cells > width - 1:
+                break
+            kept.append(char)
+            used += cells
+        text = "".join(kept).rstrip() + "…"
+    return text + " " * (width - text_width(text))
+
+
+# search
+
+
+def marked(snippet: str) -> str:
+    return snippet.replace("\x02", MARK_OPEN).replace("\x03", MARK_CLOSE)
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+
+    with refreshed_library(args.directory) as library:
+        try:
+            hits = library.search(args.query, limit=args.limit)
+        except QueryError as error:
+            raise CliError(f"search: {error}") from None
+        if args.json:
+            items = [
+                {**row_json(hit.row), "score": round(hit.score, 4), "snippet": marked(hit.snippet)}
+                for hit in hits
+            ]
+            write_json_array(sys.stdout, items)
+        elif not hits:
+            print(f"newstui: no articles match {args.query!r}", file=sys.stderr)
+        else:
+            snippets = ["    " + marked(hit.snippet) for hit in hits]
+            print_rows(sys.stdout, [hit.row for hit in hits], snippets)
+    return 0
+
+
+# related
+
+
+def run_related(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+
+    if args.all:
+        if args.article:
+            raise CliError("related: give either ID_OR_PATH or --all, not both")
+        with refreshed_library(args.directory) as library:
+            for row in library.iter_rows("date"):
+                items = library.related(row.id, args.limit)
+                line = {
+                    "id": row.id,
+                    "path": row.path,
+                    "related": [
+                        {"id": it.row.id, "path": it.row.path, "score": round(it.score, 4)}
+                        for it in items
+                    ],
+                }
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return 0
+    if not args.article:
+        raise CliError("related: which article? give an id or a file path (or --all)")
+    with refreshed_library(args.directory) as library:
+        article_id = library.resolve(args.article)
+        found = library.row(article_id) if article_id else None
+        if found is None:
+            raise CliError(f"{args.article}: no such article in {library.folder}")
+        items = library.related(found.id, args.limit)
+        if args.json:
+            document = {
+                "id": found.id,
+                "path": found.path,
+                "title": found.title,
+                "related": [
+                    {
+                        **row_json(item.row),
+                        "score": round(item.score, 4),
+                        "reason": item.reason,
+                        "listed": item.listed,
+                    }
+                    for item in items
+                ],
+            }
+            print(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            print(f"Related to: {found.title}")
+            if not items:
+                print("(nothing related found)")
+            print_rows(sys.stdout, [item.row for item in items], [f"    {i.reason}" for i in items])
+    return 0
+
+
+# authors
+
+
+def run_authors(args: argparse.Namespace) -> int:
+    with refreshed_library(args.directory) as library:
+        authors = library.authors()
+        if args.json:
+            items = [
+                {"name": a.name, "bio": a.bio, "article_count": a.article_count} for a in authors
+            ]
+            write_json_array(sys.stdout, items)
+            return 0
+        name_width = max((text_width(a.name) for a in authors), default=0)
+        count_width = max((len(str(a.article_count)) for a in authors), default=0)
+        for author in authors:
+            print(f"{fit(author.name, name_width)}  {author.article_count:>{count_width}}")
+    return 0
+
+
+# index and check
+
+
+def run_index(args: argparse.Namespace) -> int:
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    with open_library(args.directory) as library:
+        try:
+            summary = library.refresh(progress)
+        finally:
+            if progress:
+                progress.finish()
+    if args.json:
+        document = {
+            "parsed": summary.parsed,
+            "unchanged": summary.unchanged,
+            "removed": summary.removed,
+            "problems": [{"path": p.path, "reason": p.reason} for p in summary.problems],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(
+            f"parsed {summary.parsed}, unchanged {summary.unchanged}, "
+            f"removed {summary.removed}, problems {len(summary.problems)}"
+        )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with open_library(args.directory) as library:
+        problems = library.refresh().problems
+    if args.json:
+        write_json_array(sys.stdout, ({"path": p.path, "reason": p.reason} for p in problems))
+    else:
+        for problem in problems:
+            print(f"{problem.path}: {problem.reason}")
+    return EXIT_PROBLEMS if problems else 0
+
+
+class ProgressBar:
+    """`indexing [#####.....] 1234/5000` on one line of a terminal, redrawn with \\r."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.drawn = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not total or (done < total and now - self.drawn < 0.1):
+            return
+        self.drawn = now
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\rindexing [{bar}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            self.stream.flush()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
+from newstui.cli import CliError
 from newstui.config import load_settings
 from newstui.paths import AppPaths
 from newstui.resources import sample_articles_dir
@@ -21,8 +23,6 @@ def default_library(paths: AppPaths) -> Path:
 
 
 def check_library(directory: Path) -> Path:
-    from newstui.cli import CliError
-
     if not directory.exists():
         raise CliError(f"{directory}: no such directory")
     if not directory.is_dir():
@@ -33,9 +33,26 @@ def check_library(directory: Path) -> Path:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    """Open the reader; every failure before the first screen is one line and exit 2."""
     paths = AppPaths.default()
-    library = check_library(Path(args.directory) if args.directory else default_library(paths))
+    loaded = load_settings(paths.config_file)
+    folder = loaded.settings.folder or sample_articles_dir()
+    library = check_library(Path(args.directory) if args.directory else folder)
     from newstui.app import NewsApp
+    from newstui.state import StateError
 
-    NewsApp(library=library, paths=paths).run()
-    return 0
+    try:
+        app = NewsApp(library, paths, loaded.settings, warnings=loaded.warnings)
+    except StateError as error:
+        raise CliError(str(error)) from None
+    except (OSError, sqlite3.Error) as error:
+        raise CliError(f"{paths.index_db(library)}: cannot open the index ({error})") from None
+    app.run()
+    code = app.return_code or 0
+    if app.main is not None and not app.main.jobs.wait_idle(0):
+        # A background re-index is still running; its transaction is simply rolled back.
+        # Exit now rather than wait for it (the thread cannot be interrupted).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -1,0 +1,73 @@
+"""Rows of the article list and of search results, and the SQL that fetches them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list; cheap to fetch."""
+
+    rowid: int
+    id: str
+    title: str
+    author: str | None
+    published: datetime | None
+    path: str
+    format: str
+    word_count: int
+    read: bool
+    starred: bool
+    position: float
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result. `snippet` marks matched terms with "\\x02" ... "\\x03" (article
+    text never contains them). Snippets cost ~0.1 ms each, so a search makes them on first
+    use of `snippet`, a screenful at a time, on the calling thread."""
+
+    row: ArticleRow
+    score: float  # higher is better
+    _snippet: str | Callable[[], str] = field(default="", repr=False, compare=False)
+
+    @property
+    def snippet(self) -> str:
+        made = self._snippet
+        return made if isinstance(made, str) else made()
+
+
+ROW_COLUMNS = (
+    "a.num, a.id, a.title, a.author, a.published, a.path, a.format, a.word_count, "
+    "s.read_at IS NOT NULL, ifnull(s.starred, 0), ifnull(s.position, 0.0)"
+)
+STATE_JOIN = "LEFT JOIN state.article_state s ON s.article_id = a.id"
+ROWS = f"articles a {STATE_JOIN}"
+ORDER_BY: dict[str, str] = {
+    "date": "a.date_key DESC, a.num",
+    "title": "a.title_key, a.num",
+    "author": "a.author_sort, a.date_key DESC, a.num",
+}
+RowTuple = tuple[int, str, str, str | None, str | None, str, str, int, int, int, float]
+
+
+def to_row(values: RowTuple) -> ArticleRow:
+    num, article_id, title, author, published, path, fmt, words, read, starred, position = values
+    return ArticleRow(
+        rowid=num,
+        id=article_id,
+        title=title,
+        author=author,
+        published=datetime.fromisoformat(published) if published else None,
+        path=path,
+        format=fmt,
+        word_count=words,
+        read=bool(read),
+        starred=bool(starred),
+        position=float(position),
+    )

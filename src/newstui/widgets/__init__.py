@@ -1,0 +1,1 @@
+"""The reader's widgets: one per datum, attributes down, messages up."""

@@ -1,0 +1,66 @@
+"""Small article files and an open-library helper shared by the library tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from newstui.library import Library
+from newstui.paths import AppPaths
+from newstui.state import StateStore
+
+FILLER = (
+    "The council met on Monday to discuss the plans for the coming year.",
+    "Officials said the budget would be published before the end of the month.",
+    "Residents were invited to comment on the proposals at a public meeting.",
+)
+
+
+def article_text(
+    title: str,
+    body: Sequence[str] = FILLER,
+    *,
+    summary: str = "A short standfirst for the story.",
+    slug: str | None = None,
+    author: str | None = None,
+    bio: str | None = None,
+    related: Sequence[str] = (),
+) -> str:
+    """A file in the scraped `.txt` format (see newstui.formats.scraped)."""
+    lines = [title, "", summary]
+    if slug:
+        lines.append(slug)
+    lines.append("")
+    lines.append("\n\n".join(body))
+    if author:
+        lines += ["", author, author]
+        if bio:
+            lines += ["", bio, "", "Read full bio →"]
+    if related:
+        lines += ["", "You Might Also Like", *related]
+    return "\n".join(lines) + "\n"
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+@contextmanager
+def open_library(folder: Path, refresh: bool = True) -> Iterator[Library]:
+    paths = AppPaths.default()
+    state = StateStore(paths.state_db)
+    library = Library(folder, paths, state)
+    try:
+        if refresh:
+            library.refresh()
+        yield library
+    finally:
+        library.close()
+        state.close()
