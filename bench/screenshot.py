@@ -24,7 +24,7 @@ async def take(out: Path, size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        for key in ("j", "j", "enter"):
+        for key in ("j", "j", "j", "enter"):
             await pilot.press(key)
             await app.workers.wait_for_complete()
             await pilot.pause()
