@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -530,3 +531,14 @@ def test_a_refresh_with_nothing_new_writes_nothing(folder: Path) -> None:
         summary = library.refresh()
         assert (summary.parsed, summary.unchanged, len(summary.problems)) == (0, 2, 1)
         assert conn.total_changes == before
+
+
+def test_rows_are_ordinary_frozen_dataclasses(folder: Path) -> None:
+    write(folder, "2026-01-01-one.txt", article_text("Story One", slug="story-one"))
+    with open_library(folder) as library:
+        row = library.page(0, 1)[0]
+    assert row == dataclasses.replace(row) and hash(row) == hash(dataclasses.replace(row))
+    assert dataclasses.replace(row, read=True).read and not row.read
+    assert [f.name for f in dataclasses.fields(row)] == list(vars(row))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.read = True  # type: ignore[misc]

@@ -50,6 +50,7 @@ class CountsLoaded(Message):
     total: int
     unread: int
     problems: int
+    refreshes_seen: int = 0  # refreshes finished when counting began: a later one is fresher
 
 
 @dataclass

@@ -26,6 +26,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def clean_text(text: str) -> str:
     """Strip escape sequences and unsafe characters; keep newlines and tabs."""
+    if not _UNSAFE_CHARACTERS.search(text):
+        return text  # the common case; every escape sequence starts with an unsafe character
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _SURROGATE.search(text):
         # Some encoders (JSON, YAML) escape a character as two surrogate halves: rejoin them.

@@ -68,12 +68,12 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     where = " AND ".join(["search MATCH ?", *conditions])
     order = "search.rank" if query.ranked else ORDER_BY["date"]
     sql = (
-        f"SELECT {ROW_COLUMNS}, search.rank, (SELECT summary FROM texts WHERE num = a.num) "
+        f"SELECT {ROW_COLUMNS}, search.rank "
         f"FROM search JOIN articles a ON a.num = search.rowid {STATE_JOIN} "
         f"WHERE {where} ORDER BY {order} LIMIT ?"
     )
     found = conn.execute(sql, [*params, limit]).fetchall()
-    snippets = Snippets(connect, match, [(values[0], values[12]) for values in found])
+    snippets = Snippets(connect, match, [values[0] for values in found])
     return [
         SearchHit(
             to_row(values[:11]),
@@ -87,10 +87,10 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
 class Snippets:
     """The snippets of one search's hits, made in batches on first use (thread-safe)."""
 
-    def __init__(self, connect: Connect, match: str, hits: list[tuple[int, str]]) -> None:
+    def __init__(self, connect: Connect, match: str, rowids: list[int]) -> None:
         self.connect = connect
         self.match = match
-        self.hits = hits  # (rowid, summary) in rank order
+        self.rowids = rowids  # in rank order
         self.made: dict[int, str] = {}
         self.lock = threading.Lock()
 
@@ -100,17 +100,16 @@ class Snippets:
     def get(self, position: int) -> str:
         with self.lock:
             if position not in self.made:
-                batch = range(position, min(position + SNIPPET_BATCH, len(self.hits)))
+                batch = range(position, min(position + SNIPPET_BATCH, len(self.rowids)))
                 wanted = [i for i in batch if i not in self.made]
-                texts = self._make([self.hits[i][0] for i in wanted])
+                texts = self._make([self.rowids[i] for i in wanted])
                 for i in wanted:
-                    rowid, summary = self.hits[i]
-                    self.made[i] = " ".join(texts.get(rowid, summary).split())  # one line
+                    self.made[i] = " ".join(texts.get(self.rowids[i], "").split())  # one line
             return self.made[position]
 
     def _make(self, rowids: list[int]) -> dict[int, str]:
         """Body snippet if the body matches, else summary snippet if it does, else the
-        start of the body. Articles gone since the search fall back to their summary."""
+        start of the body. Articles gone since the search get none."""
         marks = ",".join("?" * len(rowids))
         sql = (
             f"SELECT rowid, snippet(search, {BODY}, {SNIPPET_ARGS}), "

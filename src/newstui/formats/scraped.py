@@ -186,8 +186,8 @@ def _classify(lines: Lines, *, is_last: bool) -> Block:
     if (
         len(lines) == 1
         and not is_last
-        and count_words(text) <= HEADING_MAX_WORDS
         and not _ends_sentence(text)
+        and count_words(text) <= HEADING_MAX_WORDS
     ):
         return Block(kind="heading", text=text)
     if _is_quoted(text):

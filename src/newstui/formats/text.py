@@ -66,6 +66,10 @@ _CANDIDATES = (
 )
 
 
+# Control bytes that plain text does not use (tab, newlines, form feed and ESC excepted).
+_CONTROL_BYTES = bytes([*range(9), *range(14, 27), *range(28, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     """Mostly NULs or control bytes, or bytes that are neither UTF-8 nor any known encoding.
 
@@ -76,7 +80,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if any(sample.startswith(bom) for bom, _ in _BOMS) or _utf16_guess(sample):
         return False
-    control = sum(1 for byte in sample if byte < 9 or 13 < byte < 27 or 27 < byte < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample.count(0) / len(sample) > 0.1 or control / len(sample) > 0.3:
         return True
     try:

@@ -55,6 +55,7 @@ class LibraryScreen(Screen[None]):
         self.jobs = Jobs()
         self._stop_jobs = threading.Event()
         self._last_progress = 0.0
+        self.refreshes_finished = 0  # so a slow count never overwrites a newer refresh's figures
 
     def stop_jobs(self) -> None:
         """Ask running jobs to stop (the refresh between files, the watcher at once)."""
@@ -116,10 +117,12 @@ class LibraryScreen(Screen[None]):
         description="Counting articles",
     )
     def count_articles(self) -> None:
+        refreshes_seen = self.refreshes_finished
         with self.jobs:
             total = self.library.count()
             unread = self.library.count(ListFilter(unread=True))
-            self.post_message(CountsLoaded(total, unread, len(self.library.problems())))
+            problems = len(self.library.problems())
+            self.post_message(CountsLoaded(total, unread, problems, refreshes_seen))
 
     @work(
         thread=True,

@@ -226,6 +226,7 @@ class MainScreen(LibraryScreen):
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshes_finished += 1
         summary = message.summary
         self.progress = ""
         if (summary.parsed or summary.removed) and self.search is None:
@@ -254,6 +255,8 @@ class MainScreen(LibraryScreen):
 
     @on(CountsLoaded)
     def _counts_loaded(self, message: CountsLoaded) -> None:
+        if message.refreshes_seen < self.refreshes_finished:
+            return  # counted before a refresh that has since reported newer figures
         self.total, self.unread, self.problem_count = (
             message.total,
             message.unread,
