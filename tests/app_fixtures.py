@@ -6,6 +6,9 @@ File names carry fixed dates, so the order and every date on screen are stable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 LONG_PARAGRAPH = (
     "The harbour master said the reopening would be gradual, with larger vessels waiting "
@@ -150,3 +153,14 @@ def write_library(folder: Path, broken: bool = True) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and their messages land (workers may start more workers)."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause()
+        busy = [worker for worker in app.workers if worker.group != "watch"]
+        if busy:  # (an empty list would mean "all workers", the watcher included)
+            await app.workers.wait_for_complete(busy)
+    await pilot.pause()

@@ -11,7 +11,7 @@ from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 
-from app_fixtures import write_library
+from app_fixtures import settle, write_library
 from newstui.app import NewsApp
 from newstui.config import Settings
 from newstui.paths import AppPaths
@@ -40,17 +40,6 @@ def make_app(library: Path) -> AppFactory:
         return NewsApp(library, AppPaths.default(), Settings(**settings), watch=False)
 
     return make
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their messages land (workers may start more workers)."""
-    app = pilot.app
-    for _ in range(3):
-        await pilot.pause()
-        busy = [worker for worker in app.workers if worker.group != "watch"]
-        if busy:  # (an empty list would mean "all workers", the watcher included)
-            await app.workers.wait_for_complete(busy)
-    await pilot.pause()
 
 
 def main_screen(app: NewsApp) -> MainScreen:

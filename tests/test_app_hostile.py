@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from app_fixtures import write_library
+from app_fixtures import settle, write_library
 from newstui.app import NewsApp
 from newstui.config import Settings
 from newstui.paths import AppPaths
@@ -21,15 +21,6 @@ WIDE = (200, 50)
 def app(tmp_path: Path) -> NewsApp:
     library = write_library(tmp_path / "articles")
     return NewsApp(library, AppPaths.default(), Settings(), watch=False)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        busy = [worker for worker in pilot.app.workers if worker.group != "watch"]
-        if busy:
-            await pilot.app.workers.wait_for_complete(busy)
-    await pilot.pause()
 
 
 def screen_lines(app: NewsApp) -> list[str]:

@@ -37,6 +37,7 @@ from hostile import (
 )
 from tally import record
 
+from app_fixtures import settle
 from newstui.formats import ArticleError, ParseResult, parse_bytes
 from newstui.models import Article
 from newstui.sanitize import clean_line
@@ -390,14 +391,6 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> CapturedTerminal:
 
     monkeypatch.setattr(headless, "HeadlessDriver", CapturingDriver)
     return captured
-
-
-async def settle(pilot: Any) -> None:
-    app = pilot.app
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete([w for w in app.workers if w.group != "watch"])
-    await pilot.pause()
 
 
 async def open_and_look_around(pilot: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from app_fixtures import write_library
+from app_fixtures import settle, write_library
 from newstui.app import NewsApp
 from newstui.config import Settings
 from newstui.paths import AppPaths
@@ -26,15 +26,6 @@ WIDE = (200, 50)
 def app(tmp_path: Path) -> NewsApp:
     library = write_library(tmp_path / "articles", broken=False)
     return NewsApp(library, AppPaths.default(), Settings(), watch=False)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        busy = [worker for worker in pilot.app.workers if worker.group != "watch"]
-        if busy:
-            await pilot.app.workers.wait_for_complete(busy)
-    await pilot.pause()
 
 
 def after(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
