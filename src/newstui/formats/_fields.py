@@ -15,6 +15,7 @@ from newstui.sanitize import clean_line
 
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]*")
+_PUBLISHED_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
 UNTITLED = "(untitled)"
 TITLE_FROM_TEXT_CHARS = 80
 
@@ -79,6 +80,18 @@ def parse_datetime(value: object) -> datetime | None:
     try:
         return as_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
+        return None
+
+
+def published_from_name(path: Path) -> datetime | None:
+    """`2026-10-03-some-story.txt` was published on 3 October 2026 (UTC midnight)."""
+    match = _PUBLISHED_PREFIX.match(path.name)
+    if not match:
+        return None
+    try:
+        year, month, day = map(int, match.groups())
+        return datetime(year, month, day, tzinfo=timezone.utc)
+    except ValueError:
         return None
 
 

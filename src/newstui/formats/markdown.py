@@ -22,9 +22,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from newstui.formats import ArticleError, ParseResult
-from newstui.formats._fields import guarded, parse_datetime, safe_url, title_from_name
+from newstui.formats._fields import (
+    guarded,
+    parse_datetime,
+    published_from_name,
+    safe_url,
+    title_from_name,
+)
 from newstui.formats._html_blocks import html_to_blocks
-from newstui.formats.scraped import published_from_name
 from newstui.formats.text import decode, looks_binary
 from newstui.models import Article, Author, Block, BlockKind, Source, content_id, normalise_title
 from newstui.sanitize import clean_line, clean_text

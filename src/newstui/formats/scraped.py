@@ -21,16 +21,15 @@ the optional parts. Rules, not a fit to one file: see `README.md` ("The .txt for
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 from newstui.formats import ArticleError, ParseResult
+from newstui.formats._fields import published_from_name
 from newstui.formats.text import decode, looks_binary
 from newstui.models import Article, Author, Block, Source, content_id, count_words
 from newstui.sanitize import clean_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
-DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
 OPENING_QUOTES = "\"“„«‘'‚‹"
 CLOSING_QUOTES = "\"”»’'‹›“"
 SENTENCE_END = ".!;:,…"
@@ -70,18 +69,6 @@ def parse_text(text: str, path: Path) -> Article:
         source=Source(path=str(path), format="txt"),
         published=published_from_name(path),
     )
-
-
-def published_from_name(path: Path) -> datetime | None:
-    """`2026-10-03-some-story.txt` was published on 3 October 2026 (UTC midnight)."""
-    match = DATE_PREFIX.match(path.name)
-    if not match:
-        return None
-    try:
-        year, month, day = map(int, match.groups())
-        return datetime(year, month, day, tzinfo=timezone.utc)
-    except ValueError:
-        return None
 
 
 def _split_header(lines: Lines) -> tuple[str, str, str | None, Lines]:
