@@ -7,7 +7,8 @@ For each size: generates a library with bench/generate.py (kept under --work, de
 bench/out/, and reused), then reports medians of --runs runs of
 
 - floor: reading and decoding every file in one process (page cache warm);
-- cold index: `newstui index DIR` into an empty cache (a subprocess, as a user runs it);
+- cold index: `newstui index DIR` into an empty cache (a subprocess, as a user runs it),
+  and the CPU time it used, worker processes included (steadier on a shared machine);
 - warm open: `Library(...)` + `refresh()` with nothing changed;
 - page: a screenful (50 rows) at the top, middle and end of the date-sorted list;
 - search p50/p95 over a mix of rare, mid-frequency and common words, two-word queries,
@@ -25,6 +26,7 @@ import itertools
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -119,12 +121,19 @@ def read_floor(folder: Path) -> float:
     return timed(read_all)
 
 
-def cold_index(folder: Path, env: dict[str, str]) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_index(folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of a first `newstui index DIR`."""
     shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
     command = [PYTHON, "-m", "newstui", "index", str(folder)]
+    cpu = children_cpu()
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu
 
 
 def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
@@ -159,7 +168,7 @@ def query_mix(db: Path, rng: random.Random) -> list[str]:
 
     # Phrases people search for hold at least one word that is not everywhere:
     # adjacent pairs from real bodies, one of them no more common than "mid".
-    phrases = []
+    phrases: list[str] = []
     for body in bodies:
         words = [w.strip(".,“”\"'").casefold() for w in body.split()]
         pairs = [
@@ -205,7 +214,8 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, float]:
         results["floor s"] = statistics.median(read_floor(folder) for _ in range(args.runs))
         if args.cold_runs:
             colds = [cold_index(folder, env) for _ in range(args.cold_runs)]
-            results["cold index s"] = statistics.median(colds)
+            results["cold index s"] = statistics.median(wall for wall, _ in colds)
+            results["cold index cpu s"] = statistics.median(cpu for _, cpu in colds)
             results["cold / floor"] = results["cold index s"] / results["floor s"]
         else:  # reuse the index kept in --home (built once if missing)
             subprocess.run([PYTHON, "-m", "newstui", "index", str(folder)], env=env, check=True)

@@ -637,6 +637,40 @@ async def test_reopening_the_open_article_keeps_the_place(make_app: AppFactory) 
         assert screen.reader.has_focus and screen.reader.scroll_y == place
 
 
+async def test_the_open_article_shows_its_file_changing_and_keeps_the_place(
+    library: Path,
+) -> None:
+    path = library / "2026-01-05-storm-closes-harbour.txt"
+    more = "".join(f"\nPart {n} of the story goes on for a while.\n" for n in range(30))
+    path.write_text(path.read_text(encoding="utf-8").replace("\nAda", more + "\nAda", 1))
+    app = NewsApp(library, AppPaths.default(), Settings(), watch=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.reader.article_id == "storm-closes-harbour"
+        await pilot.press("space")
+        await settle(pilot)
+        place = screen.reader.scroll_y
+        assert place > 0
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("The harbour closed on Monday", "The harbour closed on Tuesday"),
+            encoding="utf-8",
+        )
+        screen.start_refresh()
+        await settle(pilot)
+        assert "closed on Tuesday" in screen.reader.text
+        assert "closed on Monday" not in screen.reader.text
+        assert screen.reader.scroll_y == place
+        path.unlink()
+        screen.start_refresh()
+        await settle(pilot)
+        assert screen.reader.article is None
+        assert "no longer in the library" in screen.reader.placeholder
+
+
 async def test_deleted_files_disappear(library: Path) -> None:
     app = NewsApp(library, AppPaths.default(), Settings(), watch=True)
     async with app.run_test(size=NARROW) as pilot:

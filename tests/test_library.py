@@ -13,8 +13,9 @@ import pytest
 
 from libhelpers import FILLER, article_text, open_library, write
 from newstui import index, scan
+from newstui import library as library_module
 from newstui.formats import parse_file, supported_extensions
-from newstui.library import Library, ListFilter
+from newstui.library import Library, ListFilter, Sort
 from newstui.models import count_words
 from newstui.paths import AppPaths
 from newstui.refresh import RefreshSummary, refresh_index
@@ -318,6 +319,34 @@ def test_index_of_agrees_with_page(listing: Path) -> None:
         assert library.index_of("no-such-id") is None
         read_id = library.page(0, 1)[0].id
         assert library.index_of(read_id, "date", ListFilter(unread=True)) is None
+
+
+@pytest.mark.parametrize("sort", ["date", "title", "author"])
+def test_cached_and_uncached_orders_agree(listing: Path, sort: Sort) -> None:
+    """Until its order is cached, the list pages with SQL (a first paint must not wait for
+    the whole order); both ways give the same rows, counts and positions."""
+    with open_library(listing) as library:
+        library._orders.clear()
+        uncached = library.page(0, 100, sort)
+        count = library.count()
+        positions = [library.index_of(row.id, sort) for row in uncached]
+        assert not library._orders  # none of that built the order
+        library.warm_order(sort)
+        assert sort in library._orders
+        assert library.page(0, 100, sort) == uncached and library.count() == count == 5
+        assert [library.index_of(row.id, sort) for row in uncached] == positions == [*range(5)]
+        assert library.page(2, 2, sort) == uncached[2:4]
+
+
+def test_far_pages_use_the_cached_order(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(library_module, "SQL_OFFSET_MAX", 3)
+    for day in range(1, 8):
+        write(folder, f"2026-01-0{day}-s.txt", article_text(f"Story {day}"))
+    with open_library(folder) as library:
+        library._orders.clear()
+        assert [row.title for row in library.page(3, 2)] == ["Story 4", "Story 3"]
+        assert "date" in library._orders
+        assert [row.title for row in library.page(0, 2)] == ["Story 7", "Story 6"]
 
 
 def test_filters_use_reader_state(listing: Path) -> None:

@@ -1,13 +1,16 @@
-"""User settings: TOML under the user config dir. Loading never fails; bad keys fall back."""
+"""User settings: TOML under the user config dir. Loading never fails; bad keys fall back.
+
+Plain dataclasses and a check per key, not pydantic: the reader imports this before its
+first paint, and pydantic would cost about a third of the start-up.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, Literal, get_args
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,20 +21,78 @@ MarkRead = Literal["open", "end", "manual"]
 Sort = Literal["date", "title", "author"]
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(frozen=True)
+class Settings:
     folder: Path | None = None
     theme: str = "textual-dark"
     mark_read: MarkRead = "open"
     sort: Sort = "date"
-    keymap: dict[str, str] = Field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class LoadedSettings:
     settings: Settings
     warnings: list[str] = field(default_factory=list)
+
+
+class _Invalid(ValueError):
+    """A value a key cannot take; the message says what it should be."""
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in options:
+            raise _Invalid("should be " + " or ".join(repr(option) for option in options))
+        return str(value)
+
+    return check
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("should be a string")
+    return value
+
+
+def _folder(value: object) -> Path:
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise _Invalid("should be the path of a folder, as a string")
+    return Path(value).expanduser()
+
+
+def _keymap(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _Invalid("should be a table of binding id = keys")
+    bad = [key for key, keys in value.items() if not isinstance(keys, str)]
+    if bad:
+        raise _Invalid(f'the keys of {bad[0]!r} should be a string such as "j,down"')
+    return dict(value)
+
+
+_CHECKS: dict[str, Callable[[object], Any]] = {
+    "folder": _folder,
+    "theme": _text,
+    "mark_read": _choice(get_args(MarkRead)),
+    "sort": _choice(get_args(Sort)),
+    "keymap": _keymap,
+}
+
+
+def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSettings:
+    """Settings from parsed TOML: each bad or unknown key is named in a warning and ignored."""
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        check = _CHECKS.get(key)
+        if check is None:
+            warnings.append(f"{origin}: key {key!r}: unknown setting; ignored")
+            continue
+        try:
+            values[key] = check(value)
+        except _Invalid as error:
+            warnings.append(f"{origin}: key {key!r}: {error}; using the default")
+    return LoadedSettings(replace(Settings(), **values), warnings)
 
 
 def load_settings(path: Path) -> LoadedSettings:
@@ -46,19 +107,4 @@ def load_settings(path: Path) -> LoadedSettings:
         data: dict[str, Any] = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
         return LoadedSettings(Settings(), [f"{path}: not valid TOML ({error}); using defaults"])
-    warnings: list[str] = []
-    while True:
-        try:
-            settings = Settings.model_validate(data)
-        except ValidationError as error:
-            bad = {str(err["loc"][0]) for err in error.errors() if err["loc"]}
-            for err in error.errors():
-                key = ".".join(str(part) for part in err["loc"]) or "(file)"
-                warnings.append(f"{path}: key {key!r}: {err['msg']}; using the default")
-            if not bad:
-                return LoadedSettings(Settings(), warnings)
-            data = {key: value for key, value in data.items() if key not in bad}
-            continue
-        if settings.folder is not None:
-            settings = settings.model_copy(update={"folder": settings.folder.expanduser()})
-        return LoadedSettings(settings, warnings)
+    return settings_from(data, str(path))

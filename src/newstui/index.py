@@ -14,12 +14,17 @@ import zlib
 from collections.abc import Iterable, Iterator, KeysView, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from newstui.scan import ParsedFile
+if TYPE_CHECKING:  # the parsers are not needed to read an index
+    from newstui.scan import ParsedFile
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 10.0
+# SQLite's page cache per connection. Small: each thread of the reader has a connection,
+# and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).
+READ_CACHE_KIB = 2048
 
 SCHEMA = [
     """CREATE TABLE files(
@@ -122,7 +127,7 @@ def connect(path: Path, state_db: Path | None) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -8192")  # KiB; refreshes raise it
+    conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")  # refreshes raise it
     attach_state(conn, state_db)
     return conn
 
@@ -233,6 +238,20 @@ FTS_DELETE = (
 )
 
 
+def stored_paths(conn: sqlite3.Connection, paths: Sequence[str]) -> set[str]:
+    """Those of `paths` the index holds something of: articles, or problems reading them."""
+    found: set[str] = set()
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        query = (
+            f"SELECT path FROM files WHERE path IN ({marks}) UNION "
+            f"SELECT path FROM problems WHERE path IN ({marks}) AND NOT from_scan"
+        )
+        found.update(path for (path,) in conn.execute(query, [*chunk, *chunk]))
+    return found
+
+
 def remove_files(conn: sqlite3.Connection, paths: Iterable[str], scorer: ModuleType | None) -> int:
     """Drop files, their articles and problems; returns how many articles went."""
     removed = 0
@@ -254,12 +273,13 @@ def remove_files(conn: sqlite3.Connection, paths: Iterable[str], scorer: ModuleT
 
 def add_files(
     conn: sqlite3.Connection, parsed: Sequence[ParsedFile], scorer: ModuleType | None
-) -> None:
-    """Store freshly parsed files (callers removed any older version first)."""
+) -> range:
+    """Store freshly parsed files (callers removed any older version first); returns the
+    numbers their articles got, in order."""
     last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
     first = (last[0] if last else 0) + 1
     records = [(file.path, record) for file in parsed for record in file.records]
-    articles, texts, docs = [], [], []
+    articles, texts, words = [], [], []
     for num, (path, r) in enumerate(records, start=first):
         articles.append(
             (
@@ -268,7 +288,9 @@ def add_files(
             )
         )
         texts.append((num, r.title, r.summary, r.author, r.meta, r.body))
-        docs.append((num, r.title, r.summary + "\n\n" + r.body))
+        if scorer is not None:  # the words, unless the parser already worked them out
+            made = r.words or scorer.prepare(r.title, r.summary + "\n\n" + r.body)
+            words.append((num, *made))
     conn.executemany(INSERT_ARTICLE, articles)
     conn.executemany(INSERT_TEXT, texts)
     conn.execute(f"{FTS_ADD} WHERE num >= ?", (first,))
@@ -280,8 +302,9 @@ def add_files(
         "INSERT INTO problems VALUES (?, ?, 0)",
         [(file.path, reason) for file in parsed for reason in file.problems],
     )
-    if docs and scorer is not None:
-        scorer.index_documents(conn, docs)  # (rowid, title, summary and body)
+    if words and scorer is not None:
+        scorer.index_prepared(conn, words)
+    return range(first, first + len(records))
 
 
 def bump_generation(conn: sqlite3.Connection) -> None:

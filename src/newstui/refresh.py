@@ -7,37 +7,26 @@ progress and a stopped refresh leaves a consistent index behind.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sqlite3
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from newstui import index
+from newstui.refresh_summary import Problem, RefreshSummary
 from newstui.scan import FileStat, ParsedFile, ScanResult, parse_files, scan
 
 POOL_MIN_FILES = 1500  # below this, starting worker processes costs more than it saves
-CHUNK_FILES = 200  # files per parse job
+CHUNK_FILES = 200  # files per parse job, at least...
+MAX_CHUNK_FILES = 1000  # ...and at most: big jobs, fewer results to merge (see parse_chunks)
 BATCH_FILES = 2000  # files per transaction
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RefreshSummary:
-    parsed: int  # files read and parsed (new or changed)
-    unchanged: int  # files skipped because size and mtime agree with the index
-    removed: int  # files gone from the folder (their articles dropped)
-    problems: list[Problem]  # every known problem, old and new
 
 
 def refresh_index(
@@ -94,13 +83,19 @@ def _store(
             index.remove_files(conn, gone, scorer)
             index.bump_generation(conn)
         in_transaction = 0
-        for chunk in parse_chunks(todo, stop, use_pool=len(todo) >= pool_min_files):
-            index.remove_files(conn, [file.path for file in chunk], scorer)
-            index.add_files(conn, chunk, scorer)
+        counted = scorer.Counted() if scorer is not None else None
+        use_pool = len(todo) >= pool_min_files
+        for chunk in parse_chunks(todo, stop, use_pool=use_pool, with_words=scorer is not None):
+            paths = [file.path for file in chunk.files]
+            older = sorted(index.stored_paths(conn, paths))  # earlier versions of these files
+            index.remove_files(conn, older, scorer)
+            nums = index.add_files(conn, chunk.files, scorer)
+            if counted is not None and chunk.df is not None:
+                counted.add(nums, chunk.df)
             if not in_transaction:
                 index.bump_generation(conn)
-            parsed += len(chunk)
-            in_transaction += len(chunk)
+            parsed += len(chunk.files)
+            in_transaction += len(chunk.files)
             if in_transaction >= BATCH_FILES:
                 conn.execute("COMMIT")
                 conn.execute("BEGIN IMMEDIATE")
@@ -110,7 +105,7 @@ def _store(
         index.replace_scan_problems(conn, scanned.problems)
         index.forget_problems_of_missing_files(conn, scanned.files.keys())
         if (parsed or gone) and scorer is not None:
-            scorer.finish(conn)
+            scorer.finish(conn, counted)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -123,27 +118,57 @@ def _store(
     return parsed
 
 
+class ParsedChunk(NamedTuple):
+    files: list[ParsedFile]
+    df: Counter[str] | None  # the related scorer's document frequencies of their articles
+
+
+def parse_chunk(chunk: list[FileStat], with_words: bool) -> ParsedChunk:
+    """Parse files (in a worker process), and with `with_words` also do the related-stories
+    scorer's share of the work: each article's words, and how many articles use each."""
+    scorer = index.related_module() if with_words else None
+    if scorer is None:
+        return ParsedChunk(parse_files(chunk), None)
+    files = parse_files(chunk, scorer.prepare)
+    words = [record.words for file in files for record in file.records]
+    prepared = [item for item in words if item is not None]
+    complete = len(prepared) == len(words)
+    return ParsedChunk(files, scorer.document_frequencies(prepared) if complete else None)
+
+
 def parse_chunks(
-    todo: Sequence[FileStat], stop: Callable[[], bool], *, use_pool: bool
-) -> Iterator[list[ParsedFile]]:
-    """Parsed files, a chunk at a time, in order; stops early when `stop()` says so."""
-    chunks = [list(todo[i : i + CHUNK_FILES]) for i in range(0, len(todo), CHUNK_FILES)]
+    todo: Sequence[FileStat],
+    stop: Callable[[], bool],
+    *,
+    use_pool: bool,
+    with_words: bool = False,
+) -> Iterator[ParsedChunk]:
+    """Parsed files, a chunk at a time, in order; stops early when `stop()` says so.
+
+    A big refresh parses in big chunks (each chunk's word frequencies are merged in this
+    process, at a cost per distinct word), yet in eight or more per worker (balance)."""
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    size = min(MAX_CHUNK_FILES, max(CHUNK_FILES, len(todo) // (8 * (workers or 1))))
+    chunks = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+    parse = functools.partial(parse_chunk, with_words=with_words)  # picklable: for workers
     if not use_pool or (workers or 1) < 2:
         for chunk in chunks:
             if stop():
                 return
-            yield parse_files(chunk)
+            yield parse(chunk)
         return
-    yield from _parse_in_pool(chunks, stop, workers or 2)
+    yield from _parse_in_pool(chunks, stop, workers or 2, parse)
+
+
+Parse = Callable[[list[FileStat]], ParsedChunk]
 
 
 def _parse_in_pool(
-    chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int
-) -> Iterator[list[ParsedFile]]:
+    chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int, parse: Parse
+) -> Iterator[ParsedChunk]:
     done = 0
     try:
-        for result in _pool_results(chunks, stop, workers):
+        for result in _pool_results(chunks, stop, workers, parse):
             done += 1
             yield result
     except (BrokenProcessPool, OSError):
@@ -151,7 +176,7 @@ def _parse_in_pool(
         for chunk in chunks[done:]:
             if stop():
                 return
-            yield parse_files(chunk)
+            yield parse(chunk)
 
 
 def _start_method() -> str:
@@ -163,15 +188,15 @@ def _start_method() -> str:
 
 
 def _pool_results(
-    chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int
-) -> Iterator[list[ParsedFile]]:
+    chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int, parse: Parse
+) -> Iterator[ParsedChunk]:
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        pending: deque[Future[list[ParsedFile]]] = deque()
+        pending: deque[Future[ParsedChunk]] = deque()
         queue = iter(chunks)
         for chunk in queue:  # keep a few jobs in flight, not all: bounded memory
-            pending.append(pool.submit(parse_files, chunk))
+            pending.append(pool.submit(parse, chunk))
             if len(pending) >= 2 * workers:
                 break
         while pending:
@@ -180,7 +205,7 @@ def _pool_results(
             result = pending.popleft().result()
             following = next(queue, None)
             if following is not None:
-                pending.append(pool.submit(parse_files, following))
+                pending.append(pool.submit(parse, following))
             yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -3,7 +3,8 @@
 Pure Python over the index's SQLite database (no textual). Per refresh the index calls
 `index_documents` (or `prepare` in worker processes, then `index_prepared`) and
 `remove_documents` for new, changed and deleted articles, inside its transaction, then
-`finish` once; the Library calls `similar` to rank an article's related articles.
+`finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
+count those documents again); the Library calls `similar` to rank an article's related ones.
 
 Scoring. A document is a bag of words: lower-cased runs of two or more letters or digits,
 English stop words dropped, plural endings stripped; the title's words count twice. For a
@@ -38,11 +39,13 @@ import math
 import re
 import sqlite3
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import repeat
 from operator import mul
 from typing import TypeVar
+
+from newstui.wordruns import word_runs
 
 SCHEMA: list[str] = [
     # length: words counted; terms: the distinct words, space-separated; counts: how often
@@ -106,7 +109,6 @@ _STOP_WORDS = frozenset(
     yourselves
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
-_STEMS: dict[str, str] = {}
 _STEM_CACHE_MAX = 200_000
 
 
@@ -122,28 +124,35 @@ def stem(word: str) -> str:
     return word
 
 
-def _stemmed(word: str) -> str:
-    found = _STEMS.get(word)
-    if found is None:
-        if len(_STEMS) >= _STEM_CACHE_MAX:
-            _STEMS.clear()
-        found = _STEMS[word] = stem(word)
-    return found
+class _Terms(dict[str, str]):
+    """Each word seen so far and the term it counts as: its stem, or "" for a stop word."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _STEM_CACHE_MAX:
+            self.clear()
+        term = self[word] = "" if len(word) < 2 or word in _STOP_WORDS else stem(word)
+        return term
+
+
+_TERMS = _Terms()
 
 
 def term_counts(title: str, text: str) -> dict[str, int]:
     """How often each word that can describe a document occurs in it (title and text),
     in order of first appearance."""
-    counts: dict[str, int] = {}
-    get, stems = counts.get, _STEMS
-    tokens = _TOKEN.findall(f"{title}\n{text}".lower())
+    tokens = _tokens(f"{title}\n{text}".lower())
     if TITLE_BOOST > 1:
-        tokens += _TOKEN.findall(title.lower()) * (TITLE_BOOST - 1)
-    for word, count in Counter(tokens).items():
-        if word not in _STOP_WORDS:
-            term = stems.get(word) or _stemmed(word)
-            counts[term] = get(term, 0) + count
+        tokens += _tokens(title.lower()) * (TITLE_BOOST - 1)
+    counts = Counter(map(_TERMS.__getitem__, tokens))  # (loops in C: the hot path of indexing)
+    counts.pop("", None)
     return counts
+
+
+def _tokens(lowered: str) -> list[str]:
+    """The words of lower-cased text; one-letter ones too, when that is faster (`_TERMS`
+    drops them)."""
+    runs = word_runs(lowered)
+    return runs if runs is not None else _TOKEN.findall(lowered)
 
 
 def _readable(term: str) -> bool:
@@ -304,7 +313,39 @@ def remove_documents(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     _add_meta(conn, -len(filed), -words)
 
 
-def finish(conn: sqlite3.Connection) -> None:
+def document_frequencies(prepared: Iterable[Prepared]) -> Counter[str]:
+    """How many of these documents use each word: their share of `related_df`, counted
+    where they were prepared (a worker process) and handed to `finish` by a `Counted`."""
+    found: Counter[str] = Counter()
+    for _length, terms, _counts, _posted in prepared:
+        if terms:
+            found.update(terms.split(" "))
+    return found
+
+
+class Counted:
+    """Documents given to `index_prepared` whose `document_frequencies` are known: `finish`
+    then need not count them again. It checks that they are all still pending; their rowids
+    must be new ones (as the index's are: never reused)."""
+
+    __slots__ = ("df", "rowids")
+
+    def __init__(self) -> None:
+        self.rowids: set[int] = set()
+        self.df: Counter[str] = Counter()
+
+    def add(self, rowids: Iterable[int], df: Counter[str]) -> None:
+        self.rowids.update(rowids)
+        self.df.update(df)
+
+
+_PENDING_DOCS = (
+    "SELECT d.rowid, d.length, d.terms, d.counts, d.posted FROM related_pending p "
+    "JOIN related_doc d ON d.rowid = p.rowid"
+)
+
+
+def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
     """Count pending documents into the statistics and rewrite the postings that change."""
     pending_docs, pending_words = conn.execute(
         "SELECT count(*), coalesce(sum(d.length), 0) FROM related_pending p "
@@ -314,19 +355,29 @@ def finish(conn: sqlite3.Connection) -> None:
         _add_meta(conn, pending_docs, pending_words)
     docs, words = _meta(conn)
     avg = words / docs if docs else 1.0
-    delta: Counter[str] = Counter()
+    known = counted.rowids if counted is not None else set()
+    delta: Counter[str] = Counter()  # of the documents not in `known`
+    seen = 0
     new: defaultdict[str, list[int]] = defaultdict(list)
-    for rowid, length, terms, counts, posted in conn.execute(
-        "SELECT d.rowid, d.length, d.terms, d.counts, d.posted FROM related_pending p "
-        "JOIN related_doc d ON d.rowid = p.rowid"
-    ):
-        words_of = terms.split(" ") if terms else []
-        delta.update(words_of)
+    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
+    for rowid, length, terms, counts, posted in conn.execute(_PENDING_DOCS):
+        if rowid in known:
+            seen += 1
+        elif terms:
+            delta.update(terms.split(" "))
         if not posted or rowid > MAX_ROWID:
             continue
-        tf = _tf_table(length, avg, set(counts[:posted]))
-        for term, count in zip(words_of[:posted], counts[:posted], strict=True):
-            new[term].append(round(tf[count] * WEIGHT_SCALE) << 32 | rowid)
+        tops = counts[:posted]
+        key = {
+            count: round(tf * WEIGHT_SCALE) << 32 | rowid
+            for count, tf in _tf_table(length, avg, set(tops)).items()
+        }
+        heads = terms.split(" ", posted)[:posted]
+        drain.extend(map(list.append, map(new.__getitem__, heads), map(key.__getitem__, tops)))
+    if counted is not None and seen == len(known):
+        delta.update(counted.df)
+    elif counted is not None:  # some of them were removed since: count them all here
+        delta = document_frequencies(row[1:] for row in conn.execute(_PENDING_DOCS))
     conn.executemany(
         "INSERT INTO related_df(term, df) VALUES (?, ?) "
         "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from newstui.formats import ArticleError, parse_bytes, supported_extensions
 from newstui.models import Article, normalise_title
+from newstui.wordruns import word_runs
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -118,6 +119,10 @@ def _reason(error: OSError) -> str:
     return f"cannot read: {error.strerror or error}"
 
 
+Words = tuple[int, str, bytes, int]  # what `related.prepare` makes of an article
+Prepare = Callable[[str, str], Words]
+
+
 class Record(NamedTuple):
     """One article as the index stores it (picklable: made in worker processes)."""
 
@@ -136,6 +141,7 @@ class Record(NamedTuple):
     norm_title: str
     body_hash: str
     meta: str  # JSON: everything else needed to rebuild the Article
+    words: Words | None = None  # related.prepare(title, summary + body), made by the parser
 
 
 @dataclass
@@ -148,12 +154,15 @@ class ParsedFile:
     retry: bool = False  # an I/O failure: try again next time even if size and mtime agree
 
 
-def parse_files(files: Iterable[FileStat]) -> list[ParsedFile]:
-    """Read and parse each file; a failure becomes a problem of that file only."""
-    return [parse_one(file) for file in files]
+def parse_files(files: Iterable[FileStat], prepare: Prepare | None = None) -> list[ParsedFile]:
+    """Read and parse each file; a failure becomes a problem of that file only.
+
+    With `prepare` (the related-stories scorer's), each record also carries its words:
+    that work then happens here, in the worker processes, not in the one that stores."""
+    return [parse_one(file, prepare) for file in files]
 
 
-def parse_one(file: FileStat) -> ParsedFile:
+def parse_one(file: FileStat, prepare: Prepare | None = None) -> ParsedFile:
     path = Path(file.path)
     try:
         with open(file.path, "rb") as stream:
@@ -164,7 +173,7 @@ def parse_one(file: FileStat) -> ParsedFile:
         return ParsedFile(file.path, file.size, file.mtime_ns, [], [too_large(len(data))], True)
     try:
         result = parse_bytes(path, data)
-        records = [to_record(article, file.path) for article in result.articles]
+        records = [to_record(article, file.path, prepare) for article in result.articles]
     except ArticleError as error:
         return ParsedFile(file.path, file.size, file.mtime_ns, [], [str(error) or "unreadable"])
     except Exception as error:  # a parser bug must not stop the scan
@@ -189,7 +198,7 @@ KIND_CODES = {
 KINDS = {code: kind for kind, code in KIND_CODES.items()}
 
 
-def to_record(article: Article, file_path: str) -> Record:
+def to_record(article: Article, file_path: str, prepare: Prepare | None = None) -> Record:
     body = BLOCK_SEPARATOR.join(block.text for block in article.blocks)
     published = article.published
     date_key = None
@@ -231,6 +240,7 @@ def to_record(article: Article, file_path: str) -> Record:
         norm_title=normalise_title(article.title),
         body_hash=body_hash(body),
         meta=json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
+        words=prepare(article.title, article.summary + "\n\n" + body) if prepare else None,
     )
 
 
@@ -239,9 +249,10 @@ _APOSTROPHES = ("'", "’")
 
 
 def word_count(text: str) -> int:
-    """`models.count_words(text)`, about twice as fast: runs of word characters, less the
-    apostrophes that join two runs into one word ("it's", "rock'n'roll")."""
-    count = len(_WORD_RUN.findall(text))
+    """`models.count_words(text)`, two to four times as fast: runs of word characters, less
+    the apostrophes that join two runs into one word ("it's", "rock'n'roll")."""
+    runs = word_runs(text)
+    count = len(runs if runs is not None else _WORD_RUN.findall(text))
     for apostrophe in _APOSTROPHES:
         position = text.find(apostrophe, 1)
         while position > 0:

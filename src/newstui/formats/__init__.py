@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newstui.models import Article
+if TYPE_CHECKING:  # the parsers import the models (pydantic) themselves, when first used
+    from newstui.models import Article
 
 
 class ArticleError(Exception):

@@ -16,7 +16,7 @@ from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from newstui.library import Library, ListFilter, QueryError
+from newstui.library import Library, ListFilter, QueryError, Sort
 from newstui.messages import (
     ArticleLoaded,
     AuthorLoaded,
@@ -56,6 +56,7 @@ class LibraryScreen(Screen[None]):
         self._stop_jobs = threading.Event()
         self._last_progress = 0.0
         self.refreshes_finished = 0  # so a slow count never overwrites a newer refresh's figures
+        self.sort: Sort = "date"
 
     def stop_jobs(self) -> None:
         """Ask running jobs to stop (the refresh between files, the watcher at once)."""
@@ -84,6 +85,7 @@ class LibraryScreen(Screen[None]):
             summary = self.library.refresh(progress=progress, should_stop=should_stop)
             if worker.is_cancelled:
                 return
+            self.library.warm_order(self.sort)
             total = self.library.count()
             unread = self.library.count(ListFilter(unread=True))
             problems = len(self.library.problems())

@@ -229,9 +229,12 @@ class MainScreen(LibraryScreen):
         self.refreshes_finished += 1
         summary = message.summary
         self.progress = ""
-        if (summary.parsed or summary.removed) and self.search is None:
-            self.articles.reload(self.articles.current_id)
-            self._update_titles()
+        if summary.parsed or summary.removed:
+            if self.search is None:
+                self.articles.reload(self.articles.current_id)
+                self._update_titles()
+            if self.open_id is not None:  # its file may have changed: show what it says now
+                self.load_article(self.open_id, False)
         new_problems = message.problems - self.problem_count
         self.total, self.unread, self.problem_count = (
             message.total,
@@ -287,7 +290,10 @@ class MainScreen(LibraryScreen):
             self.author_panel.clear("")
             self.related.clear("")
             return
-        self.reader.show(message.article, message.position, message.block)
+        position, block = message.position, message.block
+        if self.reader.article_id == message.article_id:  # reloaded: stay at the same place
+            position, block = self.reader.position()
+        self.reader.show(message.article, position, block)
         if message.marked_read:
             self.articles.patch_row(message.article_id, read=True)
             self.unread = max(0, self.unread - 1)

@@ -1,0 +1,20 @@
+"""What a refresh reports. Apart from the refresh itself, so that the faces can name these
+types without importing the parsers (and pydantic) before their first paint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    parsed: int  # files read and parsed (new or changed)
+    unchanged: int  # files skipped because size and mtime agree with the index
+    removed: int  # files gone from the folder (their articles dropped)
+    problems: list[Problem]  # every known problem, old and new
