@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -571,3 +573,23 @@ def test_rows_are_ordinary_frozen_dataclasses(folder: Path) -> None:
     assert [f.name for f in dataclasses.fields(row)] == list(vars(row))
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.read = True  # type: ignore[misc]
+
+
+def test_a_refresh_that_finds_nothing_new_does_not_load_the_parsers(folder: Path) -> None:
+    """The reader's start-up check must stay light: no pydantic, no parser modules."""
+    write(folder, "2026-01-01-one.txt", article_text("Story One"))
+    with open_library(folder) as library:
+        assert library.refresh().parsed == 0  # indexed by open_library already
+    code = (
+        "import sys; from pathlib import Path; from newstui.paths import AppPaths; "
+        "from newstui.state import StateStore; from newstui.library import Library; "
+        "paths = AppPaths.default(); "
+        "library = Library(Path(sys.argv[1]), paths, StateStore(paths.state_db)); "
+        "summary = library.refresh(); "
+        "print(summary.parsed, summary.unchanged, sorted(m for m in sys.modules "
+        "if m.startswith(('pydantic', 'newstui.models', 'newstui.formats.'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.split(maxsplit=2) == ["0", "1", "[]\n"]

@@ -18,6 +18,7 @@ from newstui import refresh, scan
 from newstui.cli import main
 from newstui.library import Library, Problem, RefreshSummary
 from newstui.paths import AppPaths
+from newstui.scan import FileStat
 from newstui.state import StateStore
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "reliability"))
@@ -207,20 +208,19 @@ def test_file_deleted_between_scan_and_parse(
     folder: Path, open_library: Callable[[], Library], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     victim = folder / "2026-01-05-storm-closes-harbour.txt"
-    real_scan = refresh.scan
+    real_walk = refresh.walk
 
-    def scan_then_delete(root: Path) -> scan.ScanResult:
-        result = real_scan(root)
+    def walk_then_delete(root: Path, problems: list[tuple[str, str]]) -> Iterator[FileStat]:
+        yield from real_walk(root, problems)
         victim.unlink()
-        return result
 
-    monkeypatch.setattr(refresh, "scan", scan_then_delete)
+    monkeypatch.setattr(refresh, "walk", walk_then_delete)
     library = open_library()
     summary = library.refresh()
     assert problems_by_name(summary, folder) == {victim.name: "no such file or folder"}
     assert library.count() == GOOD - 1
 
-    monkeypatch.setattr(refresh, "scan", real_scan)
+    monkeypatch.setattr(refresh, "walk", real_walk)
     again = library.refresh()
     assert again.problems == [], "the problem of a file that is gone must go too"
     assert library.count() == GOOD - 1

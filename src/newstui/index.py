@@ -11,7 +11,7 @@ import contextlib
 import importlib
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, KeysView, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -315,11 +315,15 @@ def generation(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
 
-def forget_problems_of_missing_files(conn: sqlite3.Connection, present: KeysView[str]) -> None:
-    """Read and parse problems of files no longer there (say, deleted mid-refresh)."""
-    paths = [p for (p,) in conn.execute("SELECT DISTINCT path FROM problems WHERE NOT from_scan")]
-    missing = [(path,) for path in paths if path not in present]
-    conn.executemany("DELETE FROM problems WHERE path = ? AND NOT from_scan", missing)
+def parse_problem_paths(conn: sqlite3.Connection) -> set[str]:
+    return {path for (path,) in conn.execute("SELECT path FROM problems WHERE NOT from_scan")}
+
+
+def forget_parse_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
+    """Drop the read and parse problems of files no longer there (say, deleted mid-refresh)."""
+    conn.executemany(
+        "DELETE FROM problems WHERE path = ? AND NOT from_scan", [(path,) for path in paths]
+    )
 
 
 def replace_scan_problems(conn: sqlite3.Connection, problems: Iterable[tuple[str, str]]) -> None:

@@ -16,12 +16,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from newstui import index
 from newstui.refresh_summary import Problem, RefreshSummary
-from newstui.scan import FileStat, ParsedFile, ScanResult, parse_files, scan
+from newstui.scan import FileStat, ParsedFile, parse_files, walk
 
 POOL_MIN_FILES = 1500  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 200  # files per parse job, at least...
@@ -36,42 +37,65 @@ def refresh_index(
     should_stop: Callable[[], bool] | None = None,
     pool_min_files: int = POOL_MIN_FILES,
 ) -> RefreshSummary:
-    scanned = scan(folder)
-    known = index.known_files(conn)
-    todo = sorted(  # path order: a first build numbers articles by path
-        FileStat(path, *stat) for path, stat in scanned.files.items() if known.get(path) != stat
-    )
-    gone = [path for path in known if path not in scanned.files]
+    changes = find_changes(conn, folder)
     if progress:
-        progress(0, len(todo))
+        progress(0, len(changes.todo))
     parsed = 0
-    if todo or gone or _problems_changed(conn, scanned):  # else: no write at all
-        parsed = _store(conn, scanned, todo, gone, should_stop, progress, pool_min_files)
+    if changes.todo or changes.gone or _problems_changed(conn, changes):  # else: no write
+        parsed = _store(conn, changes, should_stop, progress, pool_min_files)
     problems = [
         Problem(path, reason)
         for path, reason in conn.execute("SELECT path, reason FROM problems ORDER BY path, rowid")
     ]
-    return RefreshSummary(parsed, len(scanned.files) - len(todo), len(gone), problems)
+    return RefreshSummary(parsed, changes.unchanged, len(changes.gone), problems)
 
 
-def _problems_changed(conn: sqlite3.Connection, scanned: ScanResult) -> bool:
+@dataclass
+class Changes:
+    """How the folder differs from the index."""
+
+    todo: list[FileStat]  # new or changed files, in path order
+    gone: list[str]  # files the index holds that are no longer there
+    unchanged: int
+    scan_problems: list[tuple[str, str]]  # (path, reason) met while walking the folder
+    vanished: list[str]  # files with a parse problem on record that are no longer there
+
+
+def find_changes(conn: sqlite3.Connection, folder: Path) -> Changes:
+    """Walk the folder and compare each file with the index as it comes: only the index's
+    list of files is held in memory, not a second one of the folder's."""
+    known = index.known_files(conn)
+    with_problems = index.parse_problem_paths(conn)
+    scan_problems: list[tuple[str, str]] = []
+    todo: list[FileStat] = []
+    unchanged = 0
+    still_there: set[str] = set()
+    for file in walk(folder, scan_problems):
+        if known.pop(file.path, None) == (file.size, file.mtime_ns):
+            unchanged += 1
+        else:
+            todo.append(file)
+        if file.path in with_problems:
+            still_there.add(file.path)
+    todo.sort()  # path order: a first build numbers articles by path
+    vanished = sorted(with_problems - still_there)
+    return Changes(todo, list(known), unchanged, scan_problems, vanished)
+
+
+def _problems_changed(conn: sqlite3.Connection, changes: Changes) -> bool:
     stored = set(conn.execute("SELECT path, reason FROM problems WHERE from_scan"))
-    if stored != set(scanned.problems):
-        return True
-    parse_problems = conn.execute("SELECT DISTINCT path FROM problems WHERE NOT from_scan")
-    return any(path not in scanned.files for (path,) in parse_problems)
+    return stored != set(changes.scan_problems) or bool(changes.vanished)
 
 
 def _store(
     conn: sqlite3.Connection,
-    scanned: ScanResult,
-    todo: list[FileStat],
-    gone: list[str],
+    changes: Changes,
     should_stop: Callable[[], bool] | None,
     progress: Callable[[int, int], None] | None,
     pool_min_files: int,
 ) -> int:
     """Apply the changes, a batch per transaction; returns how many files were parsed."""
+    todo, gone = changes.todo, changes.gone
     scorer = index.related_module()
     stop = should_stop or (lambda: False)
     parsed = 0
@@ -102,8 +126,8 @@ def _store(
                 in_transaction = 0
             if progress:
                 progress(parsed, len(todo))
-        index.replace_scan_problems(conn, scanned.problems)
-        index.forget_problems_of_missing_files(conn, scanned.files.keys())
+        index.replace_scan_problems(conn, changes.scan_problems)
+        index.forget_parse_problems(conn, changes.vanished)
         if (parsed or gone) and scorer is not None:
             scorer.finish(conn, counted)
         conn.execute("COMMIT")
@@ -112,7 +136,7 @@ def _store(
             conn.execute("ROLLBACK")
         raise
     finally:
-        conn.execute("PRAGMA cache_size = -8192")
+        conn.execute(f"PRAGMA cache_size = -{index.READ_CACHE_KIB}")
     if parsed or gone:
         conn.execute("PRAGMA optimize")
     return parsed

@@ -12,15 +12,17 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from newstui.formats import ArticleError, parse_bytes, supported_extensions
-from newstui.models import Article, normalise_title
 from newstui.wordruns import word_runs
+
+if TYPE_CHECKING:  # the models (pydantic) are imported where first used: a refresh that
+    from newstui.models import Article  # finds nothing new never needs them
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -38,23 +40,32 @@ class ScanResult:
 
 
 def scan(folder: Path) -> ScanResult:
-    """Every supported, visible file under `folder`, following symbolic links.
+    """Every file `walk` finds, and its problems, at once."""
+    result = ScanResult()
+    files = result.files
+    for path, size, mtime_ns in walk(folder, result.problems):
+        files[path] = (size, mtime_ns)
+    return result
+
+
+def walk(folder: Path, problems: list[tuple[str, str]]) -> Iterator[FileStat]:
+    """Every supported, visible file under `folder`, following symbolic links, one at a
+    time (a refresh compares them as they come: nothing of 100,000 files is kept twice).
 
     Hidden files and folders (name starting with ".") are skipped; a folder reached twice
     (a symlink loop or a second link to it) is walked only the first time; files over
-    `MAX_FILE_BYTES`, unreadable folders and names that are not UTF-8 are reported as
-    problems. The order is the file system's: sort where it matters.
+    `MAX_FILE_BYTES`, unreadable folders and names that are not UTF-8 are appended to
+    `problems` as (path, reason). The order is the file system's: sort where it matters.
     """
     suffixes = tuple(supported_extensions())
-    result = ScanResult()
-    files, is_file = result.files, stat.S_ISREG  # (locals: this loop runs 100,000 times)
+    is_file = stat.S_ISREG  # (a local: this loop runs 100,000 times)
     seen_dirs: set[tuple[int, int]] = set()
     root = os.path.abspath(folder)
     try:
         info = os.stat(root)
     except OSError as error:
-        result.problems.append((root, _reason(error)))
-        return result
+        problems.append((root, _reason(error)))
+        return
     seen_dirs.add((info.st_dev, info.st_ino))
     pending = [root]
     while pending:
@@ -63,7 +74,7 @@ def scan(folder: Path) -> ScanResult:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError as error:
-            result.problems.append((directory, _reason(error)))
+            problems.append((directory, _reason(error)))
             continue
         for entry in entries:
             name = entry.name
@@ -75,14 +86,14 @@ def scan(folder: Path) -> ScanResult:
                     continue
                 if not name.isascii() and not _is_utf8(name):
                     shown = os.fsencode(entry.path).decode("utf-8", "replace")
-                    result.problems.append((shown, "the name is not valid UTF-8; rename it"))
+                    problems.append((shown, "the name is not valid UTF-8; rename it"))
                     continue
                 info = entry.stat()
             except OSError as error:
                 if entry.is_symlink():
-                    result.problems.append((entry.path, "broken symbolic link"))
+                    problems.append((entry.path, "broken symbolic link"))
                 else:
-                    result.problems.append((entry.path, _reason(error)))
+                    problems.append((entry.path, _reason(error)))
                 continue
             if is_dir:
                 key = (info.st_dev, info.st_ino)
@@ -92,10 +103,9 @@ def scan(folder: Path) -> ScanResult:
             elif not is_file(info.st_mode):
                 continue
             elif info.st_size > MAX_FILE_BYTES:
-                result.problems.append((entry.path, too_large(info.st_size)))
+                problems.append((entry.path, too_large(info.st_size)))
             else:
-                files[entry.path] = (info.st_size, info.st_mtime_ns)
-    return result
+                yield FileStat(entry.path, info.st_size, info.st_mtime_ns)
 
 
 def _is_utf8(name: str) -> bool:
@@ -199,6 +209,8 @@ KINDS = {code: kind for kind, code in KIND_CODES.items()}
 
 
 def to_record(article: Article, file_path: str, prepare: Prepare | None = None) -> Record:
+    from newstui.models import normalise_title  # (loaded already: the parser made `article`)
+
     body = BLOCK_SEPARATOR.join(block.text for block in article.blocks)
     published = article.published
     date_key = None
@@ -289,6 +301,8 @@ def from_record(
     meta_json: str,
 ) -> Article:
     """Rebuild the Article a record was made from (the inverse of `to_record`)."""
+    from newstui.models import Article
+
     meta = json.loads(meta_json)
     blocks = []
     start = 0
