@@ -12,9 +12,10 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.lazy import Lazy
 from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -111,6 +112,7 @@ class MainScreen(LibraryScreen):
         self.search: HitRows | None = None
         self.search_bar: SearchBar | None = None
         self.open_id: str | None = None
+        self._resume: str | None = None  # the article to reopen once the panes are mounted
         self.total = 0
         self.unread = 0
         self.problem_count = 0
@@ -132,29 +134,36 @@ class MainScreen(LibraryScreen):
         self.reader = ReaderPane(id="reader")
         self.author_panel = AuthorPanel(id="author")
         self.related = RelatedStories(id="related")
+        # The list is painted first; the other panes are mounted right after (Lazy), into
+        # slots that already hold their place, so the first frame comes sooner.
         with Horizontal(id="panes"):
             yield self.articles
-            yield self.reader
+            with Container(id="reader-slot"):
+                yield Lazy(self.reader)
             with Vertical(id="side") as self.side:
-                yield self.author_panel
-                yield self.related
+                yield Lazy(self.author_panel)
+                yield Lazy(self.related)
         yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Lazy(Footer(compact=True, show_command_palette=False))
 
     def on_mount(self) -> None:
         articles = self.articles
         articles.reload()
         self.total = articles.row_count if not self.unread_only else 0
         self._update_titles()
-        self.related.clear()
         last = self.state.last_opened(str(self.folder))
-        if last and articles.select_id(last):
-            self.open_article(last, focus_reader=False, mark_read=False)
+        self._resume = last if last and articles.select_id(last) else None
         articles.focus()
         self._update_status()
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if not all(pane.is_mounted for pane in (self.reader, self.author_panel, self.related)):
+            self.call_after_refresh(self._after_first_paint)  # the Lazy panes are on their way
+            return
+        self.related.clear()
+        if self._resume:
+            self.open_article(self._resume, focus_reader=False, mark_read=False)
         self.count_articles()
         self.start_refresh()
 
