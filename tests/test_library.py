@@ -593,3 +593,29 @@ def test_a_refresh_that_finds_nothing_new_does_not_load_the_parsers(folder: Path
         [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
     )
     assert found.stdout.split(maxsplit=2) == ["0", "1", "[]\n"]
+
+
+def test_related_after_a_refresh_is_what_a_fresh_library_says(folder: Path) -> None:
+    """The scorer's document frequencies kept between calls are dropped when the index
+    changes: suggestions after a refresh match those of a newly opened library."""
+    topics = {
+        "harbour": "harbour storm ferry port quay gale boats fishermen wall",
+        "budget": "budget council tax spending plan deficit rates services",
+    }
+    for topic, words in topics.items():
+        for n in range(6):
+            body = [" ".join(words.split()[n:] + words.split()[:n])] * 3
+            write(folder, f"{topic}-{n}.txt", article_text(f"{topic.title()} story {n}", body))
+    with open_library(folder) as library:
+        first = library.page(0, 1)[0].id
+        before = library.related(first)
+        for n in range(6, 12):
+            body = [topics["budget"] + " harbour"] * 4
+            write(folder, f"budget-{n}.txt", article_text(f"Budget story {n}", body))
+        library.refresh()
+        after = library.related(first)
+    with open_library(folder) as fresh:
+        assert [(i.row.id, round(i.score, 9)) for i in fresh.related(first)] == [
+            (i.row.id, round(i.score, 9)) for i in after
+        ]
+    assert before != after

@@ -209,3 +209,31 @@ def test_words_are_casefolded_stop_words_dropped_plurals_stripped() -> None:
     assert related.stem("glass") == "glass"
     assert related.stem("status") == "status"
     assert related.stem("crisis") == "crisis"
+
+
+def test_kept_frequencies_change_nothing(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Document frequencies kept between calls give the very same answers, read fewer rows,
+    and are dropped when they grow past their limit."""
+    docs, topic_of = corpus()
+    build(conn, docs)
+    known: dict[str, int] = {}
+    for rowid in topic_of:
+        assert related.similar(conn, rowid, 5, set(), known) == related.similar(
+            conn, rowid, 5, set()
+        )
+    assert known and all(value >= 0 for value in known.values())
+    reads: list[int] = []
+    real_read = related._read_document_frequencies
+
+    def counting(c: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+        reads.append(len(terms))
+        return real_read(c, terms)
+
+    monkeypatch.setattr(related, "_read_document_frequencies", counting)
+    related.similar(conn, 1, 5, set(), known)
+    assert reads == []  # every word already known
+    monkeypatch.setattr(related, "MAX_KNOWN_FREQUENCIES", 10)
+    related.similar(conn, 1, 5, set(), known)
+    assert reads and len(known) < sum(reads) + 1
