@@ -12,11 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 MarkRead = Literal["open", "end", "manual"]
 Sort = Literal["date", "title", "author"]
 
@@ -103,6 +98,10 @@ def load_settings(path: Path) -> LoadedSettings:
         return LoadedSettings(Settings())
     except (OSError, UnicodeDecodeError) as error:
         return LoadedSettings(Settings(), [f"{path}: cannot read ({error}); using defaults"])
+    if sys.version_info >= (3, 11):  # (imported here: most users have no config file)
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data: dict[str, Any] = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
