@@ -97,3 +97,28 @@ def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -
 
     settings = load_settings(config).settings
     assert settings.mark_read == "open" and settings.sort == "title"
+
+
+def test_the_reader_path_imports_no_subcommand_and_no_pydantic(tmp_path: Path) -> None:
+    """`newstui DIR` must start fast: it needs neither the subcommands nor the models."""
+    code = (
+        "import sys, newstui.cli.tui as tui\n"
+        "def fake(args):\n"
+        "    print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'newstui.cli.'))))\n"
+        "    return 0\n"
+        "tui.run_tui = fake\n"
+        "from newstui.cli import main\n"
+        "sys.exit(main([sys.argv[1]]))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "['newstui.cli.tui']"
+
+
+def test_every_subcommand_is_listed_where_the_reader_path_looks() -> None:
+    from newstui.cli import COMMAND_MODULES, build_parser
+
+    subparsers = next(action for action in build_parser()._actions if action.dest == "command")
+    listed = {name for names in COMMAND_MODULES.values() for name in names}
+    assert set(subparsers.choices) == listed  # type: ignore[arg-type]

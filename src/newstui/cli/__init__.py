@@ -21,13 +21,14 @@ from newstui.sanitize import terminal_safe
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
-# subcommand modules, each with `register(subparsers)`; the TUI is the default face.
-COMMAND_MODULES = (
-    "newstui.cli.show",
-    "newstui.cli.library",
-    "newstui.cli.state",
-    "newstui.cli.config",
-)
+# Subcommand modules, each with `register(subparsers)`, and the commands each registers:
+# named here so that `newstui [DIR]` (the reader, the default face) imports none of them.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "newstui.cli.show": ("show",),
+    "newstui.cli.library": ("list", "search", "related", "authors", "index", "check"),
+    "newstui.cli.state": ("mark-read", "mark-unread", "star", "unstar", "state"),
+    "newstui.cli.config": ("config",),
+}
 
 
 class CliError(Exception):
@@ -57,11 +58,6 @@ def build_tui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true")
     parser.add_argument("directory", nargs="?")
     return parser
-
-
-def _commands_of(module_name: str) -> tuple[str, ...]:
-    names: tuple[str, ...] = import_module(module_name).COMMANDS
-    return names
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,8 +103,7 @@ class _SafeStream(io.TextIOBase):
 
 
 def _run(args_list: list[str]) -> int:
-    parser = build_parser()
-    command_names = {name for module in COMMAND_MODULES for name in _commands_of(module)}
+    command_names = {name for names in COMMAND_MODULES.values() for name in names}
     first = next((arg for arg in args_list if arg != "--debug"), None)
     debug = "--debug" in args_list
     try:
@@ -117,7 +112,7 @@ def _run(args_list: list[str]) -> int:
             from newstui.cli.tui import run_tui
 
             return run_tui(args)
-        args = parser.parse_args(args_list)
+        args = build_parser().parse_args(args_list)
         handler: Handler = args.handler
         with _terminal_safe_output():
             return handler(args)

@@ -9,8 +9,6 @@ from typing import Any
 from newstui.config import load_settings
 from newstui.paths import AppPaths
 
-COMMANDS = ("config",)
-
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("config", help="show where the config file lives")

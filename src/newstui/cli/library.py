@@ -30,7 +30,6 @@ from typing import Any, TextIO
 from newstui.library import ArticleRow, Library, ListFilter, QueryError
 from newstui.paths import AppPaths
 
-COMMANDS = ("list", "search", "related", "authors", "index", "check")
 MARK_OPEN, MARK_CLOSE = "«", "»"
 AUTHOR_COLUMN_MAX = 24
 EXIT_PROBLEMS = 1

@@ -12,7 +12,6 @@ from newstui.formats import ArticleError, parse_file
 from newstui.models import Article
 
 MEASURE = 78
-COMMANDS = ("show",)
 
 
 def register(commands: Any) -> None:

@@ -26,8 +26,6 @@ from newstui.formats import ArticleError, parse_file, supported_extensions
 from newstui.paths import AppPaths
 from newstui.state import StateError, StateStore
 
-COMMANDS = ("mark-read", "mark-unread", "star", "unstar", "state")
-
 # command -> (StateStore method, value, help, confirmation)
 _MARKS = {
     "mark-read": ("set_read", True, "mark articles read", "marked {} read"),
