@@ -100,11 +100,12 @@ def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -
 
 
 def test_the_reader_path_imports_no_subcommand_and_no_pydantic(tmp_path: Path) -> None:
-    """`newstui DIR` must start fast: it needs neither the subcommands nor the models."""
+    """`newstui DIR` must start fast: it needs no subcommand, no models, no argparse."""
     code = (
         "import sys, newstui.cli.tui as tui\n"
-        "def fake(args):\n"
-        "    print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'newstui.cli.'))))\n"
+        "def fake(directory):\n"
+        "    wanted = ('pydantic', 'newstui.cli.', 'argparse')\n"
+        "    print(sorted(m for m in sys.modules if m.startswith(wanted)), directory)\n"
         "    return 0\n"
         "tui.run_tui = fake\n"
         "from newstui.cli import main\n"
@@ -113,7 +114,7 @@ def test_the_reader_path_imports_no_subcommand_and_no_pydantic(tmp_path: Path) -
     found = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
     )
-    assert found.stdout.strip() == "['newstui.cli.tui']"
+    assert found.stdout.strip() == f"['newstui.cli.tui'] {tmp_path}"
 
 
 def test_every_subcommand_is_listed_where_the_reader_path_looks() -> None:
@@ -122,3 +123,8 @@ def test_every_subcommand_is_listed_where_the_reader_path_looks() -> None:
     subparsers = next(action for action in build_parser()._actions if action.dest == "command")
     listed = {name for names in COMMAND_MODULES.values() for name in names}
     assert set(subparsers.choices) == listed  # type: ignore[arg-type]
+
+
+def test_the_reader_takes_one_directory(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main([str(tmp_path), "extra"]) == 2
+    assert capsys.readouterr().err == "newstui: unexpected argument 'extra' (see newstui --help)\n"

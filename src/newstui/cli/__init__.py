@@ -6,17 +6,19 @@ here imports textual until the reader itself is started.
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import import_module
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from newstui import __version__
 from newstui.sanitize import terminal_safe
+
+if TYPE_CHECKING:  # argparse is imported for subcommands only: the reader starts without it
+    import argparse
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -35,10 +37,12 @@ class CliError(Exception):
     """A user-facing failure: the message names the thing and the reason."""
 
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[["argparse.Namespace"], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="newstui",
         description="A keyboard-driven terminal news reader. "
@@ -53,11 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_tui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newstui", add_help=False)
-    parser.add_argument("--debug", action="store_true")
-    parser.add_argument("directory", nargs="?")
-    return parser
+def reader_directory(args_list: Sequence[str]) -> str | None:
+    """The DIR of `newstui [--debug] [DIR]`, the reader's whole command line."""
+    rest = [arg for arg in args_list if arg != "--debug"]
+    if len(rest) > 1:
+        raise CliError(f"unexpected argument {rest[1]!r} (see newstui --help)")
+    return rest[0] if rest else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,10 +113,10 @@ def _run(args_list: list[str]) -> int:
     debug = "--debug" in args_list
     try:
         if first is None or (first not in command_names and not first.startswith("-")):
-            args = build_tui_parser().parse_args(args_list)
+            directory = reader_directory(args_list)
             from newstui.cli.tui import run_tui
 
-            return run_tui(args)
+            return run_tui(directory)
         args = build_parser().parse_args(args_list)
         handler: Handler = args.handler
         with _terminal_safe_output():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import sys
@@ -32,12 +31,12 @@ def check_library(directory: Path) -> Path:
     return directory.resolve()
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(directory: str | None) -> int:
     """Open the reader; every failure before the first screen is one line and exit 2."""
     paths = AppPaths.default()
     loaded = load_settings(paths.config_file)
     folder = loaded.settings.folder or sample_articles_dir()
-    library = check_library(Path(args.directory) if args.directory else folder)
+    library = check_library(Path(directory) if directory else folder)
     from newstui.app import NewsApp
     from newstui.state import StateError
 
