@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,3 +66,16 @@ def open_library(folder: Path, refresh: bool = True) -> Iterator[Library]:
     finally:
         library.close()
         state.close()
+
+
+def modules_loaded(setup: str, prefixes: tuple[str, ...], *args: str) -> list[str]:
+    """Run `setup` in a fresh interpreter (`args` in its sys.argv[1:]); the loaded modules
+    whose names start with one of `prefixes`, sorted."""
+    code = (
+        f"{setup}\nimport sys\n"
+        f"print(*sorted(m for m in sys.modules if m.startswith({prefixes!r})), sep=',')"
+    )
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.splitlines()[-1] if run.stdout.strip() else ""
+    return [name for name in last.split(",") if name]

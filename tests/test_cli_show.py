@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from libhelpers import modules_loaded
 from newstui.cli import main
 
 ARTICLE = """\
@@ -101,20 +102,15 @@ def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -
 
 def test_the_reader_path_imports_no_subcommand_and_no_pydantic(tmp_path: Path) -> None:
     """`newstui DIR` must start fast: it needs no subcommand, no models, no argparse."""
-    code = (
+    setup = (
         "import sys, newstui.cli.tui as tui\n"
-        "def fake(directory):\n"
-        "    wanted = ('pydantic', 'newstui.cli.', 'argparse')\n"
-        "    print(sorted(m for m in sys.modules if m.startswith(wanted)), directory)\n"
-        "    return 0\n"
-        "tui.run_tui = fake\n"
+        "opened = []\n"
+        "tui.run_tui = lambda directory: opened.append(directory) or 0\n"
         "from newstui.cli import main\n"
-        "sys.exit(main([sys.argv[1]]))\n"
+        "assert main([sys.argv[1]]) == 0 and opened == [sys.argv[1]], opened"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
-    )
-    assert found.stdout.strip() == f"['newstui.cli.tui'] {tmp_path}"
+    heavy = ("pydantic", "newstui.cli.", "argparse")
+    assert modules_loaded(setup, heavy, str(tmp_path)) == ["newstui.cli.tui"]
 
 
 def test_every_subcommand_is_listed_where_the_reader_path_looks() -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from libhelpers import modules_loaded
 from newstui.config import Settings, load_settings
 
 
@@ -90,9 +89,4 @@ def test_undecodable_file_is_reported(tmp_path: Path) -> None:
 
 def test_the_reader_starts_without_importing_pydantic() -> None:
     """Start-up speed: pydantic costs about 100 ms to import; the first paint needs none."""
-    code = (
-        "import sys, newstui.app, newstui.cli.tui; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
-    )
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert found.stdout.strip() == "[]"
+    assert modules_loaded("import newstui.app, newstui.cli.tui", ("pydantic",)) == []
