@@ -261,6 +261,18 @@ def _idf(docs: int, df: int) -> float:
     return float((math.log((docs + 1) / (df + 1)) + 1.0) ** IDF_POWER)
 
 
+class _Idf(dict[int, float]):
+    """idf by document frequency, each worked out once (many words share a frequency)."""
+
+    def __init__(self, docs: int) -> None:
+        super().__init__()
+        self.docs = docs
+
+    def __missing__(self, df: int) -> float:
+        value = self[df] = _idf(self.docs, df)
+        return value
+
+
 def _decode(entries: bytes) -> array[int]:
     """A postings list: keys weight << 32 | rowid, best weight first."""
     keys = array("Q")
@@ -473,8 +485,9 @@ def similar(
     query = found[0]
     avg = words / docs
     df = _document_frequencies(conn, query.terms, known)
+    idf = _Idf(docs)
     weights = {
-        term: tf * _idf(docs, df[term])
+        term: tf * idf[df[term]]
         for term, tf in zip(query.terms, query.tf_values(avg), strict=True)
         if df.get(term, 0) > 1
     }
@@ -486,7 +499,7 @@ def similar(
     first = {other: _score(weights, pool[other].terms, tfs[other]) for other in pool}
     feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
     expanded = _expand(
-        conn, known, weights, [(pool[other].terms, tfs[other]) for other in feedback], df, docs
+        conn, known, weights, [(pool[other].terms, tfs[other]) for other in feedback], df, idf
     )
     # Only the best of the first pass can end up on top: ranking more again changes nothing.
     rescored = heapq.nlargest(
@@ -534,7 +547,7 @@ def _expand(
     weights: dict[str, float],
     neighbours: list[tuple[list[str], list[float]]],
     df: dict[str, int],
-    docs: int,
+    idf: _Idf,
 ) -> dict[str, float]:
     """Rocchio: the query plus the mean of its best matches' weighted word vectors.
 
@@ -552,9 +565,7 @@ def _expand(
     df.update(_document_frequencies(conn, [term for term in mass if term not in df], known))
     share = FEEDBACK_WEIGHT / len(neighbours)
     expanded = {
-        term: share * total * _idf(docs, df[term])
-        for term, total in mass.items()
-        if df.get(term, 0) > 1
+        term: share * total * idf[df[term]] for term, total in mass.items() if df.get(term, 0) > 1
     }
     for term, weight in weights.items():
         expanded[term] = expanded.get(term, 0.0) + weight
