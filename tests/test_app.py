@@ -427,6 +427,23 @@ async def test_empty_search_restores_and_bad_query_is_a_message(make_app: AppFac
         assert isinstance(screen.articles.source, LibraryRows)
 
 
+async def test_narrow_search_from_the_side_column_shows_the_results(
+    make_app: AppFactory,
+) -> None:
+    """At 80 columns the side column takes the list's place; a search brings the list back."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.side_open and not screen.articles.display
+        await pilot.press("slash", *"harbour", "enter")
+        await settle(pilot)
+        assert not screen.side_open
+        assert screen.articles.display and screen.articles.has_focus
+        assert isinstance(screen.articles.source, HitRows)
+
+
 async def test_search_results_open_with_enter(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:

@@ -424,6 +424,7 @@ class MainScreen(LibraryScreen):
 
     def _close_search_bar(self) -> None:
         self.remove_class("-searching")
+        self.side_open = False  # (narrow) the list, with the results, takes its place again
         self.articles.focus()
 
     @on(Input.Submitted, "#search")
