@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from newstui.formats.text import decode  # noqa: E402
 from newstui.library import Library  # noqa: E402
 from newstui.paths import AppPaths  # noqa: E402
-from newstui.scan import scan  # noqa: E402
+from newstui.scan import walk  # noqa: E402
 from newstui.state import StateStore  # noqa: E402
 
 PYTHON = sys.executable
@@ -111,7 +111,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def read_floor(folder: Path) -> float:
-    paths = list(scan(folder).files)
+    paths = [file.path for file in walk(folder, [])]
 
     def read_all() -> None:
         for path in paths:

@@ -1,6 +1,6 @@
 """Finding article files in a library folder and turning them into index records.
 
-`scan()` walks the folder (read-only: nothing is ever written there); `parse_files()`
+`walk()` walks the folder (read-only: nothing is ever written there); `parse_files()`
 reads and parses a batch of files into plain tuples, so it can run in a worker process
 and hand back only picklable data.
 """
@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,6 +23,7 @@ from newstui.wordruns import word_runs
 
 if TYPE_CHECKING:  # the models (pydantic) are imported where first used: a refresh that
     from newstui.models import Article  # finds nothing new never needs them
+    from newstui.related import Prepared
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -31,21 +32,6 @@ class FileStat(NamedTuple):
     path: str
     size: int
     mtime_ns: int
-
-
-@dataclass
-class ScanResult:
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path: (size, mtime_ns)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-
-
-def scan(folder: Path) -> ScanResult:
-    """Every file `walk` finds, and its problems, at once."""
-    result = ScanResult()
-    files = result.files
-    for path, size, mtime_ns in walk(folder, result.problems):
-        files[path] = (size, mtime_ns)
-    return result
 
 
 def walk(folder: Path, problems: list[tuple[str, str]]) -> Iterator[FileStat]:
@@ -129,8 +115,7 @@ def _reason(error: OSError) -> str:
     return f"cannot read: {error.strerror or error}"
 
 
-Words = tuple[int, str, bytes, int]  # what `related.prepare` makes of an article
-Prepare = Callable[[str, str], Words]
+Prepare = Callable[[str, str], "Prepared"]  # related.prepare: (title, text) -> words
 
 
 class Record(NamedTuple):
@@ -151,7 +136,7 @@ class Record(NamedTuple):
     norm_title: str
     body_hash: str
     meta: str  # JSON: everything else needed to rebuild the Article
-    words: Words | None = None  # related.prepare(title, summary + body), made by the parser
+    words: Prepared | None = None  # related.prepare(title, summary + body), made by the parser
 
 
 @dataclass
