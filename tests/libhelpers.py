@@ -79,3 +79,26 @@ def modules_loaded(setup: str, prefixes: tuple[str, ...], *args: str) -> list[st
     assert run.returncode == 0, run.stderr
     last = run.stdout.splitlines()[-1] if run.stdout.strip() else ""
     return [name for name in last.split(",") if name]
+
+
+def run_together(commands: Sequence[Sequence[str]], timeout: float) -> list[tuple[int, str, str]]:
+    """Start each command, wait until every one has printed "ready", then tell them all
+    "go" at once (so they really race); their (return code, stdout, stderr)."""
+    procs = [
+        subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outputs = [proc.communicate(timeout=timeout) for proc in procs]
+    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from app_fixtures import write_library
+from libhelpers import run_together
 from newstui import index
 from newstui.app import NewsApp
 from newstui.config import Settings
@@ -100,27 +101,12 @@ def test_cli_unmarks_interleaved_with_marks_on_other_ids() -> None:
 
 
 def _start_refreshers(folder: Path, count: int) -> list[dict[str, int]]:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(REFRESHER), str(folder)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(count)
-    ]
-    for proc in procs:
-        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (_, err) in zip(procs, outputs, strict=True):
-        assert proc.returncode == 0, err
+    command = [sys.executable, str(REFRESHER), str(folder)]
+    outputs = run_together([command] * count, timeout=120)
+    for code, _, err in outputs:
+        assert code == 0, err
         assert err == "", err
-    return [json.loads(out) for out, _ in outputs]
+    return [json.loads(out) for _, out, _ in outputs]
 
 
 def _index_figures(folder: Path) -> tuple[int, int, int, str]:

@@ -7,13 +7,13 @@ import math
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from libhelpers import run_together
 from newstui import state_db
 from newstui.paths import AppPaths
 from newstui.state import SCHEMA_VERSION, ArticleState, StateError, StateStore
@@ -402,26 +402,11 @@ print("done", count, flush=True)
 
 def test_two_processes_writing_at_once_lose_nothing(db: Path) -> None:
     count = 200
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), tag, str(count)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for tag in ("a", "b")
-    ]  # both race to create the database too
-    for writer in writers:
-        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
-    for writer in writers:
-        assert writer.stdin is not None
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    results = [writer.communicate(timeout=60) for writer in writers]
-    assert [writer.returncode for writer in writers] == [0, 0], results
-    assert [out for out, _ in results] == [f"done {count}\n"] * 2
-    assert [err for _, err in results] == ["", ""]
+    commands = [[sys.executable, "-c", WRITER, str(db), tag, str(count)] for tag in ("a", "b")]
+    results = run_together(commands, timeout=60)  # both race to create the database too
+    assert [code for code, _, _ in results] == [0, 0], results
+    assert [out for _, out, _ in results] == [f"done {count}\n"] * 2
+    assert [err for _, _, err in results] == ["", ""]
 
     store = StateStore(db)
     states = store.get_many(f"{tag}-{n}" for tag in "ab" for n in range(count))
