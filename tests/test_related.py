@@ -218,7 +218,7 @@ def test_kept_frequencies_change_nothing(
     and are dropped when they grow past their limit."""
     docs, topic_of = corpus()
     build(conn, docs)
-    known: dict[str, int] = {}
+    known: dict[str, float] = {}
     for rowid in topic_of:
         assert related.similar(conn, rowid, 5, set(), known) == related.similar(
             conn, rowid, 5, set()
@@ -234,6 +234,6 @@ def test_kept_frequencies_change_nothing(
     monkeypatch.setattr(related, "_read_document_frequencies", counting)
     related.similar(conn, 1, 5, set(), known)
     assert reads == []  # every word already known
-    monkeypatch.setattr(related, "MAX_KNOWN_FREQUENCIES", 10)
+    monkeypatch.setattr(related, "MAX_KNOWN_IDFS", 10)
     related.similar(conn, 1, 5, set(), known)
     assert reads and len(known) < sum(reads) + 1

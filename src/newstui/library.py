@@ -134,7 +134,7 @@ class Library:
         self._refreshing = threading.Lock()
         self._orders: dict[str, tuple[int, array[int]]] = {}  # sort -> (generation, rowids)
         self._positions: dict[str, tuple[array[int], array[int]]] = {}  # rowid -> place
-        self._frequencies: tuple[int, dict[str, int]] = (-1, {})  # (generation, term: df)
+        self._idfs: tuple[int, dict[str, float]] = (-1, {})  # (generation, term: idf)
         self._closed = False
         self._damaged = False  # a read found the index damaged: rebuild on refresh
         index.open_index(self._db)
@@ -392,13 +392,13 @@ class Library:
 
     # related stories
 
-    def _known_frequencies(self, conn: sqlite3.Connection) -> dict[str, int]:
-        """The related scorer's document frequencies read so far, while the index is unchanged."""
+    def _known_idfs(self, conn: sqlite3.Connection) -> dict[str, float]:
+        """The related scorer's word weights (idf) read so far, while the index is unchanged."""
         current = index.generation(conn)
         with self._lock:
-            if self._frequencies[0] != current:
-                self._frequencies = (current, {})
-            return self._frequencies[1]
+            if self._idfs[0] != current:
+                self._idfs = (current, {})
+            return self._idfs[1]
 
     @_reads(list)
     def related(self, article_id: str, limit: int = 8) -> list[RelatedItem]:
@@ -428,7 +428,7 @@ class Library:
         scorer = index.related_module()
         if scorer is not None and len(picked) < limit:
             wanted = limit - len(picked)
-            known = self._known_frequencies(conn)
+            known = self._known_idfs(conn)
             similar = scorer.similar(conn, num, wanted + SPARE_SUGGESTIONS, taken.nums, known)
             fresh = set(taken.take([other for other, _, _ in similar], most=wanted))
             for other, score, terms in similar:

@@ -40,10 +40,11 @@ import heapq
 import math
 import re
 import sqlite3
+import sys
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence, Sized
-from itertools import repeat
+from itertools import islice, repeat
 from operator import mul
 from typing import TypeVar
 
@@ -80,10 +81,11 @@ FEEDBACK_WEIGHT = 1.0
 WEIGHT_SCALE = 1000  # postings weights are stored as integers
 MAX_COUNT = 255
 MAX_ROWID = 2**32 - 1  # postings hold 32-bit rowids
+_LITTLE_ENDIAN = sys.byteorder == "little"  # keys are native uint64s
 MIN_KEY_TERMS, MAX_KEY_TERMS = 2, 4
 MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faster)
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
-MAX_KNOWN_FREQUENCIES = 60_000  # document frequencies kept between queries (~6 MB)
+MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
 
 T = TypeVar("T")
@@ -167,21 +169,38 @@ def _readable(term: str) -> bool:
 
 
 class _Doc:
-    """One document's stored words and their counts."""
+    """One document's stored words, in groups of equal counts, each with its BM25 weight."""
 
-    __slots__ = ("counts", "length", "rowid", "signature", "terms")
+    __slots__ = ("groups", "rowid", "signature")
 
-    def __init__(self, rowid: int, length: int, terms: str, counts: bytes) -> None:
+    def __init__(
+        self, rowid: int, length: int, terms: str, counts: bytes, posted: int, avg_length: float
+    ) -> None:
         self.rowid = rowid
-        self.length = length
-        self.terms = terms.split(" ") if terms else []
-        self.counts = counts
         self.signature = (terms, counts)  # equal for documents with the very same words
+        words = terms.split(" ") if terms else []
+        scale = K1 * max(length, 1) / avg_length
+        self.groups = [
+            (count * (K1 + 1) / (count + scale), words[start:end])
+            for count, start, end in _runs(counts, posted)
+        ]
 
-    def tf_values(self, avg_length: float) -> list[float]:
-        """BM25's saturating, length-normalised frequency of each word, in `terms` order."""
-        by_count = _tf_table(self.length, avg_length, set(self.counts))
-        return list(map(by_count.__getitem__, self.counts))
+    def weighed(self) -> Iterator[tuple[str, float]]:
+        """Each word with BM25's saturating, length-normalised frequency."""
+        for tf, words in self.groups:
+            for word in words:
+                yield word, tf
+
+
+def _runs(counts: bytes, posted: int) -> Iterator[tuple[int, int, int]]:
+    """(count, start, end) of each stretch of equal counts: the filed words and then the
+    others are each stored most frequent first (see `prepare`)."""
+    for start, stop in ((0, posted), (posted, len(counts))):
+        while start < stop:
+            count = counts[start]
+            end = counts.rfind(count, start, stop) + 1
+            yield count, start, end
+            start = end
 
 
 def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
@@ -198,27 +217,31 @@ def _marks(items: Sized) -> str:
     return ",".join("?" * len(items))
 
 
-def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[_Doc]:
+def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg_length: float) -> list[_Doc]:
     found: list[_Doc] = []
     for chunk in _chunks(rowids):
         sql = (
-            f"SELECT rowid, length, terms, counts FROM related_doc WHERE rowid IN ({_marks(chunk)})"
+            "SELECT rowid, length, terms, counts, posted FROM related_doc "
+            f"WHERE rowid IN ({_marks(chunk)})"
         )
-        found += [_Doc(*row) for row in conn.execute(sql, chunk)]
+        found += [
+            _Doc(rowid, length, terms, counts, posted, avg_length)
+            for rowid, length, terms, counts, posted in conn.execute(sql, chunk)
+        ]
     return found
 
 
-def _document_frequencies(
-    conn: sqlite3.Connection, terms: Sequence[str], known: dict[str, int] | None = None
-) -> dict[str, int]:
-    """The document frequency of each of `terms` that occurs anywhere. `known` holds those
-    read before from the same, unchanged corpus (0 for a word in no document): it is
-    consulted first and given what is read."""
+def _idfs(
+    conn: sqlite3.Connection, terms: Iterable[str], docs: int, known: dict[str, float] | None
+) -> dict[str, float]:
+    """The idf of each of `terms` that more than one document uses (a word of one document
+    links it to nothing). `known` holds the idfs read before from the same, unchanged corpus
+    (0.0 for a word that carries no weight): it is consulted first and given what is read."""
     if known is None:
         known = {}
-    elif len(known) > MAX_KNOWN_FREQUENCIES:
+    elif len(known) > MAX_KNOWN_IDFS:
         known.clear()
-    found: dict[str, int] = {}
+    found: dict[str, float] = {}
     missing: list[str] = []
     for term in terms:
         value = known.get(term)
@@ -226,12 +249,13 @@ def _document_frequencies(
             missing.append(term)
         elif value:
             found[term] = value
-    if not missing:
-        return found
-    read = _read_document_frequencies(conn, missing)
-    known.update(dict.fromkeys(missing, 0))
-    known.update(read)
-    found.update(read)
+    if missing:
+        idf = _Idf(docs)
+        read = _read_document_frequencies(conn, missing)
+        weighed = {term: idf[df] for term, df in read.items() if df > 1}
+        known.update(dict.fromkeys(missing, 0.0))
+        known.update(weighed)
+        found.update(weighed)
     return found
 
 
@@ -273,6 +297,15 @@ class _Idf(dict[int, float]):
         return value
 
 
+def _halves(entries: bytes) -> tuple[array[int], array[int]]:
+    """A postings list's rowids and weights, read as 32-bit halves of its keys (no loop in
+    Python: the hot path of finding candidates)."""
+    halves = array("I")
+    halves.frombytes(entries[: len(entries) - len(entries) % 8])
+    low, high = halves[0::2], halves[1::2]
+    return (low, high) if _LITTLE_ENDIAN else (high, low)
+
+
 def _decode(entries: bytes) -> array[int]:
     """A postings list: keys weight << 32 | rowid, best weight first."""
     keys = array("Q")
@@ -297,7 +330,8 @@ def prepare(title: str, text: str) -> Prepared:
     posted = sorted(filter(str.isalpha, counts), key=counts.__getitem__, reverse=True)
     posted = posted[:POSTED_TERMS]
     ordered = dict.fromkeys(posted)
-    ordered.update(dict.fromkeys(counts))  # the filed words first, then the others
+    # The filed words first, then the others; each most frequent first (see `_runs`).
+    ordered.update(dict.fromkeys(sorted(counts, key=counts.__getitem__, reverse=True)))
     try:
         packed = bytes(map(counts.__getitem__, ordered))
     except ValueError:  # a count above 255
@@ -467,46 +501,38 @@ def similar(
     rowid: int,
     limit: int,
     exclude: set[int],
-    known: dict[str, int] | None = None,
+    known: dict[str, float] | None = None,
 ) -> list[tuple[int, float, list[str]]]:
     """The `limit` documents most similar to document `rowid`, best first.
 
     Each comes as (rowid, score, shared key words): the score is relative to the query's
     similarity to itself (so about 0 to 1); the words, at most four, are the shared words
     that weigh most in the score. Never `rowid` itself, a rowid in `exclude`, or a document
-    with exactly the same words as the query or as a better match (a copy). `known`: document
-    frequencies kept between calls while the corpus stays the same (see
-    `_document_frequencies`); they save a third of the time.
+    with exactly the same words as the query or as a better match (a copy). `known`: idfs kept
+    between calls while the corpus stays the same (see `_idfs`); they save a third of the
+    time.
     """
-    found = _load_docs(conn, [rowid])
     docs, words = _meta(conn)
-    if not found or limit <= 0 or not docs:
+    found = _load_docs(conn, [rowid], words / docs) if docs else []
+    if not found or limit <= 0:
         return []
     query = found[0]
-    avg = words / docs
-    df = _document_frequencies(conn, query.terms, known)
-    idf = _Idf(docs)
-    weights = {
-        term: tf * idf[df[term]]
-        for term, tf in zip(query.terms, query.tf_values(avg), strict=True)
-        if df.get(term, 0) > 1
-    }
+    idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
+    weights = {term: tf * idfs[term] for term, tf in query.weighed() if term in idfs}
     if not weights:
         return []
     # Excluded documents (often the article's own picks) still inform the feedback step.
-    pool = {doc.rowid: doc for doc in _load_docs(conn, _candidates(conn, weights, rowid))}
-    tfs = {other: doc.tf_values(avg) for other, doc in pool.items()}
-    first = {other: _score(weights, pool[other].terms, tfs[other]) for other in pool}
+    candidates = _candidates(conn, weights, rowid)
+    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, words / docs)}
+    first = {other: _score(weights, doc) for other, doc in pool.items()}
     feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
-    expanded = _expand(
-        conn, known, weights, [(pool[other].terms, tfs[other]) for other in feedback], df, idf
-    )
+    expanded = _expand(conn, weights, [pool[other] for other in feedback], idfs, docs, known)
     # Only the best of the first pass can end up on top: ranking more again changes nothing.
     rescored = heapq.nlargest(
         max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
     )
-    final = {other: _score(expanded, pool[other].terms, tfs[other]) for other in rescored}
-    top = _score(expanded, query.terms, query.tf_values(avg)) or 1.0
+    final = {other: _score(expanded, pool[other]) for other in rescored}
+    top = _score(expanded, query) or 1.0
     results: list[tuple[int, float, list[str]]] = []
     seen: set[object] = {query.signature}
     # Best first; equal scores (up to rounding) in rowid order, so results are stable.
@@ -517,7 +543,7 @@ def similar(
         if other in exclude or doc.signature in seen:  # excluded, or a copy of a better one
             continue
         seen.add(doc.signature)
-        terms = _key_terms(weights, doc.terms, tfs[other])
+        terms = _key_terms(weights, doc)
         results.append((other, min(final[other] / top, 1.0), terms))
     return results
 
@@ -526,63 +552,59 @@ def _candidates(conn: sqlite3.Connection, weights: dict[str, float], query: int)
     """Documents worth scoring: the best postings of the query's heaviest words."""
     terms = heapq.nlargest(QUERY_TERMS, weights, key=weights.__getitem__)
     sql = f"SELECT term, substr(entries, 1, ?) FROM related_post WHERE term IN ({_marks(terms)})"
-    scores: defaultdict[int, float] = defaultdict(float)
+    scores: dict[int, float] = {}
+    get = scores.get
     for term, entries in conn.execute(sql, [POSTINGS_READ * 8, *terms]):
-        weight = weights[term]
-        for key in _decode(entries):
-            scores[key & MAX_ROWID] += weight * (key >> 32)
+        rowids, strengths = _halves(entries)
+        for rowid, value in zip(rowids, map(mul, strengths, repeat(weights[term])), strict=True):
+            scores[rowid] = get(rowid, 0.0) + value
     scores.pop(query, None)
     return heapq.nlargest(CANDIDATES, scores, key=scores.__getitem__)
 
 
-def _score(weights: dict[str, float], terms: list[str], tf: list[float]) -> float:
-    """Sum of weight * tf over a document's words (every loop here runs in C)."""
-    total: float = sum(map(mul, map(weights.get, terms, repeat(0.0)), tf))
-    return total
+def _score(weights: dict[str, float], doc: _Doc) -> float:
+    """Sum of weight * tf over a document's words: a sum of weights (in C) per group of
+    words with the same tf."""
+    get = weights.get
+    return sum(tf * sum(map(get, words, repeat(0.0))) for tf, words in doc.groups)
 
 
 def _expand(
     conn: sqlite3.Connection,
-    known: dict[str, int] | None,
     weights: dict[str, float],
-    neighbours: list[tuple[list[str], list[float]]],
-    df: dict[str, int],
-    idf: _Idf,
+    neighbours: list[_Doc],
+    idfs: dict[str, float],
+    docs: int,
+    known: dict[str, float] | None,
 ) -> dict[str, float]:
     """Rocchio: the query plus the mean of its best matches' weighted word vectors.
 
-    `df` holds the query's document frequencies; the neighbours' are added to it."""
+    `idfs` holds the query's idfs; the neighbours' are added to it."""
     if not neighbours:
         return weights
     mass: dict[str, float] = {}
     get = mass.get
-    for terms, tf in neighbours:
-        for term, value in zip(terms, tf, strict=True):
+    for doc in neighbours:
+        for term, value in doc.weighed():
             mass[term] = get(term, 0.0) + value
     if MIN_SUPPORT > 1:
-        seen = Counter(term for terms, _ in neighbours for term in terms)
+        seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
         mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
-    df.update(_document_frequencies(conn, [term for term in mass if term not in df], known))
+    idfs.update(_idfs(conn, [term for term in mass if term not in idfs], docs, known))
     share = FEEDBACK_WEIGHT / len(neighbours)
-    expanded = {
-        term: share * total * idf[df[term]] for term, total in mass.items() if df.get(term, 0) > 1
-    }
+    expanded = {term: share * total * idfs[term] for term, total in mass.items() if term in idfs}
     for term, weight in weights.items():
         expanded[term] = expanded.get(term, 0.0) + weight
     return expanded
 
 
-def _key_terms(weights: dict[str, float], terms: list[str], tf: list[float]) -> list[str]:
+def _key_terms(weights: dict[str, float], doc: _Doc) -> list[str]:
     """The shared words that weigh most in a match, readable ones first."""
     shared = sorted(
-        (
-            (weights[term] * value, term)
-            for term, value in zip(terms, tf, strict=True)
-            if term in weights
-        ),
+        ((weights[term] * value, term) for term, value in doc.weighed() if term in weights),
         reverse=True,
     )
-    readable = [term for _, term in shared if _readable(term)]
+    readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))
     if len(readable) < MIN_KEY_TERMS:
         readable += [term for _, term in shared if not _readable(term)]
     return readable[:MAX_KEY_TERMS]
