@@ -21,9 +21,8 @@ import sqlite3
 import threading
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, ParamSpec, TypeVar, cast
 
 from newstui import index
 from newstui.paths import AppPaths
@@ -57,23 +56,20 @@ LISTED_REASON = "listed by the article"
 SPARE_SUGGESTIONS = 6  # asked for beyond `limit`, in case some are copies of each other
 
 
-@dataclass(frozen=True)
-class RelatedItem:
+class RelatedItem(NamedTuple):
     row: ArticleRow
     score: float
     reason: str  # "listed by the article" or "shared: ceasefire, troops, guarantees"
     listed: bool  # named in the article's "You Might Also Like"
 
 
-@dataclass(frozen=True)
-class AuthorInfo:
+class AuthorInfo(NamedTuple):
     name: str
     bio: str | None
     article_count: int
 
 
-@dataclass(frozen=True)
-class ListFilter:
+class ListFilter(NamedTuple):
     unread: bool = False
     starred: bool = False
     author: str | None = None

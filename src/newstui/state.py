@@ -13,10 +13,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from newstui.state_db import (
     MIGRATIONS,
@@ -47,8 +46,7 @@ _UPSERT = (
 )
 
 
-@dataclass(frozen=True)
-class ArticleState:
+class ArticleState(NamedTuple):
     article_id: str
     read_at: float | None = None  # Unix time first read; None = unread
     starred: bool = False

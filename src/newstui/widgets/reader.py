@@ -7,9 +7,8 @@ across resizes and restarts. Every string from the article is `Content`, never m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
@@ -34,8 +33,7 @@ QUOTE_BAR = "┃ "
 BULLET = "• "
 
 
-@dataclass(frozen=True)
-class ReaderLine:
+class ReaderLine(NamedTuple):
     content: Content
     component: str
     block: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.content import Content
 from textual.reactive import reactive
@@ -11,8 +11,7 @@ from textual.widget import Widget
 SEPARATOR = ("  │  ", "dim")
 
 
-@dataclass(frozen=True)
-class StatusInfo:
+class StatusInfo(NamedTuple):
     library: str = ""
     total: int = 0
     unread: int = 0
