@@ -7,7 +7,6 @@ small LRU cache, so 100k articles cost the same to show and to move through as 1
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -169,7 +168,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         for page in self._pages.values():
             for i, row in enumerate(page):
                 if row.id == article_id:
-                    page[i] = replace(row, **changes)
+                    page[i] = row._replace(**changes)
         self._strips.clear()
         self.refresh()
 

@@ -7,7 +7,6 @@ limit)` cheaply; `count()` is asked once per reload and cached by the widget.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ class HitRows:
                 fresh.append(row)
             else:
                 fresh.append(
-                    replace(row, read=state.read, starred=state.starred, position=state.position)
+                    row._replace(read=state.read, starred=state.starred, position=state.position)
                 )
         return fresh
 
