@@ -327,16 +327,15 @@ def prepare(title: str, text: str) -> Prepared:
     first, so the title's): that needs no global statistics.
     """
     counts = term_counts(title, text)
-    posted = sorted(filter(str.isalpha, counts), key=counts.__getitem__, reverse=True)
-    posted = posted[:POSTED_TERMS]
-    ordered = dict.fromkeys(posted)
-    # The filed words first, then the others; each most frequent first (see `_runs`).
-    ordered.update(dict.fromkeys(sorted(counts, key=counts.__getitem__, reverse=True)))
+    by_count = sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties in order
+    ordered = dict.fromkeys(islice(filter(str.isalpha, by_count), POSTED_TERMS))
+    posted = len(ordered)
+    ordered.update(dict.fromkeys(by_count))  # the filed words, then the others (see `_runs`)
     try:
         packed = bytes(map(counts.__getitem__, ordered))
     except ValueError:  # a count above 255
         packed = bytes(min(counts[word], MAX_COUNT) for word in ordered)
-    return sum(counts.values()), " ".join(ordered), packed, len(posted)
+    return sum(counts.values()), " ".join(ordered), packed, posted
 
 
 def index_documents(conn: sqlite3.Connection, docs: Iterable[tuple[int, str, str]]) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from newstui.formats import ArticleError, ParseResult
 from newstui.formats._fields import published_from_name
 from newstui.formats.text import decode, looks_binary
-from newstui.models import Article, Author, Block, Source, content_id, count_words
+from newstui.models import Article, Author, Block, BlockKind, Source, content_id, count_words
 from newstui.sanitize import clean_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
@@ -176,7 +176,13 @@ def _classify(lines: Lines, *, is_last: bool) -> Block:
         and not _ends_sentence(text)
         and count_words(text) <= HEADING_MAX_WORDS
     ):
-        return Block(kind="heading", text=text)
+        return _block("heading", text)
     if _is_quoted(text):
-        return Block(kind="quote", text=text)
-    return Block(kind="paragraph", text=text)
+        return _block("quote", text)
+    return _block("paragraph", text)
+
+
+def _block(kind: BlockKind, text: str) -> Block:
+    """A Block without validating it again: its text is cut from text `parse_text` cleaned
+    already (a piece of clean text is clean). A tenth of the parse time, on every file."""
+    return Block.model_construct(kind=kind, text=text)
