@@ -54,6 +54,7 @@ SCHEMA: list[str] = [
     # length: words counted; terms: the distinct words, space-separated; counts: how often
     # each occurs, one byte each (capped at 255), in the same order; posted: the document
     # is filed in related_post under that many of its first words (its most frequent ones).
+    # Those words, and then the others, are each stored most frequent first.
     "CREATE TABLE IF NOT EXISTS related_doc(rowid INTEGER PRIMARY KEY, "
     "length INTEGER NOT NULL, terms TEXT NOT NULL, counts BLOB NOT NULL, "
     "posted INTEGER NOT NULL)",
