@@ -7,6 +7,10 @@ For each size a synthetic library is generated once (bench/generate.py) and inde
 alternating with it, a minimal Textual app showing one line is timed the same way: that is
 the floor (mostly the cost of importing Textual). Reported: median seconds, the ratio to the
 floor, and the peak RSS of newstui once its background check for changed files is done.
+
+When `newsboat` is installed it is timed too, launch -> its feed list on screen, over a cache
+of the same articles (RSS feeds of 1,000 items written from the library's files and loaded
+once with `newsboat -x reload`).
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ import argparse
 import itertools
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 BENCH = Path(__file__).resolve().parent
 NEWSTUI = Path(sys.executable).with_name("newstui")
@@ -105,6 +113,60 @@ def prepare(libraries: Path, size: int, env: dict[str, str]) -> tuple[Path, str]
         check=True,
     ).stdout.strip()
     return folder, title[:16]
+
+
+FEED_ITEMS = 1000
+FEED_TITLE = "bench feed {:03d}"
+NEWSBOAT_CONFIG = "max-items 0\nshow-read-feeds yes\nreload-threads 2\n"
+
+
+def prepare_newsboat(libraries: Path, size: int, folder: Path) -> list[str] | None:
+    """A newsboat cache of the library's articles, built once; the command that opens it."""
+    if shutil.which("newsboat") is None:
+        return None
+    home = libraries / f"newsboat-{size}"
+    cache, urls, config = home / "cache.db", home / "urls", home / "config"
+    command = ["newsboat", "-u", str(urls), "-c", str(cache), "-C", str(config)]
+    if (home / "done").exists():
+        return command
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    files = sorted(folder.rglob("*.txt"))
+    feeds = []
+    for number, start in enumerate(range(0, len(files), FEED_ITEMS), start=1):
+        feed = home / f"feed{number:03d}.xml"
+        items = "".join(rss_item(path) for path in files[start : start + FEED_ITEMS])
+        feed.write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+            f"<title>{FEED_TITLE.format(number)}</title><link>file://{feed}</link>"
+            f"<description>newstui bench</description>{items}</channel></rss>\n",
+            encoding="utf-8",
+        )
+        feeds.append(f"file://{feed}")
+    urls.write_text("\n".join(feeds) + "\n", encoding="utf-8")
+    config.write_text(NEWSBOAT_CONFIG, encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run([*command, "-x", "reload"], check=True, stdout=subprocess.DEVNULL)
+    with sqlite3.connect(cache) as conn:
+        items = conn.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+    print(f"newsboat cache of {items:,} items ({time.perf_counter() - started:.1f} s)", flush=True)
+    (home / "done").touch()
+    return command
+
+
+def shows_first_feed(screen: str) -> bool:
+    return FEED_TITLE.format(1) in screen
+
+
+def rss_item(path: Path) -> str:
+    title, _, text = path.read_text(encoding="utf-8").partition("\n")
+    day = time.strptime(path.name[:10], "%Y-%m-%d")
+    published = format_datetime(datetime(*day[:3], 12, tzinfo=timezone.utc))
+    return (
+        f"<item><title>{escape(title)}</title><link>file://{escape(str(path))}</link>"
+        f"<guid>{escape(str(path))}</guid><pubDate>{published}</pubDate>"
+        f"<description>{escape(text.strip())}</description></item>"
+    )
 
 
 def descendants(pid: int) -> list[int]:
@@ -192,8 +254,9 @@ def main() -> int:
     try:
         for size in sizes:
             folder, title = prepare(args.libraries, size, env)
+            newsboat = prepare_newsboat(args.libraries, size, folder)
             app_command = ["env", *(f"{k}={v}" for k, v in env.items()), str(NEWSTUI), str(folder)]
-            floors, apps, peaks = [], [], []
+            floors, apps, peaks, boats = [], [], [], []
             for _ in range(args.runs):
                 floor_time, _ = launch(floor_command, lambda s: "floor-ready" in s, terminal)
                 app_time, peak = launch(
@@ -205,21 +268,27 @@ def main() -> int:
                 floors.append(floor_time)
                 apps.append(app_time)
                 peaks.append(peak)
+                if newsboat:
+                    Path(newsboat[4] + ".lock").unlink(missing_ok=True)  # left by the kill
+                    boats.append(launch(newsboat, shows_first_feed, terminal)[0])
             floor, app = statistics.median(floors), statistics.median(apps)
-            rows.append((size, floor, app, app / floor, max(peaks)))
+            boat = statistics.median(boats) if boats else None
+            rows.append((size, floor, app, app / floor, max(peaks), boat))
+            versus = f", newsboat {boat:.3f} s ({app / boat:.2f}x)" if boat else ""
             print(
                 f"{size:>7,} articles: floor {floor:.3f} s, newstui {app:.3f} s "
-                f"({app / floor:.2f}x), peak RSS {max(peaks):.0f} MB",
+                f"({app / floor:.2f}x), peak RSS {max(peaks):.0f} MB{versus}",
                 flush=True,
             )
     finally:
         tmux("kill-server", check=False)
         socket_dir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
         (socket_dir / SOCKET).unlink(missing_ok=True)
-    print("\n| articles | floor (s) | newstui (s) | ratio | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|")
-    for size, floor, app, ratio, peak in rows:
-        print(f"| {size:,} | {floor:.3f} | {app:.3f} | {ratio:.2f}x | {peak:.0f} |")
+    print("\n| articles | floor (s) | newstui (s) | ratio | peak RSS (MB) | newsboat (s) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size, floor, app, ratio, peak, boat in rows:
+        boat_cell = f"{boat:.3f} ({app / boat:.2f}x)" if boat else "-"
+        print(f"| {size:,} | {floor:.3f} | {app:.3f} | {ratio:.2f}x | {peak:.0f} | {boat_cell} |")
     return 0
 
 

@@ -251,6 +251,6 @@ def test_stored_words_come_back_once_each_with_their_count_weight() -> None:
     doc = related._Doc(1, length, terms, counts, posted, avg_length=10.0)
     scale = related.K1 * length / 10.0
     expected = {w: n * (related.K1 + 1) / (n + scale) for w, n in zip(words, numbers, strict=True)}
-    weighed = list(doc.weighed())
+    weighed = [(word, tf) for tf, group in doc.groups for word in group]
     assert len(weighed) == len(words) and dict(weighed) == expected
     assert related.term_counts(title, text) == dict(zip(words, numbers, strict=True))

@@ -181,27 +181,15 @@ class _Doc:
         self.signature = (terms, counts)  # equal for documents with the very same words
         words = terms.split(" ") if terms else []
         scale = K1 * max(length, 1) / avg_length
-        self.groups = [
-            (count * (K1 + 1) / (count + scale), words[start:end])
-            for count, start, end in _runs(counts, posted)
-        ]
-
-    def weighed(self) -> Iterator[tuple[str, float]]:
-        """Each word with BM25's saturating, length-normalised frequency."""
-        for tf, words in self.groups:
-            for word in words:
-                yield word, tf
-
-
-def _runs(counts: bytes, posted: int) -> Iterator[tuple[int, int, int]]:
-    """(count, start, end) of each stretch of equal counts: the filed words and then the
-    others are each stored most frequent first (see `prepare`)."""
-    for start, stop in ((0, posted), (posted, len(counts))):
-        while start < stop:
-            count = counts[start]
-            end = counts.rfind(count, start, stop) + 1
-            yield count, start, end
-            start = end
+        self.groups: list[tuple[float, list[str]]] = []
+        # The filed words and then the others are each stored most frequent first (see
+        # `prepare`): each stretch of equal counts is one group.
+        for start, stop in ((0, posted), (posted, len(counts))):
+            while start < stop:
+                count = counts[start]
+                end = counts.rfind(count, start, stop) + 1
+                self.groups.append((count * (K1 + 1) / (count + scale), words[start:end]))
+                start = end
 
 
 def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
@@ -518,7 +506,7 @@ def similar(
         return []
     query = found[0]
     idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
-    weights = {term: tf * idfs[term] for term, tf in query.weighed() if term in idfs}
+    weights = {t: tf * idfs[t] for tf, words in query.groups for t in words if t in idfs}
     if not weights:
         return []
     # Excluded documents (often the article's own picks) still inform the feedback step.
@@ -566,7 +554,10 @@ def _score(weights: dict[str, float], doc: _Doc) -> float:
     """Sum of weight * tf over a document's words: a sum of weights (in C) per group of
     words with the same tf."""
     get = weights.get
-    return sum(tf * sum(map(get, words, repeat(0.0))) for tf, words in doc.groups)
+    total = 0.0
+    for tf, words in doc.groups:
+        total += tf * sum(map(get, words, repeat(0.0)))
+    return total
 
 
 def _expand(
@@ -585,8 +576,9 @@ def _expand(
     mass: dict[str, float] = {}
     get = mass.get
     for doc in neighbours:
-        for term, value in doc.weighed():
-            mass[term] = get(term, 0.0) + value
+        for tf, words in doc.groups:
+            for term in words:
+                mass[term] = get(term, 0.0) + tf
     if MIN_SUPPORT > 1:
         seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
         mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
@@ -601,7 +593,7 @@ def _expand(
 def _key_terms(weights: dict[str, float], doc: _Doc) -> list[str]:
     """The shared words that weigh most in a match, readable ones first."""
     shared = sorted(
-        ((weights[term] * value, term) for term, value in doc.weighed() if term in weights),
+        [(weights[t] * tf, t) for tf, words in doc.groups for t in words if t in weights],
         reverse=True,
     )
     readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))
