@@ -1,6 +1,7 @@
 """Time to first screen: the real `newstui` in tmux, launch -> article titles visible.
 
     python bench/startup.py [--sizes 10000,50000,100000] [--runs 5] [--libraries DIR]
+                            [--newsboat 10000,50000]
 
 For each size a synthetic library is generated once (bench/generate.py) and indexed once
 (`newstui index`), so every timed launch starts from a warm index. In the same run, and
@@ -8,9 +9,10 @@ alternating with it, a minimal Textual app showing one line is timed the same wa
 the floor (mostly the cost of importing Textual). Reported: median seconds, the ratio to the
 floor, and the peak RSS of newstui once its background check for changed files is done.
 
-When `newsboat` is installed it is timed too, launch -> its feed list on screen, over a cache
-of the same articles (RSS feeds of 1,000 items written from the library's files and loaded
-once with `newsboat -x reload`).
+When `newsboat` is installed it is timed too (at the `--newsboat` sizes), launch -> its feed
+list on screen, over a cache of the same articles: RSS feeds of 1,000 items, the full text as
+each item's description, written from the library's files and loaded once with
+`newsboat -x reload`.
 """
 
 from __future__ import annotations
@@ -234,6 +236,9 @@ def main() -> int:
     parser.add_argument(
         "--libraries", type=Path, default=Path(tempfile.gettempdir()) / "newstui-bench"
     )
+    parser.add_argument(
+        "--newsboat", default="10000,50000", help="sizes to time newsboat at, if installed"
+    )
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=40)
     args = parser.parse_args()
@@ -254,7 +259,9 @@ def main() -> int:
     try:
         for size in sizes:
             folder, title = prepare(args.libraries, size, env)
-            newsboat = prepare_newsboat(args.libraries, size, folder)
+            newsboat = None
+            if str(size) in args.newsboat.split(","):
+                newsboat = prepare_newsboat(args.libraries, size, folder)
             app_command = ["env", *(f"{k}={v}" for k, v in env.items()), str(NEWSTUI), str(folder)]
             floors, apps, peaks, boats = [], [], [], []
             for _ in range(args.runs):
