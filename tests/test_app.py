@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from app_fixtures import settle, write_library
+from libhelpers import open_library
 from newstui.app import NewsApp
 from newstui.config import Settings
 from newstui.paths import AppPaths
@@ -700,3 +704,50 @@ async def test_deleted_files_disappear(library: Path) -> None:
                 break
         assert screen.articles.row_count == 5
         assert screen.articles.source.index_of("storm-closes-harbour") is None
+
+
+# --- a first refresh big enough for worker processes ----------------------------------------
+
+POOL_UNDER_TEXTUAL = """
+import asyncio, sys
+from pathlib import Path
+from newstui import refresh
+from newstui.app import NewsApp
+from newstui.config import Settings
+from newstui.paths import AppPaths
+
+refresh.POOL_MIN_FILES = 2
+pools = []
+parse_in_pool = refresh._parse_in_pool
+refresh._parse_in_pool = lambda *args: pools.append(1) or parse_in_pool(*args)
+
+async def main():
+    app = NewsApp(Path(sys.argv[1]), AppPaths.default(), Settings(), watch=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print(app.main.articles.row_count, len(pools))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="worker processes need two cores")
+def test_a_first_refresh_parses_in_worker_processes_while_textual_runs(tmp_path: Path) -> None:
+    """Textual captures stderr (its file number is -1) while it runs, and multiprocessing hands
+    that number to its resource tracker: opening a big library failed with "bad value(s) in
+    fds_to_keep" and showed nothing. A fresh interpreter, so no tracker is running yet."""
+    folder = write_library(tmp_path / "articles")
+    with open_library(folder) as library:  # the same refresh, in this process, to compare
+        count = library.count()
+    fresh_cache = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "fresh-cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_UNDER_TEXTUAL, str(folder)],
+        env=fresh_cache,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [str(count), "1"]

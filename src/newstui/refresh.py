@@ -7,16 +7,19 @@ progress and a stopped refresh leaves a consistent index behind.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 import sqlite3
+import sys
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,14 +38,15 @@ def refresh_index(
     folder: Path,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    pool_min_files: int = POOL_MIN_FILES,
+    pool_min_files: int | None = None,  # default: POOL_MIN_FILES
 ) -> RefreshSummary:
     changes = find_changes(conn, folder)
     if progress:
         progress(0, len(changes.todo))
     parsed = 0
     if changes.todo or changes.gone or _problems_changed(conn, changes):  # else: no write
-        parsed = _store(conn, changes, should_stop, progress, pool_min_files)
+        least = POOL_MIN_FILES if pool_min_files is None else pool_min_files
+        parsed = _store(conn, changes, should_stop, progress, least)
     problems = [
         Problem(path, reason)
         for path, reason in conn.execute("SELECT path, reason FROM problems ORDER BY path, rowid")
@@ -211,10 +215,28 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's helper process with a real stderr. It is handed `sys.stderr`'s
+    file number, and a TUI captures stderr while it runs (Textual's capture answers -1): the
+    pool would fail to start with "bad value(s) in fds_to_keep". Textual draws through
+    `sys.__stderr__` itself, so pointing `sys.stderr` there for a moment changes nothing."""
+    try:
+        captured = sys.stderr is None or sys.stderr.fileno() < 0
+    except (AttributeError, OSError, ValueError):
+        captured = True
+    if not captured or sys.__stderr__ is None:
+        resource_tracker.ensure_running()
+        return
+    with contextlib.redirect_stderr(sys.__stderr__):
+        resource_tracker.ensure_running()
+
+
 def _pool_results(
     chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int, parse: Parse
 ) -> Iterator[ParsedChunk]:
     context = multiprocessing.get_context(_start_method())
+    if context.get_start_method() != "fork" and os.name == "posix":
+        _start_resource_tracker()  # (forked workers need none; Windows has none)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         pending: deque[Future[ParsedChunk]] = deque()
