@@ -613,3 +613,18 @@ def test_related_after_a_refresh_is_what_a_fresh_library_says(folder: Path) -> N
             (i.row.id, round(i.score, 9)) for i in after
         ]
     assert before != after
+
+
+def test_a_folder_reached_through_a_symlink_is_the_same_library(folder: Path) -> None:
+    """One index per resolved folder, with the same file paths whichever way it is reached:
+    opening it through a link after its real path re-reads nothing."""
+    write(folder, "2026-01-01-one.txt", article_text("Story One"))
+    write(folder, "2026-01-02-two.txt", article_text("Story Two"))
+    link = folder.parent / "link-to-articles"
+    link.symlink_to(folder, target_is_directory=True)
+    with open_library(folder) as library:
+        paths = sorted(row.path for row in library.page(0, 10))
+    with open_library(link, refresh=False) as library:
+        summary = library.refresh()
+        assert sorted(row.path for row in library.page(0, 10)) == paths
+    assert (summary.parsed, summary.unchanged, summary.removed) == (0, 2, 0)

@@ -122,7 +122,9 @@ class Library:
 
     def __init__(self, folder: Path, paths: AppPaths, state: StateStore) -> None:
         """Open (or silently rebuild) the index; does not scan, so it is cheap."""
-        self.folder = Path(os.path.abspath(folder))
+        # Resolved, as the index's name is: a folder reached through a symbolic link lists the
+        # same file paths as through its real path, and nothing is indexed twice.
+        self.folder = folder.resolve()
         self.state = state
         self._db = paths.index_db(self.folder)
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
