@@ -221,13 +221,11 @@ def _start_resource_tracker() -> None:
     pool would fail to start with "bad value(s) in fds_to_keep". Textual draws through
     `sys.__stderr__` itself, so pointing `sys.stderr` there for a moment changes nothing."""
     try:
-        captured = sys.stderr is None or sys.stderr.fileno() < 0
-    except (AttributeError, OSError, ValueError):
+        captured = sys.stderr.fileno() < 0
+    except (AttributeError, OSError, ValueError):  # (None, or a stream without a file)
         captured = True
-    if not captured or sys.__stderr__ is None:
-        resource_tracker.ensure_running()
-        return
-    with contextlib.redirect_stderr(sys.__stderr__):
+    real = sys.__stderr__ if captured else None
+    with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
         resource_tracker.ensure_running()
 
 

@@ -17,7 +17,7 @@ with BM25's saturating, length-normalised term frequency `tf = n (k1 + 1) / (n +
 article, each word weighted by how much the article uses it. The query is then expanded by
 pseudo-relevance feedback (Rocchio): the vectors of its ten best matches are added to it and
 the best 40 candidates ranked again, which brings in the topic's vocabulary that q itself
-lacks. Document frequencies read for one query are kept for the next while the corpus is
+lacks. Word weights (idf) read for one query are kept for the next while the corpus is
 unchanged (the Library holds them, per index generation).
 Exact copies (the same words) of the query or of a better suggestion are left out.
 `bench/related_quality.py` measures all this against plain tf-idf cosine.
@@ -180,8 +180,8 @@ class _Doc:
         self.rowid = rowid
         self.signature = (terms, counts)  # equal for documents with the very same words
         words = terms.split(" ") if terms else []
-        scale = K1 * max(length, 1) / avg_length
-        self.groups: list[tuple[float, list[str]]] = []
+        scale = K1 * max(length, 1) / avg_length  # `_tf_table`'s formula, inline: calling it
+        self.groups: list[tuple[float, list[str]]] = []  # costs a fifth more per candidate
         # The filed words and then the others are each stored most frequent first (see
         # `prepare`): each stretch of equal counts is one group.
         for start, stop in ((0, posted), (posted, len(counts))):
@@ -319,7 +319,7 @@ def prepare(title: str, text: str) -> Prepared:
     by_count = sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties in order
     ordered = dict.fromkeys(islice(filter(str.isalpha, by_count), POSTED_TERMS))
     posted = len(ordered)
-    ordered.update(dict.fromkeys(by_count))  # the filed words, then the others (see `_runs`)
+    ordered.update(dict.fromkeys(by_count))  # the filed words, then the others (see `_Doc`)
     try:
         packed = bytes(map(counts.__getitem__, ordered))
     except ValueError:  # a count above 255
@@ -501,8 +501,11 @@ def similar(
     time.
     """
     docs, words = _meta(conn)
-    found = _load_docs(conn, [rowid], words / docs) if docs else []
-    if not found or limit <= 0:
+    if not docs or limit <= 0:
+        return []
+    avg = words / docs
+    found = _load_docs(conn, [rowid], avg)
+    if not found:
         return []
     query = found[0]
     idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
@@ -511,7 +514,7 @@ def similar(
         return []
     # Excluded documents (often the article's own picks) still inform the feedback step.
     candidates = _candidates(conn, weights, rowid)
-    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, words / docs)}
+    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, avg)}
     first = {other: _score(weights, doc) for other, doc in pool.items()}
     feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
     expanded = _expand(conn, weights, [pool[other] for other in feedback], idfs, docs, known)
