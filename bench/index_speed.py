@@ -41,11 +41,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from newstui.formats.text import decode  # noqa: E402
-from newstui.library import Library  # noqa: E402
-from newstui.paths import AppPaths  # noqa: E402
-from newstui.scan import walk  # noqa: E402
-from newstui.state import StateStore  # noqa: E402
+from newstui.core.formats.text import decode  # noqa: E402
+from newstui.core.index.scan import walk  # noqa: E402
+from newstui.core.library import Library  # noqa: E402
+from newstui.core.paths import AppPaths  # noqa: E402
+from newstui.core.state.store import StateStore  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS_100K = {

@@ -35,9 +35,9 @@ async def until(condition: object, timeout: float = 10.0) -> None:
 async def measure(folder: Path) -> dict[str, float]:
     from textual import events
 
-    from newstui.app import NewsApp
-    from newstui.config import Settings
-    from newstui.paths import AppPaths
+    from newstui.core.config import Settings
+    from newstui.core.paths import AppPaths
+    from newstui.tui.app import NewsApp
 
     app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
     results: dict[str, float] = {}

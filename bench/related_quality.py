@@ -16,9 +16,9 @@ different headline or an edited body; the corpora's `duplicates.tsv` lists them)
 legitimate suggestions and count; the script also reports precision with every pair listed
 in `duplicates.tsv` excluded, for comparison.
 
-Default mode builds an in-memory SQLite database with `newstui.related`'s schema, indexes
+Default mode builds an in-memory SQLite database with `newstui.core.index.related`'s schema, indexes
 every article as the index would (title, then summary and body, parsed by
-`newstui.formats.parse_file`) and calls `similar()` for every query article. `--anchor` adds
+`newstui.core.formats.parse_file`) and calls `similar()` for every query article. `--anchor` adds
 plain tf-idf cosine (stop words, sublinear tf; scikit-learn's when it is installed, else a
 pure-Python equivalent with this module's stop words). `--cli` instead runs
 `newstui related --all --dir DIR --limit 5 --json` and scores its JSON lines.
@@ -47,9 +47,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstui import related
-from newstui.formats import ArticleError, parse_file
-from newstui.formats.scraped import parse_text
+from newstui.core.formats import ArticleError, parse_file
+from newstui.core.formats.scraped import parse_text
+from newstui.core.index import related
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = [ROOT.parent / "shared/corpus/bbc", ROOT.parent / "shared/corpus/reuters21578"]
@@ -150,7 +150,7 @@ def query_indexes(docs: list[Doc], sample: int | None, seed: int = 1) -> list[in
     return eligible
 
 
-# -- newstui.related -------------------------------------------------------------------------
+# -- newstui.core.index.related ------------------------------------------------------------
 
 
 def build_index(
@@ -229,7 +229,9 @@ def tfidf_ranker(docs: list[Doc]) -> tuple[Ranker, str]:
             TfidfVectorizer,
         )
     except ImportError:
-        return _pure_tfidf(texts), "tf-idf cosine (pure Python, newstui.related stop words)"
+        return _pure_tfidf(
+            texts
+        ), "tf-idf cosine (pure Python, newstui.core.index.related stop words)"
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     similarity = (matrix @ matrix.T).tocsr()
 
@@ -368,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             built = time.perf_counter()
             ranker = TimedRanker(build_index((doc.title, doc.text) for doc in docs))
             print(f"  indexed in {time.perf_counter() - built:.1f} s")
-            runs.append(("newstui.related", ranker))
+            runs.append(("newstui.core.index.related", ranker))
         if args.anchor:
             rank, name = tfidf_ranker(docs)
             runs.append((name, rank))

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def take(out: Path, size: tuple[int, int]) -> None:
-    from newstui.app import NewsApp
-    from newstui.paths import AppPaths
-    from newstui.resources import sample_articles_dir
+    from newstui.core.paths import AppPaths
+    from newstui.core.resources import sample_articles_dir
+    from newstui.tui.app import NewsApp
 
     app = NewsApp(library=sample_articles_dir(), paths=AppPaths.default(), watch=False)
     async with app.run_test(size=size) as pilot:

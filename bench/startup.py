@@ -102,8 +102,9 @@ def prepare(libraries: Path, size: int, env: dict[str, str]) -> tuple[Path, str]
     )
     print(f"index of {size:,} warm ({time.perf_counter() - started:.1f} s)", flush=True)
     probe = (
-        "import sys; from pathlib import Path; from newstui.paths import AppPaths; "
-        "from newstui.state import StateStore; from newstui.library import Library; "
+        "import sys; from pathlib import Path; from newstui.core.paths import AppPaths; "
+        "from newstui.core.state.store import StateStore; "
+        "from newstui.core.library import Library; "
         "paths = AppPaths.default(); state = StateStore(paths.state_db); "
         "print(Library(Path(sys.argv[1]), paths, state).page(0, 1)[0].title)"
     )

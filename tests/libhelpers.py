@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from newstui.library import Library
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.library import Library
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 FILLER = (
     "The council met on Monday to discuss the plans for the coming year.",
@@ -29,7 +29,7 @@ def article_text(
     bio: str | None = None,
     related: Sequence[str] = (),
 ) -> str:
-    """A file in the scraped `.txt` format (see newstui.formats.scraped)."""
+    """A file in the scraped `.txt` format (see newstui.core.formats.scraped)."""
     lines = [title, "", summary]
     if slug:
         lines.append(slug)

@@ -16,17 +16,17 @@ from textual.pilot import Pilot
 
 from app_fixtures import settle, write_library
 from libhelpers import open_library
-from newstui.app import NewsApp
-from newstui.config import Settings
-from newstui.paths import AppPaths
-from newstui.screens.help import HelpScreen
-from newstui.screens.main import MainScreen
-from newstui.screens.problems import ProblemsScreen
-from newstui.state import StateStore
-from newstui.widgets.article_list import ArticleList
-from newstui.widgets.reader import ReaderPane
-from newstui.widgets.row_source import HitRows, LibraryRows
-from newstui.widgets.search_bar import SearchBar
+from newstui.core.config import Settings
+from newstui.core.paths import AppPaths
+from newstui.core.sources import HitRows, LibraryRows
+from newstui.core.state.store import StateStore
+from newstui.tui.app import NewsApp
+from newstui.tui.screens.help import HelpScreen
+from newstui.tui.screens.main import MainScreen
+from newstui.tui.screens.problems import ProblemsScreen
+from newstui.tui.widgets.article_list import ArticleList
+from newstui.tui.widgets.reader import ReaderPane
+from newstui.tui.widgets.search_bar import SearchBar
 
 WIDE = (200, 50)
 NARROW = (80, 24)
@@ -479,7 +479,7 @@ async def test_o_opens_with_the_system_opener(
     make_app: AppFactory, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("newstui.opener.system_open", opened.append)
+    monkeypatch.setattr("newstui.tui.opener.system_open", opened.append)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -494,7 +494,7 @@ async def test_o_reports_a_missing_opener(
     def fail(target: str) -> None:
         raise OSError("no system opener found")
 
-    monkeypatch.setattr("newstui.opener.system_open", fail)
+    monkeypatch.setattr("newstui.tui.opener.system_open", fail)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -711,10 +711,10 @@ async def test_deleted_files_disappear(library: Path) -> None:
 POOL_UNDER_TEXTUAL = """
 import asyncio, sys
 from pathlib import Path
-from newstui import refresh
-from newstui.app import NewsApp
-from newstui.config import Settings
-from newstui.paths import AppPaths
+from newstui.core.index import build as refresh
+from newstui.tui.app import NewsApp
+from newstui.core.config import Settings
+from newstui.core.paths import AppPaths
 
 refresh.POOL_MIN_FILES = 2
 pools = []

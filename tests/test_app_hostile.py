@@ -9,10 +9,10 @@ import pytest
 from textual.pilot import Pilot
 
 from app_fixtures import settle, write_library
-from newstui.app import NewsApp
-from newstui.config import Settings
-from newstui.paths import AppPaths
-from newstui.screens.main import MainScreen
+from newstui.core.config import Settings
+from newstui.core.paths import AppPaths
+from newstui.tui.app import NewsApp
+from newstui.tui.screens.main import MainScreen
 
 WIDE = (200, 50)
 

@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from newstui.library import ArticleRow
-from newstui.models import Article, Block, Source
-from newstui.widgets.article_list import ArticleList, focus_snippet, split_snippet
-from newstui.widgets.cells import fit, progress_glyph
-from newstui.widgets.reader import MEASURE, layout_article
+from newstui.core.library import ArticleRow
+from newstui.core.models import Article, Block, Source
+from newstui.tui.widgets.article_list import ArticleList, focus_snippet, split_snippet
+from newstui.tui.widgets.cells import fit, progress_glyph
+from newstui.tui.widgets.reader import MEASURE, layout_article
 
 
 class FakeRows:

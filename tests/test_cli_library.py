@@ -10,8 +10,8 @@ import pytest
 from libhelpers import article_text, write
 from newstui.cli import main
 from newstui.cli.library import fit, text_width
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -
     assert main(["config", "path"]) == 0
     err = capsys.readouterr().err
     assert "'mark_read'" in err and "using the default" in err
-    from newstui.config import load_settings
+    from newstui.core.config import load_settings
 
     settings = load_settings(config).settings
     assert settings.mark_read == "open" and settings.sort == "title"

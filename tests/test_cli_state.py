@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newstui.cli import main
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 ARTICLE = """\
 Harbour Bridge Reopens After Repairs

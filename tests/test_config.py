@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from libhelpers import modules_loaded
-from newstui.config import Settings, load_settings
+from newstui.core.config import Settings, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -89,4 +89,4 @@ def test_undecodable_file_is_reported(tmp_path: Path) -> None:
 
 def test_the_reader_starts_without_importing_pydantic() -> None:
     """Start-up speed: pydantic costs about 100 ms to import; the first paint needs none."""
-    assert modules_loaded("import newstui.app, newstui.cli.tui", ("pydantic",)) == []
+    assert modules_loaded("import newstui.tui.app, newstui.cli.tui", ("pydantic",)) == []

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newstui.formats import ArticleError, parse_bytes, parse_file
-from newstui.formats._html_blocks import html_to_blocks
-from newstui.formats.feeds import entry_id
+from newstui.core.formats import ArticleError, parse_bytes, parse_file
+from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats.feeds import entry_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 

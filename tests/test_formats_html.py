@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newstui.formats import ArticleError, parse_bytes, parse_file
+from newstui.core.formats import ArticleError, parse_bytes, parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 LONG = "The survey counted boats in the harbour every morning for a month. " * 6
@@ -96,7 +96,7 @@ def test_xhtml_with_xml_declaration(write_file) -> None:  # type: ignore[no-unty
 
 def test_trafilatura_is_imported_lazily() -> None:
     code = (
-        "import sys, newstui.formats.html, newstui.formats.feeds, newstui.formats.markdown;"
+        "import sys, newstui.core.formats.html, newstui.core.formats.feeds, newstui.core.formats.markdown;"
         "print('trafilatura' in sys.modules, 'feedparser' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newstui.cli import main
-from newstui.formats import ArticleError, parse_file
-from newstui.formats.feeds import entry_id
-from newstui.models import Article, content_id
+from newstui.core.formats import ArticleError, parse_file
+from newstui.core.formats.feeds import entry_id
+from newstui.core.models import Article, content_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SAMPLE_TXT = Path(__file__).parents[1] / "sample_articles"

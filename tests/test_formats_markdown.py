@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newstui.formats import ArticleError, parse_file
-from newstui.models import content_id
+from newstui.core.formats import ArticleError, parse_file
+from newstui.core.models import content_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 

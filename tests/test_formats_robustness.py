@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newstui.formats import ArticleError, ParseResult, parse_bytes, parse_file
+from newstui.core.formats import ArticleError, ParseResult, parse_bytes, parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 EXTENSIONS = (".md", ".markdown", ".json", ".xml", ".rss", ".atom", ".rdf", ".html", ".htm")

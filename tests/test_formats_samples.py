@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newstui.formats import parse_file, supported_extensions
-from newstui.models import normalise_title
+from newstui.core.formats import parse_file, supported_extensions
+from newstui.core.models import normalise_title
 
 SAMPLES = Path(__file__).parents[1] / "sample_articles"
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newstui.cli import main
-from newstui.formats import ArticleError, parse_bytes
-from newstui.models import Article
-from newstui.sanitize import clean_line, clean_text
+from newstui.core.formats import ArticleError, parse_bytes
+from newstui.core.models import Article
+from newstui.core.sanitize import clean_line, clean_text
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE_PIECES = [

@@ -8,19 +8,19 @@ import sys
 import pytest
 
 CORE_MODULES = [
-    "newstui.models",
-    "newstui.sanitize",
-    "newstui.formats",
-    "newstui.formats.scraped",
-    "newstui.config",
-    "newstui.paths",
-    "newstui.resources",
+    "newstui.core.models",
+    "newstui.core.sanitize",
+    "newstui.core.formats",
+    "newstui.core.formats.scraped",
+    "newstui.core.config",
+    "newstui.core.paths",
+    "newstui.core.resources",
     "newstui.cli",
     "newstui.cli.show",
-    "newstui.library",
-    "newstui.index",
-    "newstui.related",
-    "newstui.state",
+    "newstui.core.library",
+    "newstui.core.index.db",
+    "newstui.core.index.related",
+    "newstui.core.state.store",
 ]
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from libhelpers import article_text, write
-from newstui import index, related, scan
-from newstui.models import count_words
-from newstui.paths import AppPaths
-from newstui.refresh import parse_chunk, refresh_index
-from newstui.scan import FileStat
-from newstui.wordruns import PUNCTUATION, word_runs
+from newstui.core.index import db as index
+from newstui.core.index import related, scan
+from newstui.core.index.build import parse_chunk, refresh_index
+from newstui.core.index.scan import FileStat
+from newstui.core.index.words import PUNCTUATION, word_runs
+from newstui.core.models import count_words
+from newstui.core.paths import AppPaths
 
 SAMPLES = [
     "",

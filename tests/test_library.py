@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 from libhelpers import FILLER, article_text, modules_loaded, open_library, write
-from newstui import index, scan
-from newstui import library as library_module
-from newstui.formats import parse_file, supported_extensions
-from newstui.library import Library, ListFilter, Sort
-from newstui.models import count_words
-from newstui.paths import AppPaths
-from newstui.refresh import RefreshSummary, refresh_index
-from newstui.state import StateStore
+from newstui.core import library as library_module
+from newstui.core.formats import parse_file, supported_extensions
+from newstui.core.index import db as index
+from newstui.core.index import scan
+from newstui.core.index.build import RefreshSummary, refresh_index
+from newstui.core.library import Library, ListFilter, Sort
+from newstui.core.models import count_words
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 
 @pytest.fixture
@@ -579,13 +580,13 @@ def test_a_refresh_that_finds_nothing_new_does_not_load_the_parsers(folder: Path
     with open_library(folder) as library:
         assert library.refresh().parsed == 0  # indexed by open_library already
     setup = (
-        "import sys; from pathlib import Path; from newstui.paths import AppPaths\n"
-        "from newstui.state import StateStore; from newstui.library import Library\n"
+        "import sys; from pathlib import Path; from newstui.core.paths import AppPaths\n"
+        "from newstui.core.state.store import StateStore; from newstui.core.library import Library\n"
         "paths = AppPaths.default()\n"
         "summary = Library(Path(sys.argv[1]), paths, StateStore(paths.state_db)).refresh()\n"
         "assert (summary.parsed, summary.unchanged) == (0, 1), summary"
     )
-    parsers = ("pydantic", "newstui.models", "newstui.formats.")
+    parsers = ("pydantic", "newstui.core.models", "newstui.core.formats.")
     assert modules_loaded(setup, parsers, str(folder)) == []
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newstui.resources import sample_articles_dir, styles_dir
+from newstui.core.resources import sample_articles_dir, styles_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def test_wheel_contains_styles_and_samples(tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = (
-        "from newstui.resources import styles_dir, sample_articles_dir;"
+        "from newstui.core.resources import styles_dir, sample_articles_dir;"
         "print(styles_dir()); print(sample_articles_dir())"
     )
     out = subprocess.run(

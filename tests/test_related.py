@@ -1,4 +1,4 @@
-"""The related-stories scorer on small synthetic corpora (newstui.related, no Library)."""
+"""The related-stories scorer on small synthetic corpora (newstui.core.index.related, no Library)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newstui import related
+from newstui.core.index import related
 
 TOPICS = {
     "floods": "flood river rain levee evacuation rescue storm water valley farmers",

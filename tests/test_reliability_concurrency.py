@@ -20,13 +20,13 @@ import pytest
 
 from app_fixtures import write_library
 from libhelpers import run_together
-from newstui import index
-from newstui.app import NewsApp
-from newstui.config import Settings
-from newstui.library import Library
-from newstui.paths import AppPaths
-from newstui.resources import sample_articles_dir
-from newstui.state import StateStore
+from newstui.core.config import Settings
+from newstui.core.index import db as index
+from newstui.core.library import Library
+from newstui.core.paths import AppPaths
+from newstui.core.resources import sample_articles_dir
+from newstui.core.state.store import StateStore
+from newstui.tui.app import NewsApp
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "reliability"))
 

@@ -22,12 +22,12 @@ import pytest
 from textual.pilot import Pilot
 
 from app_fixtures import ARTICLES, write_library
-from newstui.app import NewsApp
 from newstui.cli import main
-from newstui.config import Settings
-from newstui.library import Library
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.config import Settings
+from newstui.core.library import Library
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
+from newstui.tui.app import NewsApp
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "reliability"))
 

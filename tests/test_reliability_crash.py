@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from newstui.library import Library
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.library import Library
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "reliability"))
 

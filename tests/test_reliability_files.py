@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from app_fixtures import ARTICLES, write_library
-from newstui import refresh, scan
 from newstui.cli import main
-from newstui.library import Library, Problem, RefreshSummary
-from newstui.paths import AppPaths
-from newstui.scan import FileStat
-from newstui.state import StateStore
+from newstui.core.index import build as refresh
+from newstui.core.index import scan
+from newstui.core.index.scan import FileStat
+from newstui.core.library import Library, Problem, RefreshSummary
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "reliability"))
 

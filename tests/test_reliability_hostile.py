@@ -38,9 +38,9 @@ from hostile import (
 from tally import record
 
 from app_fixtures import settle
-from newstui.formats import ArticleError, ParseResult, parse_bytes
-from newstui.models import Article
-from newstui.sanitize import clean_line
+from newstui.core.formats import ArticleError, ParseResult, parse_bytes
+from newstui.core.models import Article
+from newstui.core.sanitize import clean_line
 
 SCALE = float(os.environ.get("NEWSTUI_FUZZ_SCALE", "1"))  # bench/hostile_fuzz.py raises it
 
@@ -441,13 +441,13 @@ def assert_terminal_stream_clean(terminal: CapturedTerminal) -> None:
 async def test_reader_on_a_hostile_library_writes_only_textual_sequences(
     tmp_path: Path, terminal: CapturedTerminal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newstui.app import NewsApp
-    from newstui.config import Settings
-    from newstui.paths import AppPaths
+    from newstui.core.config import Settings
+    from newstui.core.paths import AppPaths
+    from newstui.tui.app import NewsApp
 
     folder = tmp_path / "hostile"
     write_hostile_library(folder, HOSTILE_FIXED)  # (file names: the test below)
-    monkeypatch.setattr("newstui.opener.system_open", lambda link: None)
+    monkeypatch.setattr("newstui.tui.opener.system_open", lambda link: None)
     app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
     async with app.run_test(size=(160, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
@@ -467,11 +467,11 @@ def test_reader_on_generated_hostile_libraries(
     import asyncio
     import itertools
 
-    from newstui.app import NewsApp
-    from newstui.config import Settings
-    from newstui.paths import AppPaths
+    from newstui.core.config import Settings
+    from newstui.core.paths import AppPaths
+    from newstui.tui.app import NewsApp
 
-    monkeypatch.setattr("newstui.opener.system_open", lambda link: None)
+    monkeypatch.setattr("newstui.tui.opener.system_open", lambda link: None)
     numbers = itertools.count()
 
     async def run(folder: Path) -> None:
@@ -498,16 +498,16 @@ async def test_hostile_file_names_never_reach_the_reader_terminal(
     tmp_path: Path, terminal: CapturedTerminal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Paths show in the problems list and in "Copied …" / "Opening …" notifications."""
-    from newstui.app import NewsApp
-    from newstui.config import Settings
-    from newstui.paths import AppPaths
+    from newstui.core.config import Settings
+    from newstui.core.paths import AppPaths
+    from newstui.tui.app import NewsApp
 
     folder = tmp_path / "names"
     folder.mkdir()
     for name in HOSTILE_NAMES:
         text = "" if name.startswith("empty") else "Kestrel Named File\n\nStand.\n\nBody.\n"
         (folder / name).write_text(text)
-    monkeypatch.setattr("newstui.opener.system_open", lambda link: None)
+    monkeypatch.setattr("newstui.tui.opener.system_open", lambda link: None)
     app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
     async with app.run_test(size=(160, 40), notifications=True, tooltips=True) as pilot:
         await settle(pilot)

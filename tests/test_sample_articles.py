@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from newstui.formats import parse_file, supported_extensions
-from newstui.models import Article, normalise_title
-from newstui.resources import sample_articles_dir
+from newstui.core.formats import parse_file, supported_extensions
+from newstui.core.models import Article, normalise_title
+from newstui.core.resources import sample_articles_dir
 
 DELIBERATELY_MISSING = "Pharmacies Report Shortages of Children’s Fever Medicine"
 CLUSTERS = {

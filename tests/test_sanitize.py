@@ -1,4 +1,4 @@
-from newstui.sanitize import clean_line, clean_text
+from newstui.core.sanitize import clean_line, clean_text
 
 
 def test_strips_csi_osc_dcs_and_c1_sequences() -> None:
@@ -30,7 +30,7 @@ def test_clean_line_folds_whitespace_and_crlf() -> None:
 
 
 def test_terminal_safe_shows_controls_as_visible_escapes() -> None:
-    from newstui.sanitize import terminal_safe
+    from newstui.core.sanitize import terminal_safe
 
     assert terminal_safe("a\x1b[2Jb\x9b\u202e\tc\nd") == "a\\u001b[2Jb\\u009b\\u202e\tc\nd"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newstui.formats import ArticleError, parse_file
+from newstui.core.formats import ArticleError, parse_file
 
 FULL = """\
 Harbour Authority Approves Night Ferries After Two-Year Trial

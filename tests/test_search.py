@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from libhelpers import article_text, open_library, write
-from newstui import search as search_module
-from newstui.library import Library, QueryError
-from newstui.query import Query, parse_query
+from newstui.core.index import search as search_module
+from newstui.core.index.query import Query, parse_query
+from newstui.core.library import Library, QueryError
 
 BODY = "The committee met again on Thursday."
 

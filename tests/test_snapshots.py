@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 
 from app_fixtures import settle, write_library
-from newstui.app import NewsApp
-from newstui.config import Settings
-from newstui.paths import AppPaths
+from newstui.core.config import Settings
+from newstui.core.paths import AppPaths
+from newstui.tui.app import NewsApp
 
 SnapCompare = Callable[..., bool]
 NARROW = (80, 24)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from libhelpers import run_together
-from newstui import state_db
-from newstui.paths import AppPaths
-from newstui.state import SCHEMA_VERSION, ArticleState, StateError, StateStore
+from newstui.core.paths import AppPaths
+from newstui.core.state import db as state_db
+from newstui.core.state.store import SCHEMA_VERSION, ArticleState, StateError, StateStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -383,7 +383,7 @@ def test_newer_schema_we_cannot_read_is_an_error_not_a_move(db: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from newstui.state import StateStore
+from newstui.core.state.store import StateStore
 
 path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 store = StateStore(path)

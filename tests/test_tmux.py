@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from app_fixtures import write_library
-from newstui.paths import AppPaths
-from newstui.state import StateStore
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateStore
 
 pytestmark = [
     pytest.mark.slow,

@@ -15,7 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, TextIO
 
 from newstui import __version__
-from newstui.sanitize import terminal_safe
+from newstui.core.sanitize import terminal_safe
 
 if TYPE_CHECKING:  # argparse is imported for subcommands only: the reader starts without it
     import argparse

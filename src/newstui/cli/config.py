@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from newstui.config import load_settings
-from newstui.paths import AppPaths
+from newstui.core.config import load_settings
+from newstui.core.paths import AppPaths
 
 
 def register(commands: Any) -> None:

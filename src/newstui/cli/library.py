@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from newstui.library import ArticleRow, Library, ListFilter, QueryError
-from newstui.paths import AppPaths
+from newstui.core.library import ArticleRow, Library, ListFilter, QueryError
+from newstui.core.paths import AppPaths
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 AUTHOR_COLUMN_MAX = 24
@@ -117,7 +117,7 @@ def open_library(directory: Path | None) -> Iterator[Library]:
     """The library at `directory` (else the reader's default); not refreshed yet."""
     from newstui.cli import CliError
     from newstui.cli.tui import check_library, default_library
-    from newstui.state import StateError, StateStore
+    from newstui.core.state.store import StateError, StateStore
 
     paths = AppPaths.default()
     folder = check_library(directory if directory is not None else default_library(paths))

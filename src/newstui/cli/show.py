@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from newstui.formats import ArticleError, parse_file
-from newstui.models import Article
+from newstui.core.formats import ArticleError, parse_file
+from newstui.core.models import Article
 
 MEASURE = 78
 

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newstui.formats import ArticleError, parse_file, supported_extensions
-from newstui.paths import AppPaths
-from newstui.state import StateError, StateStore
+from newstui.core.formats import ArticleError, parse_file, supported_extensions
+from newstui.core.paths import AppPaths
+from newstui.core.state.store import StateError, StateStore
 
 # command -> (StateStore method, value, help, confirmation)
 _MARKS = {

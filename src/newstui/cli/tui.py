@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from newstui.cli import CliError
-from newstui.config import load_settings
-from newstui.paths import AppPaths
-from newstui.resources import sample_articles_dir
+from newstui.core.config import load_settings
+from newstui.core.paths import AppPaths
+from newstui.core.resources import sample_articles_dir
 
 
 def default_library(paths: AppPaths) -> Path:
@@ -37,8 +37,8 @@ def run_tui(directory: str | None) -> int:
     loaded = load_settings(paths.config_file)
     folder = loaded.settings.folder or sample_articles_dir()
     library = check_library(Path(directory) if directory else folder)
-    from newstui.app import NewsApp
-    from newstui.state import StateError
+    from newstui.core.state.store import StateError
+    from newstui.tui.app import NewsApp
 
     try:
         app = NewsApp(library, paths, loaded.settings, warnings=loaded.warnings)

@@ -1,0 +1,84 @@
+"""Article formats: a registry from file extension to parser.
+
+A parser takes the file's path and bytes and returns a `ParseResult`. It raises
+`ArticleError` with a reason a person can act on when nothing usable is in the file;
+recoverable trouble (one bad entry of a feed) goes into `ParseResult.problems`.
+Parsers never touch the file system themselves, so the library controls all I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the parsers import the models (pydantic) themselves, when first used
+    from newstui.core.models import Article
+
+
+class ArticleError(Exception):
+    """A file that cannot be turned into articles; the message is the reason."""
+
+
+@dataclass
+class ParseResult:
+    articles: list[Article]
+    problems: list[str] = field(default_factory=list)
+
+
+Parser = Callable[[Path, bytes], ParseResult]
+
+# extension -> "module:function", imported on first use so start-up stays cheap.
+_REGISTRY: dict[str, str] = {
+    ".txt": "newstui.core.formats.scraped:parse",
+    ".md": "newstui.core.formats.markdown:parse",
+    ".markdown": "newstui.core.formats.markdown:parse",
+    ".json": "newstui.core.formats.jsonfile:parse",
+    ".xml": "newstui.core.formats.feeds:parse",
+    ".rss": "newstui.core.formats.feeds:parse",
+    ".atom": "newstui.core.formats.feeds:parse",
+    ".rdf": "newstui.core.formats.feeds:parse",
+    ".html": "newstui.core.formats.html:parse",
+    ".htm": "newstui.core.formats.html:parse",
+}
+
+
+def register(extension: str, target: str) -> None:
+    _REGISTRY[extension.lower()] = target
+
+
+def supported_extensions() -> frozenset[str]:
+    return frozenset(_REGISTRY)
+
+
+def parser_for(path: Path) -> Parser | None:
+    target = _REGISTRY.get(path.suffix.lower())
+    if target is None:
+        return None
+    module_name, _, function_name = target.partition(":")
+    parser: Parser = getattr(import_module(module_name), function_name)
+    return parser
+
+
+def parse_bytes(path: Path, data: bytes) -> ParseResult:
+    parser = parser_for(path)
+    if parser is None:
+        raise ArticleError(f"unsupported file type {path.suffix or '(none)'!r}")
+    return parser(path, data)
+
+
+def parse_file(path: Path) -> ParseResult:
+    """Read and parse one file; every failure becomes an `ArticleError` with a reason."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ArticleError("is a directory, not a file") from None
+    except FileNotFoundError:
+        raise ArticleError("no such file") from None
+    except PermissionError:
+        raise ArticleError("permission denied") from None
+    except OSError as error:
+        raise ArticleError(f"cannot read: {error.strerror or error}") from None
+    return parse_bytes(path, data)

@@ -1,0 +1,151 @@
+"""The search box language, translated into a safe FTS5 MATCH expression.
+
+    tallemar accord          both words (any order, any column)
+    "border dispute"         the phrase
+    ceasefire*               a prefix (of at least 3 letters)
+    -pipeline                articles without the word (or "-a phrase")
+    author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
+    is:unread is:read is:starred
+
+Every word and phrase reaches FTS5 inside double quotes, so user text can never be read
+as FTS5 syntax (AND, OR, NOT, NEAR, parentheses, column filters, stray quotes or stars):
+no input raises an SQLite error. Words made only of punctuation are dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from newstui.core.sanitize import clean_line
+
+
+class QueryError(ValueError):
+    """A search the user has to fix; the message says how."""
+
+
+MIN_PREFIX = 3
+FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
+
+
+@dataclass(frozen=True)
+class Query:
+    include: list[str] = field(default_factory=list)  # FTS5 phrases, already quoted
+    exclude: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # FTS5 phrases for the author column
+    read: bool | None = None
+    starred: bool | None = None
+
+    @property
+    def match(self) -> str | None:
+        """The FTS5 expression for what must match, or None (qualifiers only)."""
+        positive = [*self.include, *(f"author : {phrase}" for phrase in self.authors)]
+        if not positive:
+            return None
+        expression = " AND ".join(positive)
+        if self.exclude:
+            expression = f"({expression}) NOT ({' OR '.join(self.exclude)})"
+        return expression
+
+    @property
+    def exclude_match(self) -> str | None:
+        """What must not match, as one expression (used when nothing positive is given)."""
+        return " OR ".join(self.exclude) if self.exclude else None
+
+    @property
+    def ranked(self) -> bool:
+        return bool(self.include)
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search box; raises `QueryError` for a qualifier that makes no sense."""
+    include: list[str] = []
+    exclude: list[str] = []
+    authors: list[str] = []
+    flags: dict[str, bool] = {}
+    text = clean_line(text)
+    position = 0
+    while position < len(text):
+        if text[position] == " ":
+            position += 1
+            continue
+        negated = text[position] == "-" and position + 1 < len(text) and text[position + 1] != " "
+        if negated:
+            position += 1
+        lowered = text[position : position + 7].casefold()
+        if lowered.startswith("author:"):
+            value, position = _value(text, position + len("author:"))
+            phrase = _phrase(value, prefix=False)
+            if phrase is None:
+                raise QueryError('author: needs a name, e.g. author:smith or author:"Ana Brum"')
+            if negated:
+                exclude.append(f"author : {phrase}")
+            else:
+                authors.append(phrase)
+            continue
+        if lowered.startswith("is:"):
+            value, position = _value(text, position + len("is:"))
+            flag = FLAGS.get(value.casefold())
+            if flag is None:
+                raise QueryError(f"unknown is:{value}; use is:unread, is:read or is:starred")
+            name, wanted = flag
+            if flags.get(name, wanted != negated) != (wanted != negated):
+                raise QueryError(f"is:{value} contradicts an earlier is: in the same search")
+            flags[name] = wanted != negated
+            continue
+        value, position = _value(text, position)
+        prefix = value.endswith("*") and not value.startswith('"')
+        if value.startswith('"'):
+            value = value[1:].removesuffix('"')
+            if position < len(text) and text[position] == "*":
+                prefix, position = True, position + 1
+        phrase = _phrase(value, prefix=prefix)
+        if phrase is not None:
+            (exclude if negated else include).append(phrase)
+    if not (include or authors or flags or exclude) and text.strip():
+        raise QueryError('nothing to search for: type a word, a "phrase" or a prefix*')
+    return Query(include, exclude, authors, flags.get("read"), flags.get("starred"))
+
+
+def _value(text: str, position: int) -> tuple[str, int]:
+    """A quoted string (to its closing quote, or the end) or a run of non-spaces."""
+    if position < len(text) and text[position] == '"':
+        end = text.find('"', position + 1)
+        end = len(text) if end < 0 else end + 1
+        return text[position:end], end
+    end = text.find(" ", position)
+    end = len(text) if end < 0 else end
+    value = text[position:end]
+    quote = value.find('"')
+    if quote > 0:  # foo"bar: the word ends where a quote starts
+        end = position + quote
+        value = value[:quote]
+    return value, end
+
+
+def _phrase(value: str, *, prefix: bool) -> str | None:
+    """`value` as one quoted FTS5 phrase, or None when it holds no word characters.
+
+    A prefix shorter than `MIN_PREFIX` letters is searched as a whole word: "a*" would
+    merge the lists of thousands of words and take seconds.
+    """
+    value = " ".join(value.strip('"').replace("*", " ").split())
+    if not any(_is_token_char(char) for char in value):
+        return None
+    quoted = '"' + value.replace('"', '""') + '"'
+    return quoted + "*" if prefix and _last_token_length(value) >= MIN_PREFIX else quoted
+
+
+def _last_token_length(value: str) -> int:
+    length = 0
+    for char in reversed(value):
+        if not _is_token_char(char):
+            break
+        length += 1
+    return length
+
+
+def _is_token_char(char: str) -> bool:
+    """Letters, digits and private-use characters: what FTS5's unicode61 indexes."""
+    category = unicodedata.category(char)
+    return category[0] in "LN" or category == "Co"

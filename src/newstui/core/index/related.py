@@ -1,0 +1,605 @@
+"""Related stories by content: which other articles talk about the same things.
+
+Pure Python over the index's SQLite database (no textual). Per refresh the index calls
+`index_documents` (or `prepare` in worker processes, then `index_prepared`) and
+`remove_documents` for new, changed and deleted articles, inside its transaction, then
+`finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
+count those documents again); the Library calls `similar` to rank an article's related ones.
+
+Scoring. A document is a bag of words: lower-cased runs of two or more letters or digits,
+English stop words dropped, plural endings stripped; the title's words count twice. For a
+query article q and another article c,
+
+    score(q, c) = sum over shared words t of  idf(t) * tf_q(t) * tf_c(t)
+
+with BM25's saturating, length-normalised term frequency `tf = n (k1 + 1) / (n + k1 len/avg)`
+(k1 = 3, b = 1) and `idf = (ln((N + 1) / (df + 1)) + 1) ** 0.8`: a BM25 query made of the whole
+article, each word weighted by how much the article uses it. The query is then expanded by
+pseudo-relevance feedback (Rocchio): the vectors of its ten best matches are added to it and
+the best 40 candidates ranked again, which brings in the topic's vocabulary that q itself
+lacks. Word weights (idf) read for one query are kept for the next while the corpus is
+unchanged (the Library holds them, per index generation).
+Exact copies (the same words) of the query or of a better suggestion are left out.
+`bench/related_quality.py` measures all this against plain tf-idf cosine.
+
+Storage, tables `related_*` in the index database:
+- `related_doc`: each document's words and counts in one row, so `similar` reads one row
+  per candidate, never a scan;
+- `related_df`: each word's document frequency; `related_meta`: the corpus totals;
+- `related_post`: per word, one blob listing the documents filed under it (each document
+  under its 40 most frequent words), best first; `similar` reads the head of the lists of
+  the query's 16 heaviest words to find ~120 candidates, then scores those exactly.
+`index_documents` only tokenises and stores; whatever depends on the whole corpus
+(frequencies, postings) is brought up to date by `finish`, for the documents added or
+removed since the last call (`related_pending`, `related_gone`, `related_dirty`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import sqlite3
+import sys
+from array import array
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from itertools import islice, repeat
+from operator import mul
+from typing import TypeVar
+
+from newstui.core.index.words import word_runs
+
+SCHEMA: list[str] = [
+    # length: words counted; terms: the distinct words, space-separated; counts: how often
+    # each occurs, one byte each (capped at 255), in the same order; posted: the document
+    # is filed in related_post under that many of its first words (its most frequent ones).
+    # Those words, and then the others, are each stored most frequent first.
+    "CREATE TABLE IF NOT EXISTS related_doc(rowid INTEGER PRIMARY KEY, "
+    "length INTEGER NOT NULL, terms TEXT NOT NULL, counts BLOB NOT NULL, "
+    "posted INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS related_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) "
+    "WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS related_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    # entries: native uint64 keys weight << 32 | document rowid, in descending order.
+    "CREATE TABLE IF NOT EXISTS related_post(term TEXT PRIMARY KEY, entries BLOB NOT NULL)",
+    # Work for the next finish(): documents not yet counted and filed, documents to take
+    # out of the postings, and the postings lists that hold those.
+    "CREATE TABLE IF NOT EXISTS related_pending(rowid INTEGER PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS related_gone(rowid INTEGER PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS related_dirty(term TEXT PRIMARY KEY) WITHOUT ROWID",
+]
+
+K1 = 3.0  # term-frequency saturation: high, because repeated topic words matter
+IDF_POWER = 0.8  # flattens idf a little: a topic's common words count
+POSTED_TERMS = 40  # a document is filed under this many of its most frequent words
+MAX_POSTINGS = 4000  # longest postings list kept (best weights first)
+QUERY_TERMS = 16  # the query's heaviest words, looked up for candidates
+POSTINGS_READ = 400  # entries read from each of their lists
+CANDIDATES = 120  # documents scored in full
+FEEDBACK_DOCS = 10  # best matches folded into the query (Rocchio)
+FEEDBACK_WEIGHT = 1.0
+WEIGHT_SCALE = 1000  # postings weights are stored as integers
+MAX_COUNT = 255
+MAX_ROWID = 2**32 - 1  # postings hold 32-bit rowids
+_LITTLE_ENDIAN = sys.byteorder == "little"  # keys are native uint64s
+MIN_KEY_TERMS, MAX_KEY_TERMS = 2, 4
+MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faster)
+FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
+MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
+TITLE_BOOST = 2  # a title word counts this many times
+
+T = TypeVar("T")
+
+_TOKEN = re.compile(r"\w{2,}")
+_STOP_WORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst an and another any anybody anyhow anyone anything anyway
+    anywhere are aren around as at be became because become becomes becoming been before
+    beforehand behind being below beside besides between beyond both but by can cannot cant
+    could couldn did didn do does doesn doing done don down during each eg either else
+    elsewhere enough etc even ever every everybody everyone everything everywhere except few
+    for former formerly from further had hadn has hasn have haven having he hence her here
+    hereafter hereby herein hereupon hers herself him himself his how however ie if in indeed
+    into is isn it its itself just latter latterly least less ll many may me meanwhile might
+    mine more moreover most mostly much must my myself namely neither never nevertheless no
+    nobody none noone nor not nothing now nowhere of off often on once one only onto or other
+    others otherwise our ours ourselves out over own per perhaps please quite rather re
+    really same several she should shouldn since so some somebody somehow someone something
+    sometime sometimes somewhere still such than that the their theirs them themselves then
+    thence there thereafter thereby therefore therein thereupon these they this those though
+    through throughout thru thus to together too toward towards under unless until up upon us
+    ve very via was wasn we were weren what whatever when whence whenever where whereafter
+    whereas whereby wherein whereupon wherever whether which while whither who whoever whole
+    whom whose why will with within without won would wouldn yet you your yours yourself
+    yourselves
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+_STEM_CACHE_MAX = 200_000
+
+
+# -- words -----------------------------------------------------------------------------------
+
+
+def stem(word: str) -> str:
+    """A light, readable stemmer: plural endings only ("companies" -> "company")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class _Terms(dict[str, str]):
+    """Each word seen so far and the term it counts as: its stem, or "" for a stop word."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _STEM_CACHE_MAX:
+            self.clear()
+        term = self[word] = "" if len(word) < 2 or word in _STOP_WORDS else stem(word)
+        return term
+
+
+_TERMS = _Terms()
+
+
+def term_counts(title: str, text: str) -> dict[str, int]:
+    """How often each word that can describe a document occurs in it (title and text),
+    in order of first appearance."""
+    tokens = _tokens(f"{title}\n{text}".lower())
+    if TITLE_BOOST > 1:
+        tokens += _tokens(title.lower()) * (TITLE_BOOST - 1)
+    counts = Counter(map(_TERMS.__getitem__, tokens))  # (loops in C: the hot path of indexing)
+    counts.pop("", None)
+    return counts
+
+
+def _tokens(lowered: str) -> list[str]:
+    """The words of lower-cased text; one-letter ones too, when that is faster (`_TERMS`
+    drops them)."""
+    runs = word_runs(lowered)
+    return runs if runs is not None else _TOKEN.findall(lowered)
+
+
+def _readable(term: str) -> bool:
+    return len(term) >= 3 and term.isalpha()
+
+
+# -- storage helpers -------------------------------------------------------------------------
+
+
+class _Doc:
+    """One document's stored words, in groups of equal counts, each with its BM25 weight."""
+
+    __slots__ = ("groups", "rowid", "signature")
+
+    def __init__(
+        self, rowid: int, length: int, terms: str, counts: bytes, posted: int, avg_length: float
+    ) -> None:
+        self.rowid = rowid
+        self.signature = (terms, counts)  # equal for documents with the very same words
+        words = terms.split(" ") if terms else []
+        scale = K1 * max(length, 1) / avg_length  # `_tf_table`'s formula, inline: calling it
+        self.groups: list[tuple[float, list[str]]] = []  # costs a fifth more per candidate
+        # The filed words and then the others are each stored most frequent first (see
+        # `prepare`): each stretch of equal counts is one group.
+        for start, stop in ((0, posted), (posted, len(counts))):
+            while start < stop:
+                count = counts[start]
+                end = counts.rfind(count, start, stop) + 1
+                self.groups.append((count * (K1 + 1) / (count + scale), words[start:end]))
+                start = end
+
+
+def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
+    scale = K1 * max(length, 1) / avg_length
+    return {count: count * (K1 + 1) / (count + scale) for count in counts}
+
+
+def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items: Sized) -> str:
+    return ",".join("?" * len(items))
+
+
+def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg_length: float) -> list[_Doc]:
+    found: list[_Doc] = []
+    for chunk in _chunks(rowids):
+        sql = (
+            "SELECT rowid, length, terms, counts, posted FROM related_doc "
+            f"WHERE rowid IN ({_marks(chunk)})"
+        )
+        found += [
+            _Doc(rowid, length, terms, counts, posted, avg_length)
+            for rowid, length, terms, counts, posted in conn.execute(sql, chunk)
+        ]
+    return found
+
+
+def _idfs(
+    conn: sqlite3.Connection, terms: Iterable[str], docs: int, known: dict[str, float] | None
+) -> dict[str, float]:
+    """The idf of each of `terms` that more than one document uses (a word of one document
+    links it to nothing). `known` holds the idfs read before from the same, unchanged corpus
+    (0.0 for a word that carries no weight): it is consulted first and given what is read."""
+    if known is None:
+        known = {}
+    elif len(known) > MAX_KNOWN_IDFS:
+        known.clear()
+    found: dict[str, float] = {}
+    missing: list[str] = []
+    for term in terms:
+        value = known.get(term)
+        if value is None:
+            missing.append(term)
+        elif value:
+            found[term] = value
+    if missing:
+        idf = _Idf(docs)
+        read = _read_document_frequencies(conn, missing)
+        weighed = {term: idf[df] for term, df in read.items() if df > 1}
+        known.update(dict.fromkeys(missing, 0.0))
+        known.update(weighed)
+        found.update(weighed)
+    return found
+
+
+def _read_document_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(terms):
+        sql = f"SELECT term, df FROM related_df WHERE term IN ({_marks(chunk)})"
+        found.update(conn.execute(sql, chunk))
+    return found
+
+
+def _meta(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(documents counted, their total length in words)."""
+    values = dict(conn.execute("SELECT key, value FROM related_meta"))
+    return int(values.get("docs", 0)), int(values.get("words", 0))
+
+
+def _add_meta(conn: sqlite3.Connection, docs: int, words: int) -> None:
+    conn.executemany(
+        "INSERT INTO related_meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
+        [("docs", docs), ("words", words)],
+    )
+
+
+def _idf(docs: int, df: int) -> float:
+    return float((math.log((docs + 1) / (df + 1)) + 1.0) ** IDF_POWER)
+
+
+class _Idf(dict[int, float]):
+    """idf by document frequency, each worked out once (many words share a frequency)."""
+
+    def __init__(self, docs: int) -> None:
+        super().__init__()
+        self.docs = docs
+
+    def __missing__(self, df: int) -> float:
+        value = self[df] = _idf(self.docs, df)
+        return value
+
+
+def _halves(entries: bytes) -> tuple[array[int], array[int]]:
+    """A postings list's rowids and weights, read as 32-bit halves of its keys (no loop in
+    Python: the hot path of finding candidates)."""
+    halves = array("I")
+    halves.frombytes(entries[: len(entries) - len(entries) % 8])
+    low, high = halves[0::2], halves[1::2]
+    return (low, high) if _LITTLE_ENDIAN else (high, low)
+
+
+def _decode(entries: bytes) -> array[int]:
+    """A postings list: keys weight << 32 | rowid, best weight first."""
+    keys = array("Q")
+    keys.frombytes(entries[: len(entries) - len(entries) % keys.itemsize])
+    return keys
+
+
+# -- the index's API: writing ----------------------------------------------------------------
+
+Prepared = tuple[int, str, bytes, int]  # length, terms, counts, posted (see SCHEMA)
+PreparedRow = tuple[int, int, str, bytes, int]  # rowid, then a Prepared
+
+
+def prepare(title: str, text: str) -> Prepared:
+    """The words of a document as `index_prepared` stores them.
+
+    Independent of the database, so worker processes can run it in parallel. A document is
+    filed under its most frequent words that contain no digit (among equals, those seen
+    first, so the title's): that needs no global statistics.
+    """
+    counts = term_counts(title, text)
+    by_count = sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties in order
+    ordered = dict.fromkeys(islice(filter(str.isalpha, by_count), POSTED_TERMS))
+    posted = len(ordered)
+    ordered.update(dict.fromkeys(by_count))  # the filed words, then the others (see `_Doc`)
+    try:
+        packed = bytes(map(counts.__getitem__, ordered))
+    except ValueError:  # a count above 255
+        packed = bytes(min(counts[word], MAX_COUNT) for word in ordered)
+    return sum(counts.values()), " ".join(ordered), packed, posted
+
+
+def index_documents(conn: sqlite3.Connection, docs: Iterable[tuple[int, str, str]]) -> None:
+    """Store the words of new or changed documents; `finish` makes them findable."""
+    index_prepared(conn, [(rowid, *prepare(title, text)) for rowid, title, text in docs])
+
+
+def index_prepared(conn: sqlite3.Connection, rows: Sequence[PreparedRow]) -> None:
+    """`index_documents` for documents already through `prepare`: (rowid, *prepared)."""
+    if not rows:
+        return
+    remove_documents(conn, [row[0] for row in rows])
+    conn.executemany(
+        "INSERT INTO related_doc(rowid, length, terms, counts, posted) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.executemany("INSERT INTO related_pending(rowid) VALUES (?)", [(row[0],) for row in rows])
+
+
+def remove_documents(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
+    """Forget documents: deleted ones, or changed ones about to be indexed again."""
+    wanted = list(rowids)
+    gone: Counter[str] = Counter()
+    filed: list[tuple[int]] = []
+    dirty: set[str] = set()
+    words = 0
+    for chunk in _chunks(wanted):
+        marks = _marks(chunk)
+        for rowid, length, terms, posted in conn.execute(
+            f"SELECT rowid, length, terms, posted FROM related_doc WHERE rowid IN ({marks}) "
+            "AND rowid NOT IN (SELECT rowid FROM related_pending)",
+            chunk,
+        ):
+            filed.append((rowid,))
+            words += length
+            words_of = terms.split(" ") if terms else []
+            gone.update(words_of)
+            dirty.update(words_of[:posted])
+        for table in ("related_doc", "related_pending"):
+            conn.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", chunk)
+    if not filed:
+        return
+    conn.executemany("INSERT OR IGNORE INTO related_gone(rowid) VALUES (?)", filed)
+    conn.executemany(
+        "INSERT OR IGNORE INTO related_dirty(term) VALUES (?)", [(term,) for term in dirty]
+    )
+    conn.executemany(
+        "UPDATE related_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in gone.items()]
+    )
+    conn.executemany("DELETE FROM related_df WHERE term = ? AND df <= 0", [(t,) for t in gone])
+    _add_meta(conn, -len(filed), -words)
+
+
+def document_frequencies(prepared: Iterable[Prepared]) -> Counter[str]:
+    """How many of these documents use each word: their share of `related_df`, counted
+    where they were prepared (a worker process) and handed to `finish` by a `Counted`."""
+    found: Counter[str] = Counter()
+    for _length, terms, _counts, _posted in prepared:
+        if terms:
+            found.update(terms.split(" "))
+    return found
+
+
+class Counted:
+    """Documents given to `index_prepared` whose `document_frequencies` are known: `finish`
+    then need not count them again. It checks that they are all still pending; their rowids
+    must be new ones (as the index's are: never reused)."""
+
+    __slots__ = ("df", "rowids")
+
+    def __init__(self) -> None:
+        self.rowids: set[int] = set()
+        self.df: Counter[str] = Counter()
+
+    def add(self, rowids: Iterable[int], df: Counter[str]) -> None:
+        self.rowids.update(rowids)
+        self.df.update(df)
+
+
+_PENDING_DOCS = (
+    "SELECT d.rowid, d.length, d.terms, d.counts, d.posted FROM related_pending p "
+    "JOIN related_doc d ON d.rowid = p.rowid"
+)
+
+
+def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
+    """Count pending documents into the statistics and rewrite the postings that change."""
+    pending_docs, pending_words = conn.execute(
+        "SELECT count(*), coalesce(sum(d.length), 0) FROM related_pending p "
+        "JOIN related_doc d ON d.rowid = p.rowid"
+    ).fetchone()
+    if pending_docs:
+        _add_meta(conn, pending_docs, pending_words)
+    docs, words = _meta(conn)
+    avg = words / docs if docs else 1.0
+    known = counted.rowids if counted is not None else set()
+    delta: Counter[str] = Counter()  # of the documents not in `known`
+    seen = 0
+    new: defaultdict[str, list[int]] = defaultdict(list)
+    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
+    for rowid, length, terms, counts, posted in conn.execute(_PENDING_DOCS):
+        if rowid in known:
+            seen += 1
+        elif terms:
+            delta.update(terms.split(" "))
+        if not posted or rowid > MAX_ROWID:
+            continue
+        tops = counts[:posted]
+        key = {
+            count: round(tf * WEIGHT_SCALE) << 32 | rowid
+            for count, tf in _tf_table(length, avg, set(tops)).items()
+        }
+        heads = terms.split(" ", posted)[:posted]
+        drain.extend(map(list.append, map(new.__getitem__, heads), map(key.__getitem__, tops)))
+    if counted is not None and seen == len(known):
+        delta.update(counted.df)
+    elif counted is not None:  # some of them were removed since: count them all here
+        delta = document_frequencies(row[1:] for row in conn.execute(_PENDING_DOCS))
+    conn.executemany(
+        "INSERT INTO related_df(term, df) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        delta.items(),
+    )
+    conn.execute("DELETE FROM related_pending")
+    _rewrite_postings(conn, new)
+
+
+def _rewrite_postings(conn: sqlite3.Connection, new: dict[str, list[int]]) -> None:
+    """Merge new entries into their lists, dropping the documents in related_gone."""
+    gone = {rowid for (rowid,) in conn.execute("SELECT rowid FROM related_gone")}
+    dirty = {term for (term,) in conn.execute("SELECT term FROM related_dirty")}
+    changed = sorted(dirty | new.keys())
+    rows: list[tuple[str, bytes]] = []
+    empty: list[tuple[str]] = []
+    for chunk in _chunks(changed):
+        sql = f"SELECT term, entries FROM related_post WHERE term IN ({_marks(chunk)})"
+        old = dict(conn.execute(sql, chunk))
+        for term in chunk:
+            keys = new.get(term, [])
+            if term in old:
+                kept = _decode(old[term])
+                if term in dirty:
+                    keys += [key for key in kept if key & MAX_ROWID not in gone]
+                else:
+                    keys += kept
+            if not keys:
+                empty.append((term,))
+                continue
+            keys.sort(reverse=True)
+            rows.append((term, array("Q", keys[:MAX_POSTINGS]).tobytes()))
+    conn.executemany("INSERT OR REPLACE INTO related_post(term, entries) VALUES (?, ?)", rows)
+    conn.executemany("DELETE FROM related_post WHERE term = ?", empty)
+    conn.execute("DELETE FROM related_gone")
+    conn.execute("DELETE FROM related_dirty")
+
+
+# -- the index's API: reading ----------------------------------------------------------------
+
+
+def similar(
+    conn: sqlite3.Connection,
+    rowid: int,
+    limit: int,
+    exclude: set[int],
+    known: dict[str, float] | None = None,
+) -> list[tuple[int, float, list[str]]]:
+    """The `limit` documents most similar to document `rowid`, best first.
+
+    Each comes as (rowid, score, shared key words): the score is relative to the query's
+    similarity to itself (so about 0 to 1); the words, at most four, are the shared words
+    that weigh most in the score. Never `rowid` itself, a rowid in `exclude`, or a document
+    with exactly the same words as the query or as a better match (a copy). `known`: idfs kept
+    between calls while the corpus stays the same (see `_idfs`); they save a third of the
+    time.
+    """
+    docs, words = _meta(conn)
+    if not docs or limit <= 0:
+        return []
+    avg = words / docs
+    found = _load_docs(conn, [rowid], avg)
+    if not found:
+        return []
+    query = found[0]
+    idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
+    weights = {t: tf * idfs[t] for tf, words in query.groups for t in words if t in idfs}
+    if not weights:
+        return []
+    # Excluded documents (often the article's own picks) still inform the feedback step.
+    candidates = _candidates(conn, weights, rowid)
+    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, avg)}
+    first = {other: _score(weights, doc) for other, doc in pool.items()}
+    feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
+    expanded = _expand(conn, weights, [pool[other] for other in feedback], idfs, docs, known)
+    # Only the best of the first pass can end up on top: ranking more again changes nothing.
+    rescored = heapq.nlargest(
+        max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
+    )
+    final = {other: _score(expanded, pool[other]) for other in rescored}
+    top = _score(expanded, query) or 1.0
+    results: list[tuple[int, float, list[str]]] = []
+    seen: set[object] = {query.signature}
+    # Best first; equal scores (up to rounding) in rowid order, so results are stable.
+    for other in sorted(final, key=lambda other: (-round(final[other], 9), other)):
+        if final[other] <= 0 or len(results) == limit:
+            break
+        doc = pool[other]
+        if other in exclude or doc.signature in seen:  # excluded, or a copy of a better one
+            continue
+        seen.add(doc.signature)
+        terms = _key_terms(weights, doc)
+        results.append((other, min(final[other] / top, 1.0), terms))
+    return results
+
+
+def _candidates(conn: sqlite3.Connection, weights: dict[str, float], query: int) -> list[int]:
+    """Documents worth scoring: the best postings of the query's heaviest words."""
+    terms = heapq.nlargest(QUERY_TERMS, weights, key=weights.__getitem__)
+    sql = f"SELECT term, substr(entries, 1, ?) FROM related_post WHERE term IN ({_marks(terms)})"
+    scores: dict[int, float] = {}
+    get = scores.get
+    for term, entries in conn.execute(sql, [POSTINGS_READ * 8, *terms]):
+        rowids, strengths = _halves(entries)
+        for rowid, value in zip(rowids, map(mul, strengths, repeat(weights[term])), strict=True):
+            scores[rowid] = get(rowid, 0.0) + value
+    scores.pop(query, None)
+    return heapq.nlargest(CANDIDATES, scores, key=scores.__getitem__)
+
+
+def _score(weights: dict[str, float], doc: _Doc) -> float:
+    """Sum of weight * tf over a document's words: a sum of weights (in C) per group of
+    words with the same tf."""
+    get = weights.get
+    total = 0.0
+    for tf, words in doc.groups:
+        total += tf * sum(map(get, words, repeat(0.0)))
+    return total
+
+
+def _expand(
+    conn: sqlite3.Connection,
+    weights: dict[str, float],
+    neighbours: list[_Doc],
+    idfs: dict[str, float],
+    docs: int,
+    known: dict[str, float] | None,
+) -> dict[str, float]:
+    """Rocchio: the query plus the mean of its best matches' weighted word vectors.
+
+    `idfs` holds the query's idfs; the neighbours' are added to it."""
+    if not neighbours:
+        return weights
+    mass: dict[str, float] = {}
+    get = mass.get
+    for doc in neighbours:
+        for tf, words in doc.groups:
+            for term in words:
+                mass[term] = get(term, 0.0) + tf
+    if MIN_SUPPORT > 1:
+        seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
+        mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
+    idfs.update(_idfs(conn, [term for term in mass if term not in idfs], docs, known))
+    share = FEEDBACK_WEIGHT / len(neighbours)
+    expanded = {term: share * total * idfs[term] for term, total in mass.items() if term in idfs}
+    for term, weight in weights.items():
+        expanded[term] = expanded.get(term, 0.0) + weight
+    return expanded
+
+
+def _key_terms(weights: dict[str, float], doc: _Doc) -> list[str]:
+    """The shared words that weigh most in a match, readable ones first."""
+    shared = sorted(
+        [(weights[t] * tf, t) for tf, words in doc.groups for t in words if t in weights],
+        reverse=True,
+    )
+    readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))
+    if len(readable) < MIN_KEY_TERMS:
+        readable += [term for _, term in shared if not _readable(term)]
+    return readable[:MAX_KEY_TERMS]

@@ -1,0 +1,144 @@
+"""Running a parsed search against the index: ranked, bounded in cost, with snippets.
+
+Ranking is FTS5's BM25 (weights in `index.SCHEMA`: title 10, summary 4, author 2.5,
+body 1). Ranking costs about 2 µs per matching article, so a query matching more than
+`RANK_CANDIDATES` articles (a very common word) is ranked among the `RANK_CANDIDATES`
+most recently indexed matches only; BM25 says little about such words anyway.
+
+Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
+FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
+asked for, `SNIPPET_BATCH` hits at a time: a face that shows one screenful of results
+pays for one screenful of snippets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+
+from newstui.core.index.listing import (
+    MARK_END,
+    MARK_START,
+    ORDER_BY,
+    ROW_COLUMNS,
+    ROWS,
+    STATE_JOIN,
+    SearchHit,
+    to_row,
+)
+from newstui.core.index.query import Query
+
+RANK_CANDIDATES = 5000
+SNIPPET_TOKENS = 16
+SNIPPET_BATCH = 20
+SNIPPET_ARGS = f"'{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}"
+BODY, SUMMARY = 3, 1  # search-table column numbers
+
+Connect = Callable[[], sqlite3.Connection]
+
+
+def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
+    """Hits best first; a query of only qualifiers lists matches newest first.
+
+    `connect` gives the calling thread's connection (snippets are made later, perhaps
+    on another thread).
+    """
+    conn = connect()
+    limit = max(0, limit)
+    conditions: list[str] = []
+    if query.read is not None:
+        conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
+    if query.starred is not None:
+        conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
+    match = query.match
+    if match is None:
+        if not (conditions or query.exclude):
+            return []
+        return _filtered(conn, query, conditions, limit)
+    params: list[object] = [match]
+    if query.ranked:
+        cut = conn.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, RANK_CANDIDATES - 1),
+        ).fetchone()
+        if cut is not None:
+            conditions.append("search.rowid >= ?")
+            params.append(cut[0])
+    where = " AND ".join(["search MATCH ?", *conditions])
+    order = "search.rank" if query.ranked else ORDER_BY["date"]
+    sql = (
+        f"SELECT {ROW_COLUMNS}, search.rank "
+        f"FROM search JOIN articles a ON a.num = search.rowid {STATE_JOIN} "
+        f"WHERE {where} ORDER BY {order} LIMIT ?"
+    )
+    found = conn.execute(sql, [*params, limit]).fetchall()
+    snippets = Snippets(connect, match, [values[0] for values in found])
+    return [
+        SearchHit(
+            to_row(values[:11]),
+            -float(values[11]) if query.ranked else 0.0,
+            snippets.getter(position),
+        )
+        for position, values in enumerate(found)
+    ]
+
+
+class Snippets:
+    """The snippets of one search's hits, made in batches on first use (thread-safe)."""
+
+    def __init__(self, connect: Connect, match: str, rowids: list[int]) -> None:
+        self.connect = connect
+        self.match = match
+        self.rowids = rowids  # in rank order
+        self.made: dict[int, str] = {}
+        self.lock = threading.Lock()
+
+    def getter(self, position: int) -> Callable[[], str]:
+        return lambda: self.get(position)
+
+    def get(self, position: int) -> str:
+        with self.lock:
+            if position not in self.made:
+                batch = range(position, min(position + SNIPPET_BATCH, len(self.rowids)))
+                wanted = [i for i in batch if i not in self.made]
+                texts = self._make([self.rowids[i] for i in wanted])
+                for i in wanted:
+                    self.made[i] = " ".join(texts.get(self.rowids[i], "").split())  # one line
+            return self.made[position]
+
+    def _make(self, rowids: list[int]) -> dict[int, str]:
+        """Body snippet if the body matches, else summary snippet if it does, else the
+        start of the body. Articles gone since the search get none."""
+        marks = ",".join("?" * len(rowids))
+        sql = (
+            f"SELECT rowid, snippet(search, {BODY}, {SNIPPET_ARGS}), "
+            f"snippet(search, {SUMMARY}, {SNIPPET_ARGS}) FROM search "
+            # +rowid: filter the range scan instead of one MATCH per rowid
+            f"WHERE search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks})"
+        )
+        try:
+            rows = self.connect().execute(sql, [self.match, min(rowids), max(rowids), *rowids])
+            return {
+                rowid: body if MARK_START in body or MARK_START not in summary else summary
+                for rowid, body, summary in rows
+                if body or summary
+            }
+        except sqlite3.Error:  # the library was closed or rebuilt meanwhile
+            return {}
+
+
+def _filtered(
+    conn: sqlite3.Connection, query: Query, conditions: list[str], limit: int
+) -> list[SearchHit]:
+    """Qualifiers and exclusions only: matching articles, newest first."""
+    params: list[object] = []
+    if query.exclude_match:
+        conditions.append("a.num NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(query.exclude_match)
+    where = " AND ".join(conditions)
+    order = ORDER_BY["date"]
+    summary = "(SELECT summary FROM texts WHERE num = a.num)"
+    sql = f"SELECT {ROW_COLUMNS}, {summary} FROM {ROWS} WHERE {where} ORDER BY {order} LIMIT ?"
+    rows = conn.execute(sql, [*params, limit])
+    return [SearchHit(to_row(values[:11]), 0.0, " ".join(values[11].split())) for values in rows]

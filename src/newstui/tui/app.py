@@ -1,0 +1,98 @@
+"""The Textual reader: a thin App that opens the library and pushes the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+
+from newstui.core.config import Settings, load_settings
+from newstui.core.library import Library
+from newstui.core.paths import AppPaths
+from newstui.core.resources import styles_dir
+from newstui.core.sanitize import clean_line
+from newstui.core.state.store import StateStore
+from newstui.tui.screens.main import MainScreen
+
+CLOSE_TIMEOUT = 3.0
+"""Seconds to wait at exit for background jobs to let go of the library."""
+
+
+def news_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from newstui.tui.commands import NewsCommands
+
+    return NewsCommands
+
+
+class NewsApp(App[None]):
+    """newstui: article list, reader, author panel and related stories."""
+
+    TITLE = "newstui"
+    CSS_PATH = styles_dir() / "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {news_commands}
+    BINDING_GROUP_TITLE = "Application"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="palette", priority=True),
+        Binding("colon", "command_palette", "Commands", show=False, id="palette_colon"),
+    ]
+
+    def __init__(
+        self,
+        library: Path,
+        paths: AppPaths,
+        settings: Settings | None = None,
+        *,
+        warnings: list[str] | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.watch_files = watch
+        self.paths = paths
+        self.main: MainScreen | None = None
+        warnings = list(warnings or [])
+        if settings is None:
+            loaded = load_settings(paths.config_file)
+            settings, warnings = loaded.settings, loaded.warnings
+        self.settings = settings
+        self.state = StateStore(paths.state_db)
+        self.library = Library(library, paths, self.state)
+        self.startup_warnings = [*warnings, *self.state.warnings]
+        self._theme_ready = False
+        theme = self.state.pref("theme") or settings.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.startup_warnings.append(f"unknown theme {theme!r}; using the default")
+
+    def get_default_screen(self) -> Screen[None]:
+        main = MainScreen(self.library, self.state, self.settings, watch=self.watch_files)
+        self.main = main
+        return main
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        for warning in self.startup_warnings:
+            self.notify(clean_line(warning), severity="warning", timeout=8, markup=False)
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_ready:
+            self.state.set_pref("theme", theme)
+
+    async def action_quit(self) -> None:
+        if self.main is not None:
+            self.main.save_session()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        # Close the databases only once no worker thread is still using them.
+        if self.main is None or self.main.jobs.wait_idle(CLOSE_TIMEOUT):
+            self.library.close()
+            self.state.close()

@@ -1,0 +1,554 @@
+"""The main screen: article list | reader | author over related stories, status and footer.
+
+The screen owns the library and the state store for the widgets: it sets their data
+(attributes down) and handles their messages (messages up). Every disk-bound job is a
+thread worker (screens/background.py) that reports back with a typed message.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.lazy import Lazy
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from newstui.core.config import Settings
+from newstui.core.library import Library, ListFilter, Sort
+from newstui.core.sanitize import clean_line
+from newstui.core.sources import HitRows, LibraryRows
+from newstui.core.state.store import StateStore
+from newstui.tui.messages import (
+    ArticleLoaded,
+    AuthorLoaded,
+    CountsLoaded,
+    FilesChanged,
+    LinkResolved,
+    RefreshFinished,
+    RefreshProgress,
+    RelatedLoaded,
+    SearchFailed,
+    SearchFinished,
+    UnreadFound,
+)
+from newstui.tui.screens.background import LibraryScreen
+from newstui.tui.widgets.article_list import ArticleList
+from newstui.tui.widgets.author_panel import AuthorPanel
+from newstui.tui.widgets.reader import ReaderPane
+from newstui.tui.widgets.related import RelatedStories
+from newstui.tui.widgets.search_bar import SearchBar
+from newstui.tui.widgets.status import StatusInfo, StatusLine
+from newstui.tui.widgets.story_list import StoryList
+
+WIDE = 140
+"""From this many columns on, all four panes are side by side."""
+SORTS: tuple[Sort, ...] = ("date", "title", "author")
+
+
+class MainScreen(LibraryScreen):
+    """Everything a reader needs on one screen; every pane reachable by key at any size."""
+
+    BINDING_GROUP_TITLE = "Everywhere"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_previous"
+        ),
+        Binding("space,pagedown", "page(1)", "Page down in the reader", show=False, id="page_down"),
+        Binding("b,pageup", "page(-1)", "Page up in the reader", show=False, id="page_up"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("p", "previous_unread", "Previous unread", show=False, id="previous_unread"),
+        # priority: handled before the keys typed after it, which belong to the search box
+        Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("s", "star", "Star", id="star"),
+        Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
+        Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
+        Binding("a", "author", "Author", id="author"),
+        Binding("r", "related", "Related", id="related"),
+        Binding("o", "open_link", "Open link or file", show=False, id="open_link"),
+        Binding("y", "copy_link", "Copy link or path", show=False, id="copy_link"),
+        Binding("S", "cycle_sort", "Sort by date/title/author", show=False, id="sort"),
+        Binding("P,exclamation_mark", "problems", "Problems", show=False, id="problems"),
+        Binding("R", "refresh", "Check for changed files", show=False, id="refresh"),
+        Binding("escape", "back", "Back to the list", show=False, id="back"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    narrow: var[bool] = var(False, init=False)
+    side_open: var[bool] = var(False, init=False)
+    side_pane: var[str] = var("author", init=False)
+    """Which of the right column's panes shows when the column is toggled open (narrow)."""
+
+    articles: ArticleList
+    reader: ReaderPane
+    author_panel: AuthorPanel
+    related: RelatedStories
+    side: Vertical
+
+    def __init__(
+        self,
+        library: Library,
+        state: StateStore,
+        settings: Settings,
+        *,
+        watch: bool = True,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(library, state, name=name)
+        self.watch_files = watch
+        self.settings = settings
+        sort = state.pref("sort") or settings.sort
+        self.sort: Sort = sort if sort in SORTS else "date"
+        self.unread_only = state.pref("unread_only") == "1"
+        self.search: HitRows | None = None
+        self.search_bar: SearchBar | None = None
+        self.open_id: str | None = None
+        self._resume: str | None = None  # the article to reopen once the panes are mounted
+        self.total = 0
+        self.unread = 0
+        self.problem_count = 0
+        self.progress = "checking for changes…"
+        self._watching = False
+
+    # --- composition ------------------------------------------------------------------------
+
+    def listing(self) -> LibraryRows:
+        return LibraryRows(self.library, self.sort, ListFilter(unread=self.unread_only))
+
+    def compose(self) -> ComposeResult:
+        # Classes for the layout are set before the first styling pass (a restyle costs).
+        narrow = self.app.size.width < WIDE
+        self.set_reactive(MainScreen.narrow, narrow)
+        self.set_class(narrow, "-narrow")
+        self.add_class("-side-author")
+        self.articles = ArticleList(self.listing(), id="articles")
+        self.reader = ReaderPane(id="reader")
+        self.author_panel = AuthorPanel(id="author")
+        self.related = RelatedStories(id="related")
+        # The list is painted first; the other panes are mounted right after (Lazy), into
+        # slots that already hold their place, so the first frame comes sooner.
+        with Horizontal(id="panes"):
+            yield self.articles
+            with Container(id="reader-slot"):
+                yield Lazy(self.reader)
+            with Vertical(id="side") as self.side:
+                yield Lazy(self.author_panel)
+                yield Lazy(self.related)
+        yield StatusLine(id="status")
+        yield Lazy(Footer(compact=True, show_command_palette=False))
+
+    def on_mount(self) -> None:
+        articles = self.articles
+        articles.reload()
+        self.total = articles.row_count if not self.unread_only else 0
+        self._update_titles()
+        last = self.state.last_opened(str(self.folder))
+        self._resume = last if last and articles.select_id(last) else None
+        articles.focus()
+        self._update_status()
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if not all(pane.is_mounted for pane in (self.reader, self.author_panel, self.related)):
+            self.call_after_refresh(self._after_first_paint)  # the Lazy panes are on their way
+            return
+        self.related.clear()
+        if self._resume:
+            self.open_article(self._resume, focus_reader=False, mark_read=False)
+        self.count_articles()
+        self.start_refresh()
+
+    def on_unmount(self) -> None:
+        self.stop_jobs()
+        self.save_session()
+
+    def save_session(self) -> None:
+        """Write the reading position of the open article now (on quit)."""
+        reader = self.reader
+        if reader.article is not None:
+            position, block = reader.position()
+            self.state.set_position(reader.article.id, position, block)
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self.narrow = event.size.width < WIDE
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        if not narrow:
+            self.side_open = False
+        elif not self.side_open and self._side_has_focus():
+            self.reader.focus()
+
+    def watch_side_open(self, side_open: bool) -> None:
+        self.set_class(side_open, "-side-open")
+
+    def _side_has_focus(self) -> bool:
+        focused = self.focused
+        return focused is not None and self.side in focused.ancestors
+
+    def _update_titles(self) -> None:
+        articles = self.articles
+        if self.search is not None:
+            articles.border_title = Content.assemble("Search: ", self.search.query)
+            articles.border_subtitle = f"{articles.row_count:,} hits"
+        else:
+            articles.border_title = "Unread" if self.unread_only else "Articles"
+            articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
+        self.reader.border_title = "Reader"
+
+    def _update_status(self) -> None:
+        self.query_one(StatusLine).info = StatusInfo(
+            library=clean_line(self.folder.name or str(self.folder)),
+            total=self.total,
+            unread=self.unread,
+            sort=self.sort,
+            unread_only=self.unread_only,
+            search=self.search.query if self.search else None,
+            hits=self.search.count() if self.search else 0,
+            progress=self.progress,
+            problems=self.problem_count,
+        )
+
+    # --- the library: refresh, counts, watcher ----------------------------------------------
+
+    def start_refresh(self) -> None:
+        self.progress = "checking for changes…"
+        self._update_status()
+        self.refresh_library()
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, message: RefreshProgress) -> None:
+        if message.total:
+            self.progress = f"checking {message.done:,}/{message.total:,} files"
+        self._update_status()
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshes_finished += 1
+        summary = message.summary
+        self.progress = ""
+        if summary.parsed or summary.removed:
+            if self.search is None:
+                self.articles.reload(self.articles.current_id)
+                self._update_titles()
+            if self.open_id is not None:  # its file may have changed: show what it says now
+                self.load_article(self.open_id, False)
+        new_problems = message.problems - self.problem_count
+        self.total, self.unread, self.problem_count = (
+            message.total,
+            message.unread,
+            message.problems,
+        )
+        self._update_status()
+        if new_problems > 0 and summary.problems:
+            self.notify(
+                f"{len(summary.problems)} file(s) could not be read; P lists them.",
+                severity="warning",
+                markup=False,
+            )
+        if self.watch_files and not self._watching:
+            self._watching = True
+            self.watch_library()
+
+    @on(FilesChanged)
+    def _files_changed(self, message: FilesChanged) -> None:
+        self.start_refresh()
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, message: CountsLoaded) -> None:
+        if message.refreshes_seen < self.refreshes_finished:
+            return  # counted before a refresh that has since reported newer figures
+        self.total, self.unread, self.problem_count = (
+            message.total,
+            message.unread,
+            message.problems,
+        )
+        self._update_status()
+
+    # --- opening articles -------------------------------------------------------------------
+
+    def open_article(
+        self, article_id: str, focus_reader: bool = True, mark_read: bool = True
+    ) -> None:
+        if article_id == self.open_id and self.reader.article_id == article_id:
+            if focus_reader:  # already open: keep the place, just go to it
+                self.reader.focus()
+            return
+        self.open_id = article_id
+        self.load_article(article_id, mark_read and self.settings.mark_read == "open")
+        if focus_reader:
+            self.reader.focus()
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, message: ArticleLoaded) -> None:
+        if message.article_id != self.open_id:
+            return
+        if message.article is None:
+            self.reader.show(None, placeholder="That article is no longer in the library.")
+            self.author_panel.clear("")
+            self.related.clear("")
+            return
+        position, block = message.position, message.block
+        if self.reader.article_id == message.article_id:  # reloaded: stay at the same place
+            position, block = self.reader.position()
+        self.reader.show(message.article, position, block)
+        if message.marked_read:
+            self.articles.patch_row(message.article_id, read=True)
+            self.unread = max(0, self.unread - 1)
+            self._update_status()
+
+    @on(AuthorLoaded)
+    def _author_loaded(self, message: AuthorLoaded) -> None:
+        if message.article_id == self.open_id:
+            self.author_panel.show(message.author, message.articles, message.article_id)
+
+    @on(RelatedLoaded)
+    def _related_loaded(self, message: RelatedLoaded) -> None:
+        if message.article_id != self.open_id:
+            return
+        if message.failed:
+            self.related.clear("Related stories could not be found.")
+        else:
+            self.related.show(message.items)
+
+    @on(ArticleList.Opened)
+    def _list_opened(self, message: ArticleList.Opened) -> None:
+        self.open_article(message.article_id)
+
+    @on(AuthorPanel.Chosen)
+    @on(RelatedStories.Chosen)
+    def _story_chosen(self, message: AuthorPanel.Chosen | RelatedStories.Chosen) -> None:
+        self.articles.select_id(message.article_id)
+        self.open_article(message.article_id)
+
+    @on(ReaderPane.PositionChanged)
+    def _position_changed(self, message: ReaderPane.PositionChanged) -> None:
+        self.state.set_position(message.article_id, message.position, message.block)
+        self.articles.patch_row(message.article_id, position=message.position)
+
+    @on(ReaderPane.ReachedEnd)
+    def _reached_end(self, message: ReaderPane.ReachedEnd) -> None:
+        if self.settings.mark_read != "end" or self.state.get(message.article_id).read:
+            return
+        self.state.set_read([message.article_id])
+        self.articles.patch_row(message.article_id, read=True)
+        self.unread = max(0, self.unread - 1)
+        self._update_status()
+
+    # --- the article the keys act on --------------------------------------------------------
+
+    def target_id(self) -> str | None:
+        """The highlighted row when the list has focus, else the open article."""
+        if self.articles.has_focus or self.open_id is None:
+            return self.articles.current_id
+        return self.open_id
+
+    def action_star(self) -> None:
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        starred = self.state.toggle_starred(article_id)
+        self.articles.patch_row(article_id, starred=starred)
+        self.notify("Starred." if starred else "Star removed.", timeout=2, markup=False)
+
+    def action_toggle_read(self) -> None:
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        read = self.state.toggle_read(article_id)
+        self.articles.patch_row(article_id, read=read)
+        self.unread = max(0, self.unread + (-1 if read else 1))
+        self._update_status()
+
+    # --- reader paging and unread navigation ------------------------------------------------
+
+    def action_page(self, direction: int) -> None:
+        self.reader.action_page(direction)
+
+    def action_next_unread(self) -> None:
+        self.seek_unread(self.articles.source, self.articles.cursor, True)
+
+    def action_previous_unread(self) -> None:
+        self.seek_unread(self.articles.source, self.articles.cursor, False)
+
+    @on(UnreadFound)
+    def _unread_found(self, message: UnreadFound) -> None:
+        if message.index is None:
+            where = "after" if message.forward else "before"
+            self.notify(f"No unread articles {where} this one.", timeout=2, markup=False)
+            return
+        articles = self.articles
+        articles.cursor = message.index
+        article_id = articles.current_id
+        if article_id is not None:
+            self.open_article(article_id, focus_reader=False)
+
+    # --- listing: filter, sort, search ------------------------------------------------------
+
+    def _show_listing(self) -> None:
+        keep = self.articles.current_id
+        self.search = None
+        self.articles.set_source(self.listing(), keep)
+        self._update_titles()
+        self._update_status()
+
+    def action_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        self.state.set_pref("unread_only", "1" if self.unread_only else "0")
+        self._show_listing()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.state.set_pref("sort", self.sort)
+        self._show_listing()
+
+    async def action_search(self) -> None:
+        bar = self.search_bar
+        if bar is None:  # mounted on first use: one widget less to build at start-up
+            bar = self.search_bar = SearchBar(id="search")
+            await self.mount(bar, before=self.query_one(StatusLine))
+        self.add_class("-searching")
+        # Focus now, not after a refresh: keys typed right after "/" belong to the box.
+        self.set_focus(bar)
+
+    def _close_search_bar(self) -> None:
+        self.remove_class("-searching")
+        self.side_open = False  # (narrow) the list, with the results, takes its place again
+        self.articles.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        query = clean_line(event.value)  # pasted text may carry control characters
+        self._close_search_bar()
+        if not query:
+            self._show_listing()
+            return
+        self.run_search(query)
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self, message: SearchBar.Cancelled) -> None:
+        self._close_search_bar()
+        if self.search is not None:
+            self._show_listing()
+
+    @on(SearchFinished)
+    def _search_finished(self, message: SearchFinished) -> None:
+        self.search = HitRows(message.query, message.hits, self.state)
+        self.articles.set_source(self.search)
+        self.articles.action_top()
+        self._update_titles()
+        self._update_status()
+
+    @on(SearchFailed)
+    async def _search_failed(self, message: SearchFailed) -> None:
+        self.notify(clean_line(message.reason), title="Search", severity="error", markup=False)
+        await self.action_search()
+
+    def action_back(self) -> None:
+        if self.search is not None:
+            self._show_listing()
+            self.articles.focus()
+        elif self.side_open:
+            self.side_open = False
+            self.reader.focus()
+        elif not self.articles.has_focus:
+            self.articles.focus()
+
+    # --- side panes -------------------------------------------------------------------------
+
+    def _toggle_side(self, target: Widget, pane: str) -> None:
+        """Focus `target` (showing the right column when narrow); again: back to the reader."""
+        if target.has_focus:
+            if self.narrow:
+                self.side_open = False
+            self.reader.focus()
+            return
+        self.side_pane = pane
+        if self.narrow:
+            self.side_open = True
+        self.set_focus(target)
+
+    def watch_side_pane(self, pane: str) -> None:
+        self.set_class(pane == "author", "-side-author")
+        self.set_class(pane == "related", "-side-related")
+
+    def action_author(self) -> None:
+        self._toggle_side(self.author_panel.query_one(StoryList), "author")
+
+    def action_related(self) -> None:
+        self._toggle_side(self.related, "related")
+
+    # --- links, problems, help --------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        article_id = self.target_id()
+        if article_id is not None:
+            self.resolve_link(article_id, "open")
+
+    def action_copy_link(self) -> None:
+        article_id = self.target_id()
+        if article_id is not None:
+            self.resolve_link(article_id, "copy")
+
+    @on(LinkResolved)
+    def _link_resolved(self, message: LinkResolved) -> None:
+        if message.action == "copy":
+            self.app.copy_to_clipboard(message.link)
+            self.notify(f"Copied {clean_line(message.link)}", timeout=3, markup=False)
+            return
+        from newstui.tui.opener import system_open
+
+        try:
+            system_open(message.link)
+        except OSError as error:
+            reason = clean_line(f"Cannot open {message.link}: {error}")
+            self.notify(reason, severity="error", markup=False)
+        else:
+            self.notify(f"Opening {clean_line(message.link)}", timeout=3, markup=False)
+
+    def action_problems(self) -> None:
+        from newstui.tui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.library.problems()))
+
+    def action_help(self) -> None:
+        from newstui.tui.keymap import live_bindings
+        from newstui.tui.screens.help import HelpScreen
+
+        nodes = [
+            ("Everywhere", self),
+            ("Application", self.app),
+            ("Article list", self.articles),
+            ("Reader", self.reader),
+            ("Author and related stories", self.related),
+            ("Search box", self.search_bar or SearchBar()),
+        ]
+        self.app.push_screen(HelpScreen(live_bindings(self.app, nodes)))
+
+    def action_refresh(self) -> None:
+        self.start_refresh()
+
+    # --- errors -----------------------------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        if worker.group == "refresh":
+            self.progress = ""
+            self._update_status()
+        what = worker.description or worker.name
+        self.notify(clean_line(f"{what} failed: {worker.error}"), severity="error", markup=False)

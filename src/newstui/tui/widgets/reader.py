@@ -1,0 +1,392 @@
+"""The reader pane: one article laid out for reading, with its place remembered.
+
+A line-API `ScrollView`: the article is wrapped once per width into `ReaderLine`s (each
+knowing the block it came from), so the reading position can be kept as a block index
+across resizes and restarts. Every string from the article is `Content`, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+if TYPE_CHECKING:
+    from newstui.core.models import Article
+
+MEASURE = 76
+"""Widest line of body text, in cells: a comfortable reading measure."""
+SAVE_DELAY = 0.4
+"""Seconds of stillness before a new reading position is reported."""
+END_FRACTION = 0.995
+HEADER_BLOCK = -1
+QUOTE_BAR = "┃ "
+BULLET = "• "
+
+
+class ReaderLine(NamedTuple):
+    content: Content
+    component: str
+    block: int
+    indent: int = 0
+    prefix: str = ""
+    prefix_component: str = ""
+
+
+def byline_text(article: Article) -> str:
+    parts: list[str] = []
+    if article.author:
+        parts.append(article.author.name)
+    if article.published:
+        parts.append(long_date(article.published))
+    if article.reading_minutes:
+        parts.append(f"{article.reading_minutes} min read")
+    return " · ".join(parts)
+
+
+def long_date(when: datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def layout_article(article: Article, measure: int) -> list[ReaderLine]:
+    """Wrap `article` into lines at most `measure` cells wide."""
+    lines: list[ReaderLine] = []
+    blank = ReaderLine(Content(""), "reader--paragraph", HEADER_BLOCK)
+
+    def add(
+        text: str,
+        component: str,
+        block: int,
+        indent: int = 0,
+        prefix: str = "",
+        prefix_component: str = "",
+        first_prefix: str | None = None,
+    ) -> None:
+        width = max(8, measure - indent - len(prefix))
+        for number, line in enumerate(Content(text).wrap(width)):
+            shown_prefix = first_prefix if first_prefix is not None and number == 0 else prefix
+            lines.append(ReaderLine(line, component, block, indent, shown_prefix, prefix_component))
+
+    def gap(block: int) -> None:
+        lines.append(ReaderLine(Content(""), "reader--paragraph", block))
+
+    add(article.title, "reader--headline", HEADER_BLOCK)
+    lines.append(blank)
+    if article.summary:
+        add(article.summary, "reader--standfirst", HEADER_BLOCK)
+        lines.append(blank)
+    byline = byline_text(article)
+    if byline:
+        add(byline, "reader--byline", HEADER_BLOCK)
+    lines.append(ReaderLine(Content("─" * measure), "reader--rule", HEADER_BLOCK))
+    lines.append(blank)
+    blocks = article.blocks
+    for index, block in enumerate(blocks):
+        kind = block.kind
+        if kind == "heading":
+            add(block.text, "reader--heading", index)
+        elif kind == "quote":
+            add(block.text, "reader--quote", index, 2, QUOTE_BAR, "reader--quote-bar")
+        elif kind == "list_item":
+            add(block.text, "reader--list-item", index, 0, "  ", "reader--bullet", BULLET)
+            if index + 1 < len(blocks) and blocks[index + 1].kind == "list_item":
+                continue
+        elif kind == "code":
+            for code_line in block.text.split("\n"):
+                for piece in Content(code_line.expandtabs(4)).fold(max(8, measure - 2)):
+                    lines.append(ReaderLine(piece, "reader--code", index, 2))
+        elif kind == "image":
+            label = Content(f"[image: {block.text or 'picture'}]")
+            if block.url:
+                label = label + " " + block.url
+            for line in label.wrap(max(8, measure)):
+                lines.append(ReaderLine(line, "reader--image", index))
+        else:
+            add(block.text, "reader--paragraph", index)
+        gap(index)
+    lines.append(ReaderLine(Content("· · ·"), "reader--end", len(blocks), (measure - 5) // 2))
+    return lines
+
+
+class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
+    """Headline, standfirst, byline and body, centred at a reading measure."""
+
+    BINDING_GROUP_TITLE = "Reader"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
+        Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
+        Binding("g,home", "top", "Top", show=False, id="top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--headline",
+        "reader--standfirst",
+        "reader--byline",
+        "reader--rule",
+        "reader--heading",
+        "reader--paragraph",
+        "reader--quote",
+        "reader--quote-bar",
+        "reader--list-item",
+        "reader--bullet",
+        "reader--code",
+        "reader--image",
+        "reader--end",
+        "reader--placeholder",
+    }
+
+    class PositionChanged(Message):
+        """The reader settled at a new place in an article."""
+
+        def __init__(
+            self, reader: ReaderPane, article_id: str, position: float, block: int
+        ) -> None:
+            super().__init__()
+            self.reader = reader
+            self.article_id = article_id
+            self.position = position
+            self.block = block
+
+        @property
+        def control(self) -> ReaderPane:
+            return self.reader
+
+    class ReachedEnd(Message):
+        """The end of the article is on screen."""
+
+        def __init__(self, reader: ReaderPane, article_id: str) -> None:
+            super().__init__()
+            self.reader = reader
+            self.article_id = article_id
+
+        @property
+        def control(self) -> ReaderPane:
+            return self.reader
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article: Article | None = None
+        self.placeholder = "Choose an article and press enter to read it."
+        self._lines: list[ReaderLine] = []
+        self._block_line: dict[int, int] = {}
+        self._layout_width = 0
+        self._pending: tuple[float, int] | None = None
+        self._end_posted = False
+        self._save_timer: Timer | None = None
+        self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        self._placeholder_lines: tuple[tuple[str, int], list[Content]] = (("", 0), [])
+
+    # --- public API -----------------------------------------------------------------------
+
+    @property
+    def article_id(self) -> str | None:
+        return self.article.id if self.article else None
+
+    @property
+    def lines(self) -> list[ReaderLine]:
+        return self._lines
+
+    @property
+    def text(self) -> str:
+        """The laid-out article as plain text (for tests and copying)."""
+        return "\n".join(line.prefix + line.content.plain for line in self._lines)
+
+    def show(
+        self,
+        article: Article | None,
+        position: float = 0.0,
+        block: int = 0,
+        placeholder: str | None = None,
+    ) -> None:
+        """Show `article`, resuming at `position` (fraction) or, better, at `block`."""
+        self.flush_position()
+        self.article = article
+        if placeholder is not None:
+            self.placeholder = placeholder
+        self._end_posted = False
+        self._pending = (position, block) if article else None
+        self._layout_width = 0
+        self.scroll_to(y=0, animate=False)
+        self._relayout()
+
+    def position(self) -> tuple[float, int]:
+        """(fraction read, first visible block) of the current article."""
+        if self._pending is not None:
+            return self._pending
+        max_y = self.max_scroll_y
+        fraction = 1.0 if max_y <= 0 else min(1.0, self.scroll_y / max_y)
+        return round(fraction, 4), self.top_block()
+
+    def top_block(self) -> int:
+        if not self._lines:
+            return 0
+        top = min(int(self.scroll_y), len(self._lines) - 1)
+        return max(0, self._lines[top].block)
+
+    def flush_position(self) -> None:
+        """Report the current position now (e.g. before leaving the article)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.article is not None and self._lines:
+            fraction, block = self.position()
+            self.post_message(self.PositionChanged(self, self.article.id, fraction, block))
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_scroll_lines(self, lines: int) -> None:
+        self.scroll_to(y=self.scroll_y + lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False)
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _measure(self, width: int) -> int:
+        return max(10, min(MEASURE, width - 2))
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._layout_width:
+            return
+        anchor: tuple[int, int] | None = None
+        if self._lines and self._pending is None:
+            top = min(int(self.scroll_y), len(self._lines) - 1)
+            block = self._lines[top].block
+            anchor = (block, top - self._block_line.get(block, top))
+        self._layout_width = width
+        self._strips.clear()
+        if self.article is None:
+            self._lines = []
+        else:
+            self._lines = layout_article(self.article, self._measure(width))
+        self._block_line = {}
+        for number, line in enumerate(self._lines):
+            self._block_line.setdefault(line.block, number)
+        self.virtual_size = Size(width, len(self._lines))
+        if anchor is not None:
+            block, offset = anchor
+            first, last = self._block_span(block)
+            self.call_after_refresh(self._scroll_to_line, min(first + offset, last))
+        elif self._pending is not None:
+            self.call_after_refresh(self._restore)
+        self._update_progress()
+        self.refresh()
+
+    def _block_span(self, block: int) -> tuple[int, int]:
+        """First and last line of `block`."""
+        first = last = self._block_line.get(block, 0)
+        while last + 1 < len(self._lines) and self._lines[last + 1].block == block:
+            last += 1
+        return first, last
+
+    def _scroll_to_line(self, y: int) -> None:
+        self.scroll_to(y=y, animate=False)
+        self._update_progress()
+
+    def _restore(self) -> None:
+        if self._pending is None:
+            return
+        position, block = self._pending
+        self._pending = None
+        by_fraction = round(position * self.max_scroll_y)
+        if position >= END_FRACTION:
+            y = self.max_scroll_y
+        elif block > 0 and block in self._block_line:
+            # The block is the anchor; the fraction refines it when it lands inside the block.
+            first, last = self._block_span(block)
+            y = by_fraction if first <= by_fraction <= last else first
+        else:
+            y = by_fraction
+        self.scroll_to(y=y, animate=False)
+        self._update_progress()
+
+    def on_resize(self) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) == round(new_value) or self._pending is not None:
+            return
+        self._update_progress()
+        if self.article is not None:
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(SAVE_DELAY, self.flush_position)
+
+    def _update_progress(self) -> None:
+        if self.article is None or not self._lines:
+            self.border_subtitle = ""
+            return
+        fraction, _block = self.position()
+        self.border_subtitle = f"{round(fraction * 100)}%"
+        if fraction >= END_FRACTION and not self._end_posted and self._pending is None:
+            self._end_posted = True
+            self.post_message(self.ReachedEnd(self, self.article.id))
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        number = self.scroll_offset.y + y
+        key = (number, width)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
+        base = self.rich_style
+        if self.article is None:
+            strip = self._placeholder_line(y, width)
+        elif number >= len(self._lines):
+            strip = Strip.blank(width, base)
+        else:
+            line = self._lines[number]
+            margin = max(0, (width - self._measure(width)) // 2) + line.indent
+            segments = [Segment(" " * margin, base)]
+            if line.prefix:
+                prefix_style = self.get_visual_style(line.prefix_component).rich_style
+                segments.append(Segment(line.prefix, prefix_style))
+            segments.extend(line.content.render_segments(self.get_visual_style(line.component)))
+            strip = Strip(segments).adjust_cell_length(width, base)
+        self._strips.set(key, strip)
+        return strip
+
+    def _placeholder_line(self, y: int, width: int) -> Strip:
+        base = self.rich_style
+        key = (self.placeholder, width)
+        if self._placeholder_lines[0] != key:
+            wrapped = Content(self.placeholder).wrap(max(1, width - 2), align="center")
+            self._placeholder_lines = (key, wrapped)
+        lines = self._placeholder_lines[1]
+        if not 1 <= y <= len(lines):
+            return Strip.blank(width, base)
+        style = self.get_visual_style("reader--placeholder")
+        segments = [Segment(" ", base), *lines[y - 1].render_segments(style)]
+        return Strip(segments).adjust_cell_length(width, base)
