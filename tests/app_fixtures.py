@@ -156,7 +156,8 @@ def write_library(folder: Path, broken: bool = True) -> Path:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their messages land (workers may start more workers)."""
+    """Let workers finish and their messages land (workers may start more workers), and
+    queued state writes land."""
     app = pilot.app
     for _ in range(3):
         await pilot.pause()
@@ -164,3 +165,6 @@ async def settle(pilot: Pilot[Any]) -> None:
         if busy:  # (an empty list would mean "all workers", the watcher included)
             await app.workers.wait_for_complete(busy)
     await pilot.pause()
+    writer = getattr(app, "writer", None)
+    if writer is not None:
+        assert writer.flush(10), "state writes still queued after 10 s"

@@ -318,9 +318,11 @@ async def test_s_stars_and_unstars(make_app: AppFactory) -> None:
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("j", "s")
+        await settle(pilot)
         assert app.state.get("storm-closes-harbour").starred
         assert "★" in screen.articles.render_line(1).text
         await pilot.press("s")
+        await settle(pilot)
         assert not app.state.get("storm-closes-harbour").starred
         assert "★" not in screen.articles.render_line(1).text
 
@@ -331,6 +333,7 @@ async def test_s_in_the_reader_stars_the_open_article(make_app: AppFactory) -> N
         screen = await open_first(pilot)
         assert screen.reader.has_focus
         await pilot.press("s")
+        await settle(pilot)
         assert app.state.get("harbour-reopens").starred
 
 
@@ -340,10 +343,12 @@ async def test_m_toggles_read(make_app: AppFactory) -> None:
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("m")
+        await settle(pilot)
         assert app.state.get("harbour-reopens").read
         assert screen.unread == 5
         assert "●" not in screen.articles.render_line(0).text
         await pilot.press("m")
+        await settle(pilot)
         assert not app.state.get("harbour-reopens").read
         assert screen.unread == 6
 
@@ -533,8 +538,10 @@ async def test_help_lists_live_bindings_with_keymap(make_app: AppFactory) -> Non
         assert "Star" in text and "Next unread" in text
         await pilot.press("escape")
         await pilot.press("x")
+        await settle(pilot)
         assert app.state.get("harbour-reopens").starred
         await pilot.press("s")
+        await settle(pilot)
         assert app.state.get("harbour-reopens").starred  # s is no longer star
 
 

@@ -16,6 +16,7 @@ from libhelpers import article_text, open_library, write
 from newstui.core.index import search as search_module
 from newstui.core.index.query import Query, parse_query
 from newstui.core.library import Library, QueryError
+from newstui.core.sqlite import is_corruption
 
 BODY = "The committee met again on Thursday."
 
@@ -234,17 +235,25 @@ HOSTILE = [
 ]
 
 
+def search_unguarded(library: Library, text: str) -> None:
+    """The query through the layers that would raise: the parser and the FTS5 query itself,
+    without the Library's guard for damaged indexes."""
+    hits = search_module.run_search(library._conn, parse_query(text), 200)
+    for hit in hits[:5]:
+        assert isinstance(hit.snippet, str)
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_queries_never_raise_sqlite_errors(library: Library, text: str) -> None:
     with contextlib.suppress(QueryError):
-        library.search(text)
+        search_unguarded(library, text)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.sampled_from(list("ab *-\"():^{}-+.:isautornedAOR\\'")), max_size=30))
 def test_fuzzed_queries_never_raise_sqlite_errors(library: Library, text: str) -> None:
     try:
-        library.search(text)
+        search_unguarded(library, text)
     except QueryError:
         pass
     except sqlite3.Error as error:  # pragma: no cover - the failure being tested for
@@ -255,7 +264,18 @@ def test_fuzzed_queries_never_raise_sqlite_errors(library: Library, text: str) -
 @given(st.text(max_size=40))
 def test_any_text_never_raises_sqlite_errors(library: Library, text: str) -> None:
     with contextlib.suppress(QueryError):
-        library.search(text)
+        search_unguarded(library, text)
+
+
+def test_a_query_error_is_not_corruption(library: Library) -> None:
+    """An FTS5 syntax error says nothing about the file: raised, and no rebuild follows."""
+    conn = library._conn()
+    with pytest.raises(sqlite3.OperationalError) as raised:
+        conn.execute("SELECT rowid FROM search WHERE search MATCH 'accord AND'").fetchall()
+    assert str(raised.value).startswith("fts5: syntax error")
+    assert not is_corruption(raised.value)
+    assert not library._tolerable(raised.value)
+    assert not library._damaged
 
 
 def test_snippets_are_made_on_first_use_from_any_thread(tmp_path: Path) -> None:

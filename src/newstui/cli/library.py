@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from newstui.core.index.listing import MARK_END, MARK_START
 from newstui.core.library import ArticleRow, Library, ListFilter, QueryError
 from newstui.core.paths import AppPaths
 
@@ -250,7 +251,7 @@ def fit(text: str, width: int) -> str:
 
 
 def marked(snippet: str) -> str:
-    return snippet.replace("\x02", MARK_OPEN).replace("\x03", MARK_CLOSE)
+    return snippet.replace(MARK_START, MARK_OPEN).replace(MARK_END, MARK_CLOSE)
 
 
 def run_search(args: argparse.Namespace) -> int:

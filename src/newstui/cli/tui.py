@@ -48,7 +48,13 @@ def run_tui(directory: str | None) -> int:
         raise CliError(f"{paths.index_db(library)}: cannot open the index ({error})") from None
     app.run()
     code = app.return_code or 0
-    if app.main is not None and not app.main.jobs.wait_idle(0):
+    if app.unsaved_writes:
+        print(
+            f"newstui: {app.unsaved_writes} change(s) to read/star marks or positions could not "
+            f"be saved: {paths.state_db} stayed locked by another program",
+            file=sys.stderr,
+        )
+    if app.jobs.running:
         # A background re-index is still running; its transaction is simply rolled back.
         # Exit now rather than wait for it (the thread cannot be interrupted).
         sys.stdout.flush()

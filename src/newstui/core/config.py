@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from newstui.core.index.listing import SORTS, Sort
+
 MarkRead = Literal["open", "end", "manual"]
-Sort = Literal["date", "title", "author"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "folder": _folder,
     "theme": _text,
     "mark_read": _choice(get_args(MarkRead)),
-    "sort": _choice(get_args(Sort)),
+    "sort": _choice(SORTS),
     "keymap": _keymap,
 }
 

@@ -22,11 +22,19 @@ import threading
 from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, ParamSpec, TypeVar, cast
 
 from newstui.core.index import db as index
 from newstui.core.index import related
-from newstui.core.index.listing import ORDER_BY, ROW_COLUMNS, ROWS, ArticleRow, SearchHit, to_row
+from newstui.core.index.listing import (
+    ORDER_BY,
+    ROW_COLUMNS,
+    ROWS,
+    ArticleRow,
+    SearchHit,
+    Sort,
+    to_row,
+)
 from newstui.core.index.query import QueryError, parse_query
 from newstui.core.index.search import run_search
 from newstui.core.index.summary import Problem, RefreshSummary
@@ -53,7 +61,6 @@ __all__ = [
     "Sort",
 ]
 
-Sort = Literal["date", "title", "author"]
 LISTED_REASON = "listed by the article"
 SPARE_SUGGESTIONS = 6  # asked for beyond `limit`, in case some are copies of each other
 

@@ -11,15 +11,20 @@ from textual.command import Provider
 from textual.screen import Screen
 
 from newstui.core.config import Settings, load_settings
+from newstui.core.jobs import Jobs
 from newstui.core.library import Library
 from newstui.core.paths import AppPaths
+from newstui.core.reading import ReadingSession
 from newstui.core.resources import styles_dir
 from newstui.core.sanitize import clean_line
 from newstui.core.state.store import StateStore
+from newstui.core.state.writer import StateWriter
+from newstui.tui.messages import StateWriteFailed, StateWriteRecovered
 from newstui.tui.screens.main import MainScreen
 
 CLOSE_TIMEOUT = 3.0
-"""Seconds to wait at exit for background jobs to let go of the library."""
+"""Seconds to wait at exit for background jobs to let go of the library, and again for
+queued state writes to land."""
 
 
 def news_commands() -> type[Provider]:
@@ -62,6 +67,14 @@ class NewsApp(App[None]):
         self.settings = settings
         self.state = StateStore(paths.state_db)
         self.library = Library(library, paths, self.state)
+        self.writer = StateWriter(
+            self.state,
+            on_error=lambda what, error: self.post_message(StateWriteFailed(what, str(error))),
+            on_recovered=lambda what: self.post_message(StateWriteRecovered(what)),
+        )
+        self.session = ReadingSession(self.library, self.writer, settings.mark_read)
+        self.jobs = Jobs()  # workers using the library: it is closed only when they are done
+        self.unsaved_writes = 0  # state writes still queued when the reader closed
         self.startup_warnings = [*warnings, *self.state.warnings]
         self._theme_ready = False
         theme = self.state.pref("theme") or settings.theme
@@ -71,7 +84,7 @@ class NewsApp(App[None]):
             self.startup_warnings.append(f"unknown theme {theme!r}; using the default")
 
     def get_default_screen(self) -> Screen[None]:
-        main = MainScreen(self.library, self.state, self.settings, watch=self.watch_files)
+        main = MainScreen(self.session, self.jobs, self.settings, watch=self.watch_files)
         self.main = main
         return main
 
@@ -84,7 +97,7 @@ class NewsApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_ready:
-            self.state.set_pref("theme", theme)
+            self.session.set_pref("theme", theme)
 
     async def action_quit(self) -> None:
         if self.main is not None:
@@ -92,7 +105,8 @@ class NewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
-        # Close the databases only once no worker thread is still using them.
-        if self.main is None or self.main.jobs.wait_idle(CLOSE_TIMEOUT):
+        # Queued writes land first; the databases close once no worker still uses them.
+        self.unsaved_writes = self.writer.close(CLOSE_TIMEOUT)
+        if self.jobs.wait_idle(CLOSE_TIMEOUT):
             self.library.close()
             self.state.close()

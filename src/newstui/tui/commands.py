@@ -24,7 +24,9 @@ class NewsCommands(Provider):
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return []
-        infos: list[BindingInfo] = live_bindings(self.app, [("", screen), ("", self.app)])
+        infos: list[BindingInfo] = live_bindings(
+            self.app, screen.settings.keymap, [("", screen), ("", self.app)]
+        )
         commands: list[tuple[str, str, Callable[[], Any]]] = []
         for info in infos:
             if info.action in HIDDEN_ACTIONS:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.binding import Binding
+    from textual.binding import Binding, Keymap
     from textual.dom import DOMNode
 
 
@@ -22,11 +22,14 @@ class BindingInfo:
     node: DOMNode
 
 
-def live_bindings(app: App[Any], nodes: Iterable[tuple[str, DOMNode]]) -> list[BindingInfo]:
-    """Every described binding of `nodes`, one entry per action, keys as the user set them."""
+def live_bindings(
+    app: App[Any], keymap: Keymap, nodes: Iterable[tuple[str, DOMNode]]
+) -> list[BindingInfo]:
+    """Every described binding of `nodes`, one entry per action, with the keys the user's
+    `keymap` gives them (the one handed to `App.set_keymap`)."""
     infos: list[BindingInfo] = []
-    keymap = app._keymap
     for group, node in nodes:
+        # Textual has no public view of a node's merged bindings: `_bindings` is it.
         bindings_map = node._bindings.copy()
         if keymap:
             bindings_map.apply_keymap(keymap)

@@ -127,3 +127,20 @@ class LinkResolved(Message):
         super().__init__()
         self.action = action
         self.link = link
+
+
+class StateWriteFailed(Message):
+    """A queued state write failed; it is tried again until it lands."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__()
+        self.what = what
+        self.reason = reason
+
+
+class StateWriteRecovered(Message):
+    """A state write that had failed has now landed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what

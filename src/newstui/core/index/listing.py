@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 MARK_START, MARK_END = "\x02", "\x03"
 
@@ -48,7 +48,9 @@ ROW_COLUMNS = (
 )
 STATE_JOIN = "LEFT JOIN state.article_state s ON s.article_id = a.id"
 ROWS = f"articles a {STATE_JOIN}"
-ORDER_BY: dict[str, str] = {
+Sort = Literal["date", "title", "author"]
+SORTS: tuple[Sort, ...] = get_args(Sort)
+ORDER_BY: dict[Sort, str] = {
     "date": "a.date_key DESC, a.num",
     "title": "a.title_key, a.num",
     "author": "a.author_sort, a.date_key DESC, a.num",

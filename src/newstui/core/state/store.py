@@ -69,7 +69,8 @@ class StateStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warnings: list[str] = []  # for the faces to show: a file moved aside, ...
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the connection
+        self._writing = threading.Lock()  # this process's writers, one at a time
         try:
             self._conn = open_database(path, self.warnings)
         except OSError as error:
@@ -83,7 +84,9 @@ class StateStore:
             return retrying(self.path, lambda: _in_transaction(self._conn, "BEGIN", work))
 
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock, self._turns.turn():
+        # The turn (another process may hold it for seconds) before the connection: reads
+        # never wait behind a writer that waits for its turn.
+        with self._writing, self._turns.turn(), self._lock:
             return retrying(self.path, lambda: _in_transaction(self._conn, "BEGIN IMMEDIATE", work))
 
     @staticmethod

@@ -1,15 +1,20 @@
 """The main screen: article list | reader | author over related stories, status and footer.
 
-The screen owns the library and the state store for the widgets: it sets their data
-(attributes down) and handles their messages (messages up). Every disk-bound job is a
-thread worker (screens/background.py) that reports back with a typed message.
+The screen owns the reading session for the widgets: it sets their data (attributes down)
+and handles their messages (messages up). Every job that touches the disk is a thread
+worker here that reports back with a typed message (`tui.messages`), and does its work
+through `core` (`ReadingSession`, `Library`); state writes are queued (`StateWriter`), so
+no key ever waits for the disk or for another process.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import threading
+import time
+from pathlib import Path
+from typing import ClassVar, Literal
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
@@ -17,15 +22,19 @@ from textual.content import Content
 from textual.events import Resize
 from textual.lazy import Lazy
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newstui.core.config import Settings
-from newstui.core.library import Library, ListFilter, Sort
+from newstui.core.index.listing import SORTS, Sort
+from newstui.core.jobs import Jobs
+from newstui.core.library import ListFilter, QueryError
+from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
-from newstui.core.sources import HitRows, LibraryRows
-from newstui.core.state.store import StateStore
+from newstui.core.sources import HitRows, LibraryRows, RowSource
+from newstui.core.state.store import ArticleState
 from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
@@ -37,9 +46,11 @@ from newstui.tui.messages import (
     RelatedLoaded,
     SearchFailed,
     SearchFinished,
+    StateWriteFailed,
+    StateWriteRecovered,
     UnreadFound,
 )
-from newstui.tui.screens.background import LibraryScreen
+from newstui.tui.opener import link_or_path
 from newstui.tui.widgets.article_list import ArticleList
 from newstui.tui.widgets.author_panel import AuthorPanel
 from newstui.tui.widgets.reader import ReaderPane
@@ -50,10 +61,14 @@ from newstui.tui.widgets.story_list import StoryList
 
 WIDE = 140
 """From this many columns on, all four panes are side by side."""
-SORTS: tuple[Sort, ...] = ("date", "title", "author")
+PROGRESS_INTERVAL = 0.1
+"""Seconds between two refresh progress messages."""
+WATCH_DEBOUNCE_MS = 400
+
+LinkAction = Literal["open", "copy"]
 
 
-class MainScreen(LibraryScreen):
+class MainScreen(Screen[None]):
     """Everything a reader needs on one screen; every pane reachable by key at any size."""
 
     BINDING_GROUP_TITLE = "Everywhere"
@@ -96,14 +111,22 @@ class MainScreen(LibraryScreen):
 
     def __init__(
         self,
-        library: Library,
-        state: StateStore,
+        session: ReadingSession,
+        jobs: Jobs,
         settings: Settings,
         *,
         watch: bool = True,
         name: str | None = None,
     ) -> None:
-        super().__init__(library, state, name=name)
+        super().__init__(name=name)
+        self.session = session
+        self.library = session.library
+        self.state = state = session.state
+        self.folder: Path = session.library.folder
+        self.jobs = jobs
+        self._stop_jobs = threading.Event()
+        self._last_progress = 0.0
+        self.refreshes_finished = 0  # so a slow count never overwrites a newer refresh's figures
         self.watch_files = watch
         self.settings = settings
         sort = state.pref("sort") or settings.sort
@@ -176,7 +199,7 @@ class MainScreen(LibraryScreen):
         reader = self.reader
         if reader.article is not None:
             position, block = reader.position()
-            self.state.set_position(reader.article.id, position, block)
+            self.session.save_position(reader.article.id, position, block)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -286,7 +309,7 @@ class MainScreen(LibraryScreen):
                 self.reader.focus()
             return
         self.open_id = article_id
-        self.load_article(article_id, mark_read and self.settings.mark_read == "open")
+        self.load_article(article_id, mark_read)
         if focus_reader:
             self.reader.focus()
 
@@ -334,14 +357,13 @@ class MainScreen(LibraryScreen):
 
     @on(ReaderPane.PositionChanged)
     def _position_changed(self, message: ReaderPane.PositionChanged) -> None:
-        self.state.set_position(message.article_id, message.position, message.block)
+        self.session.save_position(message.article_id, message.position, message.block)
         self.articles.patch_row(message.article_id, position=message.position)
 
     @on(ReaderPane.ReachedEnd)
     def _reached_end(self, message: ReaderPane.ReachedEnd) -> None:
-        if self.settings.mark_read != "end" or self.state.get(message.article_id).read:
+        if not self.session.reached_end(message.article_id, self._known(message.article_id).read):
             return
-        self.state.set_read([message.article_id])
         self.articles.patch_row(message.article_id, read=True)
         self.unread = max(0, self.unread - 1)
         self._update_status()
@@ -354,11 +376,20 @@ class MainScreen(LibraryScreen):
             return self.articles.current_id
         return self.open_id
 
+    def _known(self, article_id: str) -> ArticleState:
+        """The article's read and star marks as the screen shows them: the list's row (which
+        already shows writes still queued), else the state database (a read never waits)."""
+        row = self.articles.loaded_row(article_id)
+        if row is None:
+            return self.state.get(article_id)
+        return ArticleState(article_id, 0.0 if row.read else None, row.starred, row.position)
+
     def action_star(self) -> None:
         article_id = self.target_id()
         if article_id is None:
             return
-        starred = self.state.toggle_starred(article_id)
+        starred = not self._known(article_id).starred
+        self.session.set_starred(article_id, starred)
         self.articles.patch_row(article_id, starred=starred)
         self.notify("Starred." if starred else "Star removed.", timeout=2, markup=False)
 
@@ -366,7 +397,8 @@ class MainScreen(LibraryScreen):
         article_id = self.target_id()
         if article_id is None:
             return
-        read = self.state.toggle_read(article_id)
+        read = not self._known(article_id).read
+        self.session.set_read(article_id, read)
         self.articles.patch_row(article_id, read=read)
         self.unread = max(0, self.unread + (-1 if read else 1))
         self._update_status()
@@ -405,12 +437,12 @@ class MainScreen(LibraryScreen):
 
     def action_unread_only(self) -> None:
         self.unread_only = not self.unread_only
-        self.state.set_pref("unread_only", "1" if self.unread_only else "0")
+        self.session.set_pref("unread_only", "1" if self.unread_only else "0")
         self._show_listing()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.state.set_pref("sort", self.sort)
+        self.session.set_pref("sort", self.sort)
         self._show_listing()
 
     async def action_search(self) -> None:
@@ -535,12 +567,158 @@ class MainScreen(LibraryScreen):
             ("Author and related stories", self.related),
             ("Search box", self.search_bar or SearchBar()),
         ]
-        self.app.push_screen(HelpScreen(live_bindings(self.app, nodes)))
+        self.app.push_screen(HelpScreen(live_bindings(self.app, self.settings.keymap, nodes)))
 
     def action_refresh(self) -> None:
         self.start_refresh()
 
+    # --- background jobs: thread workers that report back with messages ------------------
+
+    def stop_jobs(self) -> None:
+        """Ask running jobs to stop (the refresh between files, the watcher at once)."""
+        self._stop_jobs.set()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="refresh",
+        exit_on_error=False,
+        description="Checking the library for changes",
+    )
+    def refresh_library(self) -> None:
+        with self.jobs:
+            worker = get_current_worker()
+
+            def progress(done: int, total: int) -> None:
+                now = time.monotonic()
+                if done >= total or now - self._last_progress >= PROGRESS_INTERVAL:
+                    self._last_progress = now
+                    self.post_message(RefreshProgress(done, total))
+
+            def should_stop() -> bool:
+                return worker.is_cancelled or self._stop_jobs.is_set()
+
+            summary = self.library.refresh(progress=progress, should_stop=should_stop)
+            if worker.is_cancelled:
+                return
+            self.library.warm_order(self.sort)
+            total = self.library.count()
+            unread = self.library.count(ListFilter(unread=True))
+            problems = len(self.library.problems())
+            self.post_message(RefreshFinished(summary, total, unread, problems))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="watch",
+        exit_on_error=False,
+        description="Watching the library folder",
+    )
+    def watch_library(self) -> None:
+        from watchfiles import watch
+
+        for changes in watch(
+            self.folder,
+            stop_event=self._stop_jobs,
+            debounce=WATCH_DEBOUNCE_MS,
+            raise_interrupt=False,
+        ):
+            if self._stop_jobs.is_set():
+                return
+            self.post_message(FilesChanged(len(changes)))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="counts",
+        exit_on_error=False,
+        description="Counting articles",
+    )
+    def count_articles(self) -> None:
+        refreshes_seen = self.refreshes_finished
+        with self.jobs:
+            total = self.library.count()
+            unread = self.library.count(ListFilter(unread=True))
+            problems = len(self.library.problems())
+            self.post_message(CountsLoaded(total, unread, problems, refreshes_seen))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="article",
+        exit_on_error=False,
+        description="Loading the article",
+    )
+    def load_article(self, article_id: str, by_user: bool) -> None:
+        with self.jobs:
+            worker = get_current_worker()
+
+            def cancelled() -> bool:
+                return worker.is_cancelled
+
+            opened = self.session.open(article_id, by_user=by_user)
+            self.post_message(ArticleLoaded(article_id, *opened))
+            if opened.article is None or cancelled():
+                return
+            author, by_author = self.session.author_of(opened.article)
+            self.post_message(AuthorLoaded(article_id, author, by_author))
+            if cancelled():
+                return
+            try:
+                items = self.library.related(article_id)
+            except Exception:
+                self.post_message(RelatedLoaded(article_id, failed=True))
+                raise  # reported by the worker error handler
+            self.post_message(RelatedLoaded(article_id, items))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="seek",
+        exit_on_error=False,
+        description="Looking for an unread article",
+    )
+    def seek_unread(self, source: RowSource, start: int, forward: bool) -> None:
+        with self.jobs:
+            worker = get_current_worker()
+            found = find_unread(source.rows, start, forward, lambda: worker.is_cancelled)
+            if not worker.is_cancelled:
+                self.post_message(UnreadFound(found, forward))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
+    def run_search(self, query: str) -> None:
+        with self.jobs:
+            try:
+                hits = self.library.search(query)
+            except QueryError as error:
+                self.post_message(SearchFailed(query, str(error)))
+                return
+            self.post_message(SearchFinished(query, hits))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="link",
+        exit_on_error=False,
+        description="Finding the article's link",
+    )
+    def resolve_link(self, article_id: str, action: LinkAction) -> None:
+        with self.jobs:
+            article = self.library.article(article_id)
+            if article is None:
+                return
+            self.post_message(LinkResolved(action, link_or_path(article.url, article.source.path)))
+
     # --- errors -----------------------------------------------------------------------------
+
+    @on(StateWriteFailed)
+    def _state_write_failed(self, message: StateWriteFailed) -> None:
+        reason = f"Could not save the {message.what} yet ({message.reason}); trying again."
+        self.notify(clean_line(reason), severity="warning", markup=False)
+
+    @on(StateWriteRecovered)
+    def _state_write_recovered(self, message: StateWriteRecovered) -> None:
+        self.notify(clean_line(f"Saved the {message.what}."), timeout=2, markup=False)
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:

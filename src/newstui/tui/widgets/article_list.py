@@ -21,7 +21,8 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newstui.tui.widgets.cells import ELLIPSIS, clip, fit, long_date, progress_glyph, short_date
+from newstui.core.index.listing import MARK_END, MARK_START
+from newstui.tui.widgets.cells import ELLIPSIS, clip, fit, iso_date, progress_glyph, short_date
 
 if TYPE_CHECKING:
     from newstui.core.library import ArticleRow
@@ -31,8 +32,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 12
 UNREAD_MARK = "●"
 STAR_MARK = "★"
-SNIPPET_START = "\x02"
-SNIPPET_END = "\x03"
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -162,6 +161,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(ArticleList.cursor, index)
         self._after_cursor_move(None, index)
         self.refresh()
+
+    def loaded_row(self, article_id: str) -> ArticleRow | None:
+        """The row of `article_id` if it is among the rows fetched so far (no query)."""
+        for page in self._pages.values():
+            for row in page:
+                if row.id == article_id:
+                    return row
+        return None
 
     def patch_row(self, article_id: str, **changes: Any) -> None:
         """Show a new read/star/progress value for one article without a reload."""
@@ -314,7 +321,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         base = self._row_style(mode)
         show_date = width >= 40
         wide_date = width >= 56
-        date_text = (long_date if wide_date else short_date)(row.published) if show_date else ""
+        date_text = (iso_date if wide_date else short_date)(row.published) if show_date else ""
         date_width = (10 if wide_date else 6) if show_date else 0
         author_width = min(22, (width - 4) // 4) if width >= 60 else 0
         title_width = width - 4 - (date_width + 1 if date_width else 0)
@@ -376,16 +383,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
 
 def split_snippet(snippet: str) -> list[tuple[str, bool]]:
-    """Split a search snippet at its \\x02 … \\x03 match markers into (text, matched) runs."""
+    """Split a search snippet at its match markers into (text, matched) runs."""
     runs: list[tuple[str, bool]] = []
     matched = False
     text = ""
     for char in snippet.replace("\n", " "):
-        if char in (SNIPPET_START, SNIPPET_END):
+        if char in (MARK_START, MARK_END):
             if text:
                 runs.append((text, matched))
             text = ""
-            matched = char == SNIPPET_START
+            matched = char == MARK_START
         else:
             text += char
     if text:

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newstui.tui.widgets.cells import long_date
+from newstui.tui.widgets.cells import iso_date
 from newstui.tui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def article_prompt(row: ArticleRow) -> Content:
     marker = "  " if row.read else "● "
     parts: list[str | tuple[str, str]] = [(marker, "bold"), row.title]
     if row.published:
-        parts += ["\n  ", (long_date(row.published), "dim")]
+        parts += ["\n  ", (iso_date(row.published), "dim")]
     return Content.assemble(*parts)
 
 

@@ -26,12 +26,22 @@ def clip(text: str, width: int) -> str:
     return fit(text, width)
 
 
-def long_date(when: datetime | None) -> str:
+# The reader's three ways of writing a date, one place for all of them.
+
+
+def iso_date(when: datetime | None) -> str:
+    """2026-01-06: the list's date column when wide, and the author panel."""
     return when.strftime("%Y-%m-%d") if when else ""
 
 
 def short_date(when: datetime | None) -> str:
+    """06 Jan: the list's date column when narrow."""
     return when.strftime("%d %b") if when else ""
+
+
+def spelled_date(when: datetime) -> str:
+    """6 January 2026: the reader's byline."""
+    return f"{when.day} {when:%B %Y}"
 
 
 PROGRESS_GLYPHS = " ▁▂▃▄▅▆▇█"

@@ -7,7 +7,6 @@ across resizes and restarts. Every string from the article is `Content`, never m
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -19,6 +18,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+
+from newstui.tui.widgets.cells import spelled_date
 
 if TYPE_CHECKING:
     from newstui.core.models import Article
@@ -47,14 +48,10 @@ def byline_text(article: Article) -> str:
     if article.author:
         parts.append(article.author.name)
     if article.published:
-        parts.append(long_date(article.published))
+        parts.append(spelled_date(article.published))
     if article.reading_minutes:
         parts.append(f"{article.reading_minutes} min read")
     return " · ".join(parts)
-
-
-def long_date(when: datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
 
 
 def layout_article(article: Article, measure: int) -> list[ReaderLine]:

@@ -1,0 +1,115 @@
+"""Reading a library: the rules both faces follow, over the index, the state and its writer.
+
+When an article counts as read (`mark_read`: on open, at its end, or only by hand), what
+opening one records, and how the next unread article is found. Writes go through the
+`StateWriter`, so none of these calls waits for the state database's lock: the face shows
+the change at once and the write follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from newstui.core.config import MarkRead
+from newstui.core.index.listing import ArticleRow
+from newstui.core.library import AuthorInfo, Library
+from newstui.core.state.writer import StateWriter
+
+if TYPE_CHECKING:
+    from newstui.core.models import Article
+
+UNREAD_SCAN_PAGE = 500
+AUTHOR_ARTICLES = 51
+
+
+class Opened(NamedTuple):
+    article: Article | None  # None: no longer in the library
+    position: float
+    block: int
+    marked_read: bool  # opening it marked it read
+
+
+class ReadingSession:
+    """One library open for reading. Methods that read may be called from any thread (the
+    reader calls them from workers); methods that write only queue the write."""
+
+    def __init__(self, library: Library, writer: StateWriter, mark_read: MarkRead) -> None:
+        self.library = library
+        self.state = library.state
+        self.writer = writer
+        self.mark_read = mark_read
+
+    # what opening and reading do
+
+    def open(self, article_id: str, *, by_user: bool = True) -> Opened:
+        """Load an article to read; it becomes the library's last opened one. Opened by the
+        user (not reopened at start-up or reloaded), with `mark_read = "open"` it is read."""
+        article = self.library.article(article_id)
+        state = self.state.get(article_id)
+        marks = by_user and self.mark_read == "open" and not state.read and article is not None
+        if article is not None:
+            folder = str(self.library.folder)
+            self.writer.submit("last opened", lambda s: s.set_last_opened(folder, article_id))
+        if marks:
+            self.set_read(article_id, True)
+        return Opened(article, state.position, state.block, marks)
+
+    def reached_end(self, article_id: str, already_read: bool) -> bool:
+        """The reader scrolled to the end; True when that marks it read (now queued)."""
+        if self.mark_read != "end" or already_read:
+            return False
+        self.set_read(article_id, True)
+        return True
+
+    def author_of(self, article: Article) -> tuple[AuthorInfo | None, list[ArticleRow]]:
+        name = article.author.name if article.author else None
+        if not name:
+            return None, []
+        return self.library.author(name), self.library.articles_by(name, limit=AUTHOR_ARTICLES)
+
+    # marks, positions, preferences: queued
+
+    def set_read(self, article_id: str, read: bool) -> None:
+        self.writer.submit("mark read", lambda s: s.set_read([article_id], read))
+
+    def set_starred(self, article_id: str, starred: bool) -> None:
+        self.writer.submit("star", lambda s: s.set_starred([article_id], starred))
+
+    def save_position(self, article_id: str, position: float, block: int) -> None:
+        self.writer.submit(
+            "reading position", lambda s: s.set_position(article_id, position, block)
+        )
+
+    def set_pref(self, key: str, value: str) -> None:
+        self.writer.submit(f"preference {key}", lambda s: s.set_pref(key, value))
+
+
+def find_unread(
+    rows: Callable[[int, int], Sequence[ArticleRow]],
+    start: int,
+    forward: bool,
+    cancelled: Callable[[], bool],
+) -> int | None:
+    """The index of the nearest unread row after (or before) `start`, paging `rows(offset,
+    limit)` a few hundred at a time; None when there is none (or on `cancelled()`)."""
+    if forward:
+        offset = start + 1
+        while not cancelled():
+            page = rows(offset, UNREAD_SCAN_PAGE)
+            for number, row in enumerate(page):
+                if not row.read:
+                    return offset + number
+            if len(page) < UNREAD_SCAN_PAGE:
+                return None
+            offset += len(page)
+        return None
+    end = start
+    while end > 0 and not cancelled():
+        offset = max(0, end - UNREAD_SCAN_PAGE)
+        page = rows(offset, end - offset)
+        for number in range(len(page) - 1, -1, -1):
+            if not page[number].read:
+                return offset + number
+        end = offset
+    return None
