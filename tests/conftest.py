@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +26,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def write_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_file(tmp_path: Path) -> WriteFile:
     """Write bytes or text (UTF-8) to a file under tmp_path/articles and return its path."""
 
     def write(name: str, content: str | bytes) -> Path:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from newstui.core.library import Library
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
+
+WriteFile = Callable[[str, "str | bytes"], Path]
+"""The `write_file` fixture (conftest.py): (name, text or bytes) -> the file written."""
 
 FILLER = (
     "The council met on Monday to discuss the plans for the coming year.",

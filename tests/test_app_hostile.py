@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from app_fixtures import settle, write_library
@@ -28,14 +29,14 @@ def screen_lines(app: NewsApp) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-def main_screen(app: NewsApp) -> MainScreen:
+def main_screen(app: App[Any]) -> MainScreen:
     screen = app.screen_stack[0]
     assert isinstance(screen, MainScreen)
     return screen
 
 
 async def open_article(pilot: Pilot[Any], article_id: str) -> MainScreen:
-    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    screen = main_screen(pilot.app)
     assert screen.articles.select_id(article_id)
     await pilot.pause()
     screen.articles.focus()

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from libhelpers import modules_loaded
+import pytest
+
+from libhelpers import WriteFile, modules_loaded
 from newstui.cli import main
 
 ARTICLE = """\
@@ -32,7 +34,7 @@ You Might Also Like
 """
 
 
-def test_show_json_is_the_model(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_show_json_is_the_model(write_file: WriteFile, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_file("tram.txt", ARTICLE)
     assert main(["show", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -48,14 +50,16 @@ def test_show_json_is_the_model(write_file, capsys) -> None:  # type: ignore[no-
     assert data["word_count"] > 10 and data["reading_minutes"] == 1
 
 
-def test_show_plain_text(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_show_plain_text(write_file: WriteFile, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", str(write_file("tram.txt", ARTICLE))]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Council Backs Tram Extension [/x]\n====")
     assert "By Ana Brum" in out and "Funding Still Unclear\n-----" in out
 
 
-def test_show_errors_name_the_file_and_reason(tmp_path: Path, write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_show_errors_name_the_file_and_reason(
+    tmp_path: Path, write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = write_file("empty.txt", b"")
     for args, reason in (
         ([str(empty)], f"newstui: {empty}: empty file"),
@@ -80,14 +84,18 @@ def test_console_entry_points(tmp_path: Path) -> None:
     assert missing.stderr == f"newstui: {tmp_path / 'nope'}: no such directory\n"
 
 
-def test_config_path_is_under_the_user_config_dir(isolated_user_dirs, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_config_path_is_under_the_user_config_dir(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["config", "path"]) == 0
     assert capsys.readouterr().out.strip() == str(
         isolated_user_dirs / "config" / "newstui" / "config.toml"
     )
 
 
-def test_bad_config_key_is_named_and_defaults_used(isolated_user_dirs, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_config_key_is_named_and_defaults_used(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = isolated_user_dirs / "config" / "newstui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('mark_read = "sometimes"\nsort = "title"\n')
@@ -121,6 +129,6 @@ def test_every_subcommand_is_listed_where_the_reader_path_looks() -> None:
     assert set(subparsers.choices) == listed  # type: ignore[arg-type]
 
 
-def test_the_reader_takes_one_directory(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_reader_takes_one_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path), "extra"]) == 2
     assert capsys.readouterr().err == "newstui: unexpected argument 'extra' (see newstui --help)\n"

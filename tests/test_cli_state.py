@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newstui.cli import main
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 ARTICLE = """\
 Harbour Bridge Reopens After Repairs
@@ -44,7 +48,9 @@ def test_star_and_unstar(capsys: pytest.CaptureFixture[str]) -> None:
     assert (_state("story-a"), _state("story-b")) == ((False, True), (False, False))
 
 
-def test_a_file_path_stands_for_its_article(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_path_stands_for_its_article(
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_file("2026-01-02-bridge.txt", ARTICLE)
     assert main(["mark-read", str(path)]) == 0
     assert main(["star", str(path), "other-id"]) == 0
@@ -53,7 +59,9 @@ def test_a_file_path_stands_for_its_article(write_file, capsys) -> None:  # type
     assert _state("other-id") == (False, True)
 
 
-def test_unparseable_file_is_a_clear_error(write_file, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unparseable_file_is_a_clear_error(
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_file("empty.txt", "   \n")
     assert main(["mark-read", str(path)]) == 2
     assert capsys.readouterr().err == f"newstui: {path}: empty file\n"
@@ -120,8 +128,8 @@ def test_export_to_stdout_and_import_from_stdin(
     ],
 )
 def test_import_of_a_bad_file_names_it_and_the_reason(
-    write_file, capsys, content: str, reason: str
-) -> None:  # type: ignore[no-untyped-def]
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str], content: str, reason: str
+) -> None:
     path = write_file("state.json", content)
     assert main(["state", "import", str(path)]) == 2
     err = capsys.readouterr().err

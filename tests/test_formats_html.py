@@ -6,10 +6,14 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newstui.core.formats import ArticleError, parse_bytes, parse_file
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 LONG = "The survey counted boats in the harbour every morning for a month. " * 6
@@ -79,12 +83,12 @@ def test_empty_or_binary_pages(data: bytes) -> None:
         parse_bytes(Path("p.htm"), data)
 
 
-def test_title_falls_back_to_file_name(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_title_falls_back_to_file_name(write_file: WriteFile) -> None:
     path = write_file("2026-10-21-saved-story.html", f"<p>{LONG}</p>")
     assert parse_file(path).articles[0].title == "Saved story"
 
 
-def test_xhtml_with_xml_declaration(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_xhtml_with_xml_declaration(write_file: WriteFile) -> None:
     page = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from newstui.cli import main
 from newstui.core.formats import ArticleError, parse_file
 from newstui.core.formats.feeds import entry_id
 from newstui.core.models import Article, content_id
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SAMPLE_TXT = Path(__file__).parents[1] / "sample_articles"
@@ -101,7 +105,7 @@ def test_list_keeps_good_items_and_reports_bad_ones() -> None:
     assert no_id.published == datetime(2026, 10, 18, 10, tzinfo=timezone.utc)  # naive read as UTC
 
 
-def test_missing_id_uses_slug(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_missing_id_uses_slug(write_file: WriteFile) -> None:
     path = write_file("s.json", json.dumps({"title": "T", "slug": "the-slug"}))
     assert parse_file(path).articles[0].id == "the-slug"
 
@@ -128,13 +132,13 @@ def test_missing_id_uses_slug(write_file) -> None:  # type: ignore[no-untyped-de
         ("[" * 100000 + "]" * 100000, "nested too deeply"),
     ],
 )
-def test_files_that_are_not_articles(write_file, content: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_files_that_are_not_articles(write_file: WriteFile, content: str, reason: str) -> None:
     with pytest.raises(ArticleError) as caught:
         parse_file(write_file("bad.json", content))
     assert str(caught.value).startswith(reason)
 
 
-def test_utf16_json(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_utf16_json(write_file: WriteFile) -> None:
     path = write_file("u.json", json.dumps({"id": "u", "title": "Café ✓"}).encode("utf-16"))
     assert parse_file(path).articles[0].title == "Café ✓"
 
@@ -168,7 +172,7 @@ def test_json_feed_version_1_author() -> None:
     assert article.source.name == "Old Pier Notes"
 
 
-def test_json_feed_without_items(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_json_feed_without_items(write_file: WriteFile) -> None:
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": "x"}
     with pytest.raises(ArticleError, match="JSON Feed without an 'items' list"):
         parse_file(write_file("f.json", json.dumps(feed)))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newstui.core.formats import ArticleError, parse_file
 from newstui.core.models import content_id
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -87,7 +91,7 @@ def test_title_from_first_level_one_heading_and_date_from_file_name() -> None:
     assert article.id == content_id(article.title, article.body_text)
 
 
-def test_title_from_file_name_when_nothing_else(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_title_from_file_name_when_nothing_else(write_file: WriteFile) -> None:
     path = write_file("2026-10-20-quiet-harbour_day.md", "## Not level one\n\nJust text.\n")
     article = parse_file(path).articles[0]
     assert article.title == "Quiet harbour day"
@@ -110,13 +114,13 @@ def test_front_matter_that_is_not_a_mapping_is_ignored() -> None:
     assert result.articles[0].body_text == "Body of a file whose front matter is a list."
 
 
-def test_invalid_toml_front_matter(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_toml_front_matter(write_file: WriteFile) -> None:
     result = parse_file(write_file("t.md", '+++\ntitle = "open\n+++\nBody.\n'))
     assert result.problems[0].startswith("front matter ignored: invalid TOML")
     assert result.articles[0].body_text == "Body."
 
 
-def test_wrongly_typed_fields_are_reported_and_skipped(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_wrongly_typed_fields_are_reported_and_skipped(write_file: WriteFile) -> None:
     text = "---\ntitle: [a, b]\ndate: next tuesday\ntags: [x, {y: 1}]\nauthor: [1]\n---\n# Real\n\nBody.\n"
     result = parse_file(write_file("typed.md", text))
     assert result.problems == [
@@ -130,7 +134,7 @@ def test_wrongly_typed_fields_are_reported_and_skipped(write_file) -> None:  # t
     assert article.tags == ["x"]
 
 
-def test_empty_front_matter_and_unclosed_fence(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_empty_front_matter_and_unclosed_fence(write_file: WriteFile) -> None:
     empty = parse_file(write_file("e.md", "---\n---\n# Title\n\nText.\n"))
     assert (empty.problems, empty.articles[0].title) == ([], "Title")
     unclosed = parse_file(write_file("u.md", "---\ntitle: never closed\n\nText.\n"))
@@ -138,20 +142,20 @@ def test_empty_front_matter_and_unclosed_fence(write_file) -> None:  # type: ign
     assert "Text." in unclosed.articles[0].body_text
 
 
-def test_yaml_is_loaded_safely(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_is_loaded_safely(write_file: WriteFile) -> None:
     text = "---\ntitle: !!python/object/apply:os.system ['echo hacked']\n---\nBody.\n"
     result = parse_file(write_file("evil.md", text))
     assert result.problems and result.problems[0].startswith("front matter ignored: invalid YAML")
 
 
-def test_terminal_escapes_are_removed(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_escapes_are_removed(write_file: WriteFile) -> None:
     path = write_file("esc.md", '---\ntitle: "Red \\e[31mAlert"\n---\nBody \x1b]0;owned\x07text.\n')
     article = parse_file(path).articles[0]
     assert article.title == "Red Alert"
     assert article.body_text == "Body text."
 
 
-def test_crlf_and_bom(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_crlf_and_bom(write_file: WriteFile) -> None:
     path = write_file(
         "crlf.md", "\ufeff---\r\ntitle: Windows\r\n---\r\nLine one\r\n\r\nLine two\r\n"
     )
@@ -169,12 +173,12 @@ def test_crlf_and_bom(write_file) -> None:  # type: ignore[no-untyped-def]
         (b"<!-- only a comment -->\n", "no article text"),
     ],
 )
-def test_unreadable_files(write_file, content: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files(write_file: WriteFile, content: bytes, reason: str) -> None:
     with pytest.raises(ArticleError, match=reason):
         parse_file(write_file("x.markdown", content))
 
 
-def test_yaml_alias_bomb_is_not_expanded(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_alias_bomb_is_not_expanded(write_file: WriteFile) -> None:
     levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
     text = "---\n" + "\n".join(levels) + "\ndate: *a9\ntags: *a9\ntitle: Bomb\n---\nBody.\n"

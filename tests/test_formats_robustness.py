@@ -7,7 +7,7 @@ import contextlib
 import random
 import socket
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -106,7 +106,7 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record (and refuse) every attempt to resolve a name or open a connection."""
     attempts: list[str] = []
 
-    def refuse(name: str):  # type: ignore[no-untyped-def]
+    def refuse(name: str) -> Callable[..., None]:
         def refused(*args: object, **kwargs: object) -> None:
             attempts.append(f"{name}{args[-1:] if args else ''}")
             raise OSError("network access during parsing")

@@ -154,9 +154,12 @@ def test_parse_chunk_prepares_words_and_counts_their_frequencies(tmp_path: Path)
     chunk = parse_chunk(files, with_words=True)
     records = [record for file in chunk.files for record in file.records]
     assert len(records) == 5
+    prepared: list[related.Prepared] = []
     for record in records:
         assert record.words == related.prepare(record.title, record.summary + "\n\n" + record.body)
-    assert chunk.df == related.document_frequencies(record.words for record in records)
+        assert record.words is not None
+        prepared.append(record.words)
+    assert chunk.df == related.document_frequencies(prepared)
     assert chunk.df == Counter(
         term
         for record in records

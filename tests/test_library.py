@@ -7,15 +7,17 @@ import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO, Any, cast
 
 import pytest
 
 from libhelpers import FILLER, article_text, modules_loaded, open_library, write
 from newstui.core import library as library_module
-from newstui.core.formats import parse_file, supported_extensions
+from newstui.core.formats import ParseResult, parse_bytes, parse_file, supported_extensions
 from newstui.core.index import db as index
 from newstui.core.index import scan
-from newstui.core.index.build import RefreshSummary, refresh_index
+from newstui.core.index.build import refresh_index
+from newstui.core.index.summary import RefreshSummary
 from newstui.core.library import Library, ListFilter, Sort
 from newstui.core.models import count_words
 from newstui.core.paths import AppPaths
@@ -32,8 +34,8 @@ def folder(tmp_path: Path) -> Path:
 EVERYTHING = ListFilter()
 
 
-def titles(library: Library, sort: str = "date", flt: ListFilter = EVERYTHING) -> list[str]:
-    return [row.title for row in library.page(0, 1000, sort, flt)]  # type: ignore[arg-type]
+def titles(library: Library, sort: Sort = "date", flt: ListFilter = EVERYTHING) -> list[str]:
+    return [row.title for row in library.page(0, 1000, sort, flt)]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -111,15 +113,17 @@ def test_unreadable_file_is_a_problem_and_is_retried(folder: Path) -> None:
         locked.chmod(0o644)
 
 
-def test_read_errors_are_problems_and_are_retried(folder: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_read_errors_are_problems_and_are_retried(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(folder, "2026-01-01-fine.txt", article_text("Fine Story"))
     flaky = write(folder, "2026-01-02-flaky.txt", article_text("Flaky Story"))
     real_open = open
 
-    def failing_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_open(path: str | Path, *args: Any, **kwargs: Any) -> IO[Any]:
         if str(path) == str(flaky):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
+        return cast(IO[Any], real_open(path, *args, **kwargs))
 
     monkeypatch.setattr(scan, "open", failing_open, raising=False)
     with open_library(folder) as library:
@@ -133,12 +137,12 @@ def test_read_errors_are_problems_and_are_retried(folder: Path, monkeypatch) -> 
         assert titles(library) == ["Flaky Story", "Fine Story"]
 
 
-def test_a_parser_crash_is_one_files_problem(folder: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_parser_crash_is_one_files_problem(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(folder, "2026-01-01-good.txt", article_text("Good Story"))
     write(folder, "2026-01-02-boom.txt", article_text("Boom Story"))
-    real = scan.parse_bytes
+    real = parse_bytes
 
-    def flaky(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+    def flaky(path: Path, data: bytes) -> ParseResult:
         if "boom" in path.name:
             raise IndexError("parser bug")
         return real(path, data)
@@ -312,10 +316,10 @@ def test_index_of_agrees_with_page(listing: Path) -> None:
         library.state.set_read([library.page(0, 1)[0].id])
         for flt in (ListFilter(), ListFilter(unread=True), ListFilter(author="ANN LEE")):
             for sort in ("date", "title", "author"):
-                rows = library.page(0, 100, sort, flt)  # type: ignore[arg-type]
+                rows = library.page(0, 100, sort, flt)
                 assert library.count(flt) == len(rows)
                 for position, row in enumerate(rows):
-                    assert library.index_of(row.id, sort, flt) == position  # type: ignore[arg-type]
+                    assert library.index_of(row.id, sort, flt) == position
         assert library.index_of("no-such-id") is None
         read_id = library.page(0, 1)[0].id
         assert library.index_of(read_id, "date", ListFilter(unread=True)) is None
@@ -384,7 +388,7 @@ def test_state_survives_a_rename(folder: Path) -> None:
         assert moved is not None and moved.read and moved.path.endswith("moved/plain.txt")
 
 
-def test_resolve_accepts_ids_and_paths(folder: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_accepts_ids_and_paths(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(folder, "2026-01-01-x.txt", article_text("X Marks", slug="x-marks"))
     with open_library(folder) as library:
         assert library.resolve("x-marks") == "x-marks"

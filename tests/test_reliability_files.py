@@ -17,7 +17,7 @@ from app_fixtures import ARTICLES, write_library
 from newstui.cli import main
 from newstui.core.index import build as refresh
 from newstui.core.index import scan
-from newstui.core.index.scan import FileStat
+from newstui.core.index.scan import FileStat, walk
 from newstui.core.library import Library, Problem, RefreshSummary
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
@@ -209,7 +209,7 @@ def test_file_deleted_between_scan_and_parse(
     folder: Path, open_library: Callable[[], Library], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     victim = folder / "2026-01-05-storm-closes-harbour.txt"
-    real_walk = refresh.walk
+    real_walk = walk
 
     def walk_then_delete(root: Path, problems: list[tuple[str, str]]) -> Iterator[FileStat]:
         yield from real_walk(root, problems)

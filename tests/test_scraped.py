@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newstui.core.formats import ArticleError, parse_file
+
+if TYPE_CHECKING:
+    from libhelpers import WriteFile
 
 FULL = """\
 Harbour Authority Approves Night Ferries After Two-Year Trial
@@ -49,7 +53,7 @@ def kinds(path: Path) -> list[tuple[str, str]]:
     return [(block.kind, block.text) for block in article.blocks]
 
 
-def test_full_article_fields(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_full_article_fields(write_file: WriteFile) -> None:
     article = parse_file(write_file("ferries.txt", FULL)).articles[0]
     assert article.title == "Harbour Authority Approves Night Ferries After Two-Year Trial"
     assert article.summary.startswith("Regulators back a permanent late service")
@@ -63,7 +67,7 @@ def test_full_article_fields(write_file) -> None:  # type: ignore[no-untyped-def
     assert article.word_count > 40 and article.reading_minutes == 1
 
 
-def test_headings_quotes_and_paragraphs(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_headings_quotes_and_paragraphs(write_file: WriteFile) -> None:
     assert kinds(write_file("ferries.txt", FULL)) == [
         ("heading", "Board Votes Seven to Two"),
         ("paragraph", "The harbour authority voted on Tuesday to make the overnight crossings permanent."),
@@ -76,7 +80,7 @@ def test_headings_quotes_and_paragraphs(write_file) -> None:  # type: ignore[no-
     ]  # fmt: skip
 
 
-def test_crlf_bom_and_stray_spaces(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_crlf_bom_and_stray_spaces(write_file: WriteFile) -> None:
     data = (
         b"\xef\xbb\xbf"
         + "\n".join("  " + line + "  " for line in FULL.splitlines()).replace("\n", "\r\n").encode()
@@ -87,29 +91,29 @@ def test_crlf_bom_and_stray_spaces(write_file) -> None:  # type: ignore[no-untyp
     assert kinds(write_file("crlf.txt", data)) == kinds(write_file("lf.txt", FULL))
 
 
-def test_old_mac_cr_line_endings(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_old_mac_cr_line_endings(write_file: WriteFile) -> None:
     assert kinds(write_file("cr.txt", FULL.replace("\n", "\r"))) == kinds(write_file("l.txt", FULL))
 
 
-def test_cp1252_bytes_are_decoded(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_cp1252_bytes_are_decoded(write_file: WriteFile) -> None:
     text = "Café Owners Protest Rent Rises\n\nTraders say “enough” as costs hit £40,000 – again.\n"
     article = parse_file(write_file("cp.txt", text.encode("cp1252"))).articles[0]
     assert article.title == "Café Owners Protest Rent Rises"
     assert article.summary == "Traders say “enough” as costs hit £40,000 – again."
 
 
-def test_invalid_bytes_never_crash(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_bytes_never_crash(write_file: WriteFile) -> None:
     article = parse_file(write_file("bad.txt", b"Title \x81\x8d here\n\nBody \xff\xfe text.\n"))
     assert article.articles[0].title.startswith("Title")
 
 
-def test_utf16_with_and_without_bom(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_utf16_with_and_without_bom(write_file: WriteFile) -> None:
     for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
         path = write_file(f"{encoding}.txt", FULL.encode(encoding))
         assert parse_file(path).articles[0].slug == "harbour-night-ferries-approved"
 
 
-def test_no_slug_gives_content_id_that_survives_rename(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_no_slug_gives_content_id_that_survives_rename(write_file: WriteFile) -> None:
     text = FULL.replace("harbour-night-ferries-approved\n", "")
     first = parse_file(write_file("a.txt", text)).articles[0]
     second = parse_file(write_file("moved/b.txt", text)).articles[0]
@@ -119,7 +123,7 @@ def test_no_slug_gives_content_id_that_survives_rename(write_file) -> None:  # t
     assert first.blocks[0] == first.blocks[0].model_copy(update={"kind": "heading"})
 
 
-def test_no_author_block(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_no_author_block(write_file: WriteFile) -> None:
     text = FULL.split("Marta Ilves\n")[0] + "You Might Also Like\n"
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.author is None
@@ -127,7 +131,7 @@ def test_no_author_block(write_file) -> None:  # type: ignore[no-untyped-def]
     assert article.blocks[-1].kind == "paragraph"
 
 
-def test_single_author_line_with_bio_and_marker(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_single_author_line_with_bio_and_marker(write_file: WriteFile) -> None:
     text = FULL.replace("Marta Ilves\nMarta Ilves\n", "Marta Ilves\n").replace("→", "»")
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.author is not None and article.author.name == "Marta Ilves"
@@ -135,14 +139,14 @@ def test_single_author_line_with_bio_and_marker(write_file) -> None:  # type: ig
     assert all("Marta" not in block.text for block in article.blocks)
 
 
-def test_repeated_name_without_bio_marker(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_name_without_bio_marker(write_file: WriteFile) -> None:
     text = FULL.split("Marta Ilves\n")[0] + "Marta Ilves\nMarta Ilves\n"
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.author is not None and article.author.name == "Marta Ilves"
     assert article.author.bio is None
 
 
-def test_one_sentence_paragraph_is_not_a_heading(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_one_sentence_paragraph_is_not_a_heading(write_file: WriteFile) -> None:
     text = "Title\nStandfirst here.\n\nShort but finished.\n\nNot finished either\n"
     assert kinds(write_file("x.txt", text)) == [
         ("paragraph", "Short but finished."),
@@ -150,18 +154,18 @@ def test_one_sentence_paragraph_is_not_a_heading(write_file) -> None:  # type: i
     ]
 
 
-def test_long_unpunctuated_line_is_a_paragraph(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_long_unpunctuated_line_is_a_paragraph(write_file: WriteFile) -> None:
     long_line = " ".join(["word"] * 15)
     text = f"Title\nStandfirst.\n\n{long_line}\n\nBody.\n"
     assert kinds(write_file("x.txt", text))[0] == ("paragraph", long_line)
 
 
-def test_multi_line_block_joins_with_spaces(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_multi_line_block_joins_with_spaces(write_file: WriteFile) -> None:
     text = "Title\nStandfirst.\n\nFirst line\nsecond line.\n\nEnd.\n"
     assert kinds(write_file("x.txt", text))[0] == ("paragraph", "First line second line.")
 
 
-def test_plain_headline_first_file_like_the_corpora(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_plain_headline_first_file_like_the_corpora(write_file: WriteFile) -> None:
     wire = "GRAIN EXPORTS RISE\n\n    PORTVILLE, March 3 - Exports rose\n    sharply this week.\n"
     article = parse_file(write_file("wire.txt", wire)).articles[0]
     assert article.title == "GRAIN EXPORTS RISE"
@@ -175,14 +179,14 @@ def test_plain_headline_first_file_like_the_corpora(write_file) -> None:  # type
     assert [b.text for b in article.blocks] == ["Analysts were surprised."]
 
 
-def test_related_list_and_trailing_marker(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_related_list_and_trailing_marker(write_file: WriteFile) -> None:
     text = "Title\nStandfirst.\n\nBody.\n\nYou might also like:\n\nOne\nTwo\n"
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.related == ["One", "Two"]
     assert [b.text for b in article.blocks] == ["Body."]
 
 
-def test_date_comes_from_file_name(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_date_comes_from_file_name(write_file: WriteFile) -> None:
     article = parse_file(write_file("2026-10-03-story.txt", FULL)).articles[0]
     assert article.published == datetime(2026, 10, 3, tzinfo=timezone.utc)
     assert parse_file(write_file("story.txt", FULL)).articles[0].published is None
@@ -197,12 +201,14 @@ def test_date_comes_from_file_name(write_file) -> None:  # type: ignore[no-untyp
         (("x" * 500 + "\n").encode(), "no headline"),
     ],
 )
-def test_unusable_files_are_clear_errors(write_file, content: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_files_are_clear_errors(
+    write_file: WriteFile, content: bytes, reason: str
+) -> None:
     with pytest.raises(ArticleError, match=reason):
         parse_file(write_file("bad.txt", content))
 
 
-def test_control_sequences_are_stripped_and_markup_stays(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_control_sequences_are_stripped_and_markup_stays(write_file: WriteFile) -> None:
     text = (
         "Headline [/x] \x1b[2J\x1b]0;owned\x07[@click=app.quit]\n"
         "Stand\x9b31mfirst [bold]loud[/bold].\n\nBody \u202eevil\x00.\n"
@@ -213,7 +219,7 @@ def test_control_sequences_are_stripped_and_markup_stays(write_file) -> None:  #
     assert article.blocks[0].text == "Body evil."
 
 
-def test_wide_and_rtl_scripts_survive(write_file) -> None:  # type: ignore[no-untyped-def]
+def test_wide_and_rtl_scripts_survive(write_file: WriteFile) -> None:
     text = "東京の市場が反発 📈\nأسواق الخليج ترتفع.\n\nنص المقال هنا.\n"
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.title == "東京の市場が反発 📈"

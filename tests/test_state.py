@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db: Path):  # type: ignore[no-untyped-def]
+def store(db: Path) -> Iterator[StateStore]:
     opened = StateStore(db)
     yield opened
     opened.close()
@@ -178,7 +179,7 @@ def _record(article_id: str, updated_at: float, **fields: object) -> dict[str, o
     return {"id": article_id, "updated_at": updated_at, **fields}
 
 
-def _document(*articles: dict[str, object], opened: list[object] | None = None) -> object:
+def _document(*articles: object, opened: list[object] | None = None) -> object:
     return {"format": "newstui-state", "version": 1, "articles": list(articles),
             "last_opened": opened or []}  # fmt: skip
 
@@ -265,11 +266,12 @@ def _valid_database_bytes(db: Path) -> bytes:
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
 def test_corrupt_database_is_moved_aside_never_deleted(db: Path, damage: str) -> None:
-    data = {
+    damaged: dict[str, Callable[[], bytes]] = {
         "truncated": lambda: _valid_database_bytes(db)[:20_000],
         "garbage": lambda: bytes(range(256)) * 64,
         "empty": lambda: b"",
-    }[damage]()
+    }
+    data = damaged[damage]()
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_bytes(data)
     (db.parent / (db.name + "-wal")).write_bytes(b"wal bytes")
