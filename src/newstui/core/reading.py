@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 UNREAD_SCAN_PAGE = 500
 AUTHOR_ARTICLES = 51
+UNDO_DEPTH = 50
+
+
+class Change(NamedTuple):
+    """A marking or starring the user made, with what it replaced: undo puts that back."""
+
+    what: str  # "Marked 120 articles read", "Starred", ...
+    field: str  # "read" or "starred"
+    before: dict[str, bool]  # article id -> the value it had
 
 
 class Opened(NamedTuple):
@@ -39,6 +48,7 @@ class ReadingSession:
         self.state = library.state
         self.writer = writer
         self.mark_read = mark_read
+        self._changes: list[Change] = []  # undoable, newest last (only the UI thread uses it)
 
     # what opening and reading do
 
@@ -71,10 +81,56 @@ class ReadingSession:
     # marks, positions, preferences: queued
 
     def set_read(self, article_id: str, read: bool) -> None:
-        self.writer.submit("mark read", lambda s: s.set_read([article_id], read))
+        self.writer.submit("read mark", lambda s: s.set_read([article_id], read))
 
     def set_starred(self, article_id: str, starred: bool) -> None:
         self.writer.submit("star", lambda s: s.set_starred([article_id], starred))
+
+    # changes the user makes by hand: undoable
+
+    def toggle_read(self, article_id: str, read_now: bool) -> Change:
+        change = Change(
+            "Marked unread" if read_now else "Marked read", "read", {article_id: read_now}
+        )
+        self._apply(change, not read_now)
+        return change
+
+    def toggle_starred(self, article_id: str, starred_now: bool) -> Change:
+        what = "Star removed" if starred_now else "Starred"
+        change = Change(what, "starred", {article_id: starred_now})
+        self._apply(change, not starred_now)
+        return change
+
+    def mark_all_read(self, rows: Sequence[ArticleRow]) -> Change:
+        """Mark every row read (one write, however many); undo makes unread just those that
+        were unread."""
+        unread = {row.id: False for row in rows if not row.read}
+        count = len(unread)
+        change = Change(f"Marked {count:,} article{'s' if count != 1 else ''} read", "read", unread)
+        self._apply(change, True)
+        return change
+
+    def undo(self) -> Change | None:
+        """Put back what the last change replaced; returns that change (None: nothing to undo)."""
+        if not self._changes:
+            return None
+        change = self._changes.pop()
+        for value in (False, True):
+            ids = [article_id for article_id, old in change.before.items() if old is value]
+            if ids:
+                self._write(change.field, ids, value)
+        return change
+
+    def _apply(self, change: Change, value: bool) -> None:
+        if change.before:
+            self._write(change.field, list(change.before), value)
+        self._changes = [*self._changes[-(UNDO_DEPTH - 1) :], change]
+
+    def _write(self, field: str, ids: list[str], value: bool) -> None:
+        if field == "read":
+            self.writer.submit("read marks", lambda s: s.set_read(ids, value))
+        else:
+            self.writer.submit("stars", lambda s: s.set_starred(ids, value))
 
     def save_position(self, article_id: str, position: float, block: int) -> None:
         self.writer.submit(

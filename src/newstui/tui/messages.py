@@ -14,6 +14,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from newstui.core.library import ArticleRow, AuthorInfo, RefreshSummary, RelatedItem, SearchHit
     from newstui.core.models import Article
+    from newstui.core.sources import RowSource
 
 
 class RefreshProgress(Message):
@@ -144,3 +145,16 @@ class StateWriteRecovered(Message):
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what
+
+
+class RowsCollected(Message):
+    """Every row a source lists (for marking them all read)."""
+
+    def __init__(self, source: RowSource, rows: list[ArticleRow]) -> None:
+        super().__init__()
+        self.source = source
+        self.rows = rows
+
+
+class MarksSaved(Message):
+    """Queued writes of many marks at once have landed."""

@@ -44,6 +44,10 @@ class StateWriter:
             self._queue.append((description, write))
             self._changed.notify_all()
 
+    def after_pending(self, callback: Callable[[], object]) -> None:
+        """Call `callback` (on the writer's thread) once everything queued so far has landed."""
+        self.submit("", lambda _: callback())
+
     @property
     def pending(self) -> int:
         with self._changed:

@@ -28,22 +28,25 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newstui.core.config import Settings
-from newstui.core.index.listing import SORTS, Sort
+from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.jobs import Jobs
 from newstui.core.library import ListFilter, QueryError
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
 from newstui.core.sources import HitRows, LibraryRows, RowSource
 from newstui.core.state.store import ArticleState
+from newstui.core.state.writer import StateWriter
 from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
     CountsLoaded,
     FilesChanged,
     LinkResolved,
+    MarksSaved,
     RefreshFinished,
     RefreshProgress,
     RelatedLoaded,
+    RowsCollected,
     SearchFailed,
     SearchFinished,
     StateWriteFailed,
@@ -56,7 +59,7 @@ from newstui.tui.widgets.author_panel import AuthorPanel
 from newstui.tui.widgets.reader import ReaderPane
 from newstui.tui.widgets.related import RelatedStories
 from newstui.tui.widgets.search_bar import SearchBar
-from newstui.tui.widgets.status import StatusInfo, StatusLine
+from newstui.tui.widgets.status import StatusInfo, StatusLine, plural
 from newstui.tui.widgets.story_list import StoryList
 
 WIDE = 140
@@ -66,6 +69,7 @@ PROGRESS_INTERVAL = 0.1
 WATCH_DEBOUNCE_MS = 400
 
 LinkAction = Literal["open", "copy"]
+COLLECT_PAGE = 2000
 
 
 class MainScreen(Screen[None]):
@@ -87,6 +91,8 @@ class MainScreen(Screen[None]):
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
+        Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
+        Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
         Binding("r", "related", "Related", id="related"),
         Binding("o", "open_link", "Open link or file", show=False, id="open_link"),
@@ -141,6 +147,7 @@ class MainScreen(Screen[None]):
         self.problem_count = 0
         self.progress = "checking for changes…"
         self._watching = False
+        self._came_from: Widget | None = None  # where the side pane was opened from
 
     # --- composition ------------------------------------------------------------------------
 
@@ -218,13 +225,16 @@ class MainScreen(Screen[None]):
 
     def _side_has_focus(self) -> bool:
         focused = self.focused
-        return focused is not None and self.side in focused.ancestors
+        return focused is not None and self._in_side(focused)
+
+    def _in_side(self, widget: Widget) -> bool:
+        return self.side in widget.ancestors
 
     def _update_titles(self) -> None:
         articles = self.articles
         if self.search is not None:
             articles.border_title = Content.assemble("Search: ", self.search.query)
-            articles.border_subtitle = f"{articles.row_count:,} hits"
+            articles.border_subtitle = plural(articles.row_count, "hit")
         else:
             articles.border_title = "Unread" if self.unread_only else "Articles"
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
@@ -388,20 +398,52 @@ class MainScreen(Screen[None]):
         article_id = self.target_id()
         if article_id is None:
             return
-        starred = not self._known(article_id).starred
-        self.session.set_starred(article_id, starred)
-        self.articles.patch_row(article_id, starred=starred)
-        self.notify("Starred." if starred else "Star removed.", timeout=2, markup=False)
+        change = self.session.toggle_starred(article_id, self._known(article_id).starred)
+        self.articles.patch_row(article_id, starred=not change.before[article_id])
+        self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
 
     def action_toggle_read(self) -> None:
         article_id = self.target_id()
         if article_id is None:
             return
-        read = not self._known(article_id).read
-        self.session.set_read(article_id, read)
+        change = self.session.toggle_read(article_id, self._known(article_id).read)
+        read = not change.before[article_id]
         self.articles.patch_row(article_id, read=read)
         self.unread = max(0, self.unread + (-1 if read else 1))
         self._update_status()
+
+    def action_mark_all_read(self) -> None:
+        """Mark every article the list shows (the listing, or the search results) read."""
+        self.collect_rows(self.articles.source)
+
+    @on(RowsCollected)
+    def _rows_collected(self, message: RowsCollected) -> None:
+        if message.source is not self.articles.source:
+            return  # the list shows something else by now
+        change = self.session.mark_all_read(message.rows)
+        self.articles.patch_rows(set(change.before), read=True)
+        self.unread = max(0, self.unread - len(change.before))
+        self._update_status()
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"{change.what}. U undoes.", timeout=3, markup=False)
+
+    def action_undo(self) -> None:
+        change = self.session.undo()
+        if change is None:
+            self.notify("Nothing to undo.", timeout=2, markup=False)
+            return
+        for value in (False, True):
+            ids = {article_id for article_id, old in change.before.items() if old is value}
+            self.articles.patch_rows(ids, **{change.field: value})
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"Undone: {change.what.lower()}.", timeout=3, markup=False)
+
+    @on(MarksSaved)
+    def _marks_saved(self) -> None:
+        """Many marks changed at once have landed: show the list and counts as stored."""
+        if self.search is None:
+            self.articles.reload(self.articles.current_id)
+        self.count_articles()
 
     # --- reader paging and unread navigation ------------------------------------------------
 
@@ -489,14 +531,19 @@ class MainScreen(Screen[None]):
         await self.action_search()
 
     def action_back(self) -> None:
-        if self.search is not None:
-            self._show_listing()
-            self.articles.focus()
-        elif self.side_open:
+        """One step back: from a side pane to where it was opened from, from the reader to
+        the list, and in the list from search results to the listing."""
+        if self._side_has_focus() or self.side_open:
+            came_from = self._came_from
             self.side_open = False
-            self.reader.focus()
+            if came_from is not None and came_from.is_mounted and not self._in_side(came_from):
+                came_from.focus()
+            else:
+                self.reader.focus()
         elif not self.articles.has_focus:
             self.articles.focus()
+        elif self.search is not None:
+            self._show_listing()
 
     # --- side panes -------------------------------------------------------------------------
 
@@ -507,6 +554,8 @@ class MainScreen(Screen[None]):
                 self.side_open = False
             self.reader.focus()
             return
+        if not self._side_has_focus():
+            self._came_from = self.focused
         self.side_pane = pane
         if self.narrow:
             self.side_open = True
@@ -573,6 +622,10 @@ class MainScreen(Screen[None]):
         self.start_refresh()
 
     # --- background jobs: thread workers that report back with messages ------------------
+
+    @property
+    def writer(self) -> StateWriter:
+        return self.session.writer
 
     def stop_jobs(self) -> None:
         """Ask running jobs to stop (the refresh between files, the watcher at once)."""
@@ -684,6 +737,24 @@ class MainScreen(Screen[None]):
             found = find_unread(source.rows, start, forward, lambda: worker.is_cancelled)
             if not worker.is_cancelled:
                 self.post_message(UnreadFound(found, forward))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="collect",
+        exit_on_error=False,
+        description="Listing the articles shown",
+    )
+    def collect_rows(self, source: RowSource) -> None:
+        with self.jobs:
+            worker = get_current_worker()
+            rows: list[ArticleRow] = []
+            while not worker.is_cancelled:
+                page = source.rows(len(rows), COLLECT_PAGE)
+                rows.extend(page)
+                if len(page) < COLLECT_PAGE:
+                    self.post_message(RowsCollected(source, rows))
+                    return
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
     def run_search(self, query: str) -> None:

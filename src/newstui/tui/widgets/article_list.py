@@ -172,9 +172,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def patch_row(self, article_id: str, **changes: Any) -> None:
         """Show a new read/star/progress value for one article without a reload."""
+        self.patch_rows({article_id}, **changes)
+
+    def patch_rows(self, article_ids: set[str], **changes: Any) -> None:
+        """The same for several articles, among the rows fetched so far."""
+        if not article_ids:
+            return
         for page in self._pages.values():
             for i, row in enumerate(page):
-                if row.id == article_id:
+                if row.id in article_ids:
                     page[i] = row._replace(**changes)
         self._strips.clear()
         self.refresh()
@@ -319,10 +325,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_row(self, row: ArticleRow, width: int, mode: int) -> Strip:
         base = self._row_style(mode)
-        show_date = width >= 40
+        show_date = width >= 30
         wide_date = width >= 56
         date_text = (iso_date if wide_date else short_date)(row.published) if show_date else ""
-        date_width = (10 if wide_date else 6) if show_date else 0
+        date_width = (10 if wide_date else 8) if show_date else 0
         author_width = min(22, (width - 4) // 4) if width >= 60 else 0
         title_width = width - 4 - (date_width + 1 if date_width else 0)
         title_width -= author_width + 1 if author_width else 0
@@ -349,7 +355,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if date_width:
             segments.append(Segment(" ", base))
             segments.append(
-                Segment(fit(date_text, date_width), self._part(base, "article-list--date", mode))
+                Segment(
+                    fit(date_text.rjust(date_width), date_width),
+                    self._part(base, "article-list--date", mode),
+                )
             )
         return Strip(segments).adjust_cell_length(width, base)
 

@@ -34,9 +34,14 @@ def iso_date(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d") if when else ""
 
 
-def short_date(when: datetime | None) -> str:
-    """06 Jan: the list's date column when narrow."""
-    return when.strftime("%d %b") if when else ""
+def short_date(when: datetime | None, this_year: int | None = None) -> str:
+    """06 Jan this year, Apr 2022 another: the list's date column when narrow (a date
+    without its year would mislead)."""
+    if when is None:
+        return ""
+    if when.year == (this_year or datetime.now().year):
+        return when.strftime("%d %b")
+    return when.strftime("%b %Y")
 
 
 def spelled_date(when: datetime) -> str:

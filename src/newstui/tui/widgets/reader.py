@@ -124,6 +124,7 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
         Binding("g,home", "top", "Top", show=False, id="top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
+        Binding("q", "screen.back", "Back to the list", show=False, id="reader_back"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -17,6 +17,7 @@ class StoryList(OptionList, inherit_bindings=False):
         Binding("g,home", "first", "First", show=False, id="top"),
         Binding("G,end", "last", "Last", show=False, id="bottom"),
         Binding("enter", "select", "Open", id="open"),
+        Binding("q", "screen.back", "Back", show=False, id="back_q"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
