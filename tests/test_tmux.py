@@ -127,7 +127,9 @@ def test_star_scroll_quit_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     )
     percent = reader_percent(screen)
     assert percent is not None and 0 < percent < 100
-    tmux.keys("q")
+    tmux.keys("q")  # in the reader: back to the list
+    tmux.wait_for(lambda s: reader_percent(s) == percent and "┏━ Articles" in s, "the list")
+    tmux.keys("q")  # in the list: quit
     tmux.wait_for_exit()
 
     state = StateStore(AppPaths.default().state_db)

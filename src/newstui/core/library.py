@@ -180,22 +180,28 @@ class Library:
         self,
         progress: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        committed: Callable[[int], object] | None = None,
     ) -> RefreshSummary:
         """Scan the folder and re-index new and changed files; drop deleted ones.
 
-        A corrupt index found on the way is rebuilt from scratch, silently.
+        `progress(done, total)` as files are parsed; `committed(stored)` each time a batch
+        is visible to readers. A corrupt index found on the way is rebuilt, silently.
         """
         from newstui.core.index.build import refresh_index
+
+        def run() -> RefreshSummary:
+            folder, conn = self.folder, self._conn()
+            return refresh_index(conn, folder, progress, should_stop, committed=committed)
 
         with self._refreshing:
             if not self._damaged:
                 try:
-                    return refresh_index(self._conn(), self.folder, progress, should_stop)
+                    return run()
                 except sqlite3.DatabaseError as error:
                     if not is_corruption(error):
                         raise
             self._rebuild()
-            return refresh_index(self._conn(), self.folder, progress, should_stop)
+            return run()
 
     def _rebuild(self) -> None:
         self._close_connections()

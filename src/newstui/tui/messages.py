@@ -38,6 +38,17 @@ class RefreshFinished(Message):
         self.problems = problems
 
 
+class RefreshCommitted(Message):
+    """A batch of the refresh is committed: `stored` files so far are in the index."""
+
+    def __init__(self, stored: int) -> None:
+        super().__init__()
+        self.stored = stored
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshCommitted)
+
+
 class FilesChanged(Message):
     """The watcher saw files appear, change or disappear in the library folder."""
 

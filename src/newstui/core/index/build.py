@@ -32,7 +32,9 @@ from newstui.core.sqlite import transaction
 POOL_MIN_FILES = 1500  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 200  # files per parse job, at least...
 MAX_CHUNK_FILES = 1000  # ...and at most: big jobs, fewer results to merge (see parse_chunks)
-BATCH_FILES = 2000  # files per transaction
+BATCH_FILES = 2000  # files per transaction, at most...
+FIRST_BATCH_FILES = 50  # ...and in the first: doubling from here, a first build shows soon
+FIRST_CHUNK_FILES = 50  # the first parse job is small too
 
 
 def refresh_index(
@@ -41,6 +43,7 @@ def refresh_index(
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     pool_min_files: int | None = None,  # default: POOL_MIN_FILES
+    committed: Callable[[int], object] | None = None,  # files stored, after each commit
 ) -> RefreshSummary:
     changes = find_changes(conn, folder)
     if progress:
@@ -48,7 +51,7 @@ def refresh_index(
     parsed = 0
     if changes.todo or changes.gone or _problems_changed(conn, changes):  # else: no write
         least = POOL_MIN_FILES if pool_min_files is None else pool_min_files
-        parsed = _store(conn, changes, should_stop, progress, least)
+        parsed = _store(conn, changes, should_stop, progress, least, committed)
     problems = [
         Problem(path, reason)
         for path, reason in conn.execute("SELECT path, reason FROM problems ORDER BY path, rowid")
@@ -99,11 +102,13 @@ def _store(
     should_stop: Callable[[], bool] | None,
     progress: Callable[[int, int], None] | None,
     pool_min_files: int,
+    committed: Callable[[int], object] | None = None,
 ) -> int:
     """Apply the changes, a batch per transaction; returns how many files were parsed.
 
-    Readers see each batch as it is committed; a stop (or a crash) keeps the batches
-    committed so far, and the next refresh goes on from there."""
+    Readers see each batch as it is committed (the first ones small, so that a first build
+    shows articles soon, then growing to `BATCH_FILES`); a stop (or a crash) keeps the
+    batches committed so far, and the next refresh goes on from there."""
     todo, gone = changes.todo, changes.gone
     stop = should_stop or (lambda: False)
     chunks = parse_chunks(todo, stop, use_pool=len(todo) >= pool_min_files, with_words=True)
@@ -112,16 +117,23 @@ def _store(
     if todo:
         conn.execute("PRAGMA cache_size = -65536")  # KiB: bulk writes touch many pages
     try:
-        exhausted = False
+        batch = FIRST_BATCH_FILES
         with transaction(conn):
             if gone:
                 index.remove_files(conn, gone)
                 index.bump_generation(conn)
-            stored, exhausted = _store_batch(conn, chunks, counted, parsed, len(todo), progress)
+            stored, exhausted = _store_batch(
+                conn, chunks, counted, parsed, batch, progress, len(todo)
+            )
             parsed += stored
         while not exhausted:
+            if committed and stored:
+                committed(parsed)
+            batch = min(batch * 2, BATCH_FILES)
             with transaction(conn):
-                stored, exhausted = _store_batch(conn, chunks, counted, parsed, len(todo), progress)
+                stored, exhausted = _store_batch(
+                    conn, chunks, counted, parsed, batch, progress, len(todo)
+                )
                 parsed += stored
         with transaction(conn):
             index.replace_scan_problems(conn, changes.scan_problems)
@@ -140,11 +152,12 @@ def _store_batch(
     chunks: Iterator[ParsedChunk],
     counted: related.Counted,
     done: int,
-    total: int,
+    most: int,
     progress: Callable[[int, int], None] | None,
+    total: int,
 ) -> tuple[int, bool]:
-    """Store parsed chunks until a batch is full; returns the files stored, and whether
-    the chunks have run out."""
+    """Store parsed chunks until `most` files are stored; returns the files stored, and
+    whether the chunks have run out."""
     stored = 0
     for chunk in chunks:
         paths = [file.path for file in chunk.files]
@@ -158,7 +171,7 @@ def _store_batch(
         stored += len(chunk.files)
         if progress:
             progress(done + stored, total)
-        if stored >= BATCH_FILES:
+        if stored >= most:
             return stored, False
     return stored, True
 
@@ -193,7 +206,9 @@ def parse_chunks(
     process, at a cost per distinct word), yet in eight or more per worker (balance)."""
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     size = min(MAX_CHUNK_FILES, max(CHUNK_FILES, len(todo) // (8 * (workers or 1))))
-    chunks = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+    first = min(FIRST_CHUNK_FILES, len(todo))  # on screen soon, however slow the parsing
+    chunks = [list(todo[:first])] if first else []
+    chunks += [list(todo[i : i + size]) for i in range(first, len(todo), size)]
     parse = functools.partial(parse_chunk, with_words=with_words)  # picklable: for workers
     if not use_pool or (workers or 1) < 2:
         for chunk in chunks:

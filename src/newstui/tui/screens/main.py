@@ -43,6 +43,7 @@ from newstui.tui.messages import (
     FilesChanged,
     LinkResolved,
     MarksSaved,
+    RefreshCommitted,
     RefreshFinished,
     RefreshProgress,
     RelatedLoaded,
@@ -148,6 +149,7 @@ class MainScreen(Screen[None]):
         self.progress = "checking for changes…"
         self._watching = False
         self._came_from: Widget | None = None  # where the side pane was opened from
+        self._first_build = False  # the running refresh builds the index from nothing
 
     # --- composition ------------------------------------------------------------------------
 
@@ -256,15 +258,28 @@ class MainScreen(Screen[None]):
     # --- the library: refresh, counts, watcher ----------------------------------------------
 
     def start_refresh(self) -> None:
-        self.progress = "checking for changes…"
+        # An empty list means a first build: "indexing", and articles show as they come.
+        self._first_build = self.search is None and self.articles.row_count == 0
+        self.progress = "indexing…" if self._first_build else "checking for changes…"
         self._update_status()
         self.refresh_library()
 
     @on(RefreshProgress)
     def _refresh_progress(self, message: RefreshProgress) -> None:
         if message.total:
-            self.progress = f"checking {message.done:,}/{message.total:,} files"
+            verb = "indexing" if self._first_build else "checking"
+            self.progress = f"{verb} {message.done:,}/{message.total:,} files"
         self._update_status()
+
+    @on(RefreshCommitted)
+    def _refresh_committed(self, message: RefreshCommitted) -> None:
+        """A batch of a refresh is in the index: a first build shows it at once."""
+        if self._first_build and self.search is None:
+            self.articles.reload(self.articles.current_id)
+            if not self.unread_only:
+                self.total = self.articles.row_count
+            self._update_titles()
+            self._update_status()
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
@@ -651,7 +666,11 @@ class MainScreen(Screen[None]):
             def should_stop() -> bool:
                 return worker.is_cancelled or self._stop_jobs.is_set()
 
-            summary = self.library.refresh(progress=progress, should_stop=should_stop)
+            summary = self.library.refresh(
+                progress=progress,
+                should_stop=should_stop,
+                committed=lambda stored: self.post_message(RefreshCommitted(stored)),
+            )
             if worker.is_cancelled:
                 return
             self.library.warm_order(self.sort)
