@@ -7,6 +7,7 @@ small LRU cache, so 100k articles cost the same to show and to move through as 1
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -110,6 +111,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(512)
         self._styles: dict[tuple[int, str], Style] = {}
         self._highlighted_id: str | None = None
+        self._this_year = datetime.now().year  # (again at each reload: dates show their year)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -153,6 +155,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Drop cached rows and count again; the cursor follows `keep_id` when it is listed."""
         self._pages.clear()
         self._strips.clear()
+        self._this_year = datetime.now().year
         self._count = self._source.count()
         self._update_virtual_size()
         index = self._source.index_of(keep_id) if keep_id else None
@@ -327,7 +330,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         base = self._row_style(mode)
         show_date = width >= 30
         wide_date = width >= 56
-        date_text = (iso_date if wide_date else short_date)(row.published) if show_date else ""
+        if not show_date:
+            date_text = ""
+        elif wide_date:
+            date_text = iso_date(row.published)
+        else:
+            date_text = short_date(row.published, self._this_year)
         date_width = (10 if wide_date else 8) if show_date else 0
         author_width = min(22, (width - 4) // 4) if width >= 60 else 0
         title_width = width - 4 - (date_width + 1 if date_width else 0)
