@@ -260,7 +260,7 @@ async def test_position_survives_restart(make_app: AppFactory) -> None:
         before = screen.reader.scroll_y
         block = screen.reader.top_block()
         assert before > 0 and block > 0
-        await pilot.press("q")
+        await pilot.press("q", "q")  # back to the list, then quit
     saved = StateStore(AppPaths.default().state_db)
     assert saved.get("harbour-reopens").block == block
     saved.close()

@@ -9,6 +9,7 @@ from app_fixtures import settle, write_library
 from newstui.core.config import Settings
 from newstui.core.paths import AppPaths
 from newstui.core.sources import HitRows, LibraryRows
+from newstui.core.state.store import StateStore
 from newstui.tui.app import NewsApp
 from newstui.tui.screens.main import MainScreen
 
@@ -146,3 +147,21 @@ async def test_the_palette_lists_mark_all_and_undo(tmp_path: Path) -> None:
         names = [name for name, _, _ in provider._commands()]
         assert "Mark all shown read" in names
         assert "Undo marking or starring" in names
+
+
+async def test_the_place_is_saved_however_the_reader_is_closed(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("space", "space")
+        block = screen_of(app).reader.top_block()
+        assert block > 0
+        app.exit()  # not by a key: the place must still be saved
+        await pilot.pause()
+    saved = StateStore(AppPaths.default().state_db)
+    try:
+        assert saved.get("harbour-reopens").block == block
+    finally:
+        saved.close()

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArticleRow",
     "AuthorInfo",
+    "FolderInfo",
     "Library",
     "ListFilter",
     "Problem",
@@ -82,6 +83,16 @@ class ListFilter(NamedTuple):
     unread: bool = False
     starred: bool = False
     author: str | None = None
+    folder: str | None = None  # a subfolder of the library ("feeds/tech"), and those below it
+
+
+class FolderInfo(NamedTuple):
+    """A subfolder that holds articles (itself or below it), with its counts."""
+
+    name: str  # relative to the library, "/"-separated; "" is the library's own folder
+    depth: int
+    total: int
+    unread: int
 
 
 NO_FILTER = ListFilter()
@@ -89,7 +100,7 @@ SQL_OFFSET_MAX = 2000  # beyond this offset, paging builds and uses the cached o
 NO_AUTHOR = "char(1114111)"  # `author_sort` of articles without an author: they sort last
 
 
-def _filter_sql(flt: ListFilter) -> tuple[str, list[object]]:
+def _filter_sql(flt: ListFilter, root: str = "") -> tuple[str, list[object]]:
     conditions: list[str] = ["1"]
     params: list[object] = []
     if flt.unread:
@@ -99,6 +110,10 @@ def _filter_sql(flt: ListFilter) -> tuple[str, list[object]]:
     if flt.author is not None:
         conditions.append("a.author_sort = ?")
         params.append(flt.author.casefold())
+    if flt.folder:
+        prefix = os.path.join(root, *flt.folder.split("/")) + os.sep
+        conditions.append("substr(a.path, 1, ?) = ?")
+        params += [len(prefix), prefix]
     return " AND ".join(conditions), params
 
 
@@ -234,7 +249,7 @@ class Library:
             if order is not None:
                 return len(order)
             return int(self._conn().execute("SELECT count(*) FROM articles").fetchone()[0])
-        where, params = _filter_sql(flt)
+        where, params = _filter_sql(flt, str(self.folder))
         query = f"SELECT count(*) FROM {ROWS} WHERE {where}"
         return int(self._conn().execute(query, params).fetchone()[0])
 
@@ -250,7 +265,7 @@ class Library:
         offset, limit = max(0, offset), max(0, limit)
         if flt == NO_FILTER and (offset >= SQL_OFFSET_MAX or self._cached_order(sort)):
             return self._rows_in_order(self._order(sort)[offset : offset + limit].tolist())
-        where, params = _filter_sql(flt)
+        where, params = _filter_sql(flt, str(self.folder))
         query = (
             f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE {where} "
             f"ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?"
@@ -308,7 +323,7 @@ class Library:
     def iter_rows(self, sort: Sort = "date", flt: ListFilter = NO_FILTER) -> Iterator[ArticleRow]:
         """Every row in order, fetched lazily (for streaming output); stops early, rather
         than raising, at a damaged page of the index."""
-        where, params = _filter_sql(flt)
+        where, params = _filter_sql(flt, str(self.folder))
         query = f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE {where} ORDER BY {ORDER_BY[sort]}"
         try:
             cursor = self._conn().cursor()
@@ -328,7 +343,7 @@ class Library:
             nums = self._conn().execute("SELECT num FROM articles WHERE id = ?", (article_id,))
             found_at = [self._position(sort, num) for (num,) in nums]
             return min((p for p in found_at if p is not None), default=None)
-        where, params = _filter_sql(flt)
+        where, params = _filter_sql(flt, str(self.folder))
         conn = self._conn()
         found = conn.execute(
             f"SELECT a.num, a.date_key, a.title_key, a.author_sort FROM {ROWS} "
@@ -460,6 +475,26 @@ class Library:
         marks = ",".join("?" * len(nums))
         query = f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE a.num IN ({marks})"
         return {values[0]: to_row(values) for values in self._conn().execute(query, nums)}
+
+    # folders
+
+    @_reads(list)
+    def folders(self) -> list[FolderInfo]:
+        """The library's folder and each subfolder holding articles (itself or below it),
+        by name, with how many articles they hold and how many are unread."""
+        root = str(self.folder) + os.sep
+        counts: dict[str, list[int]] = {"": [0, 0]}
+        query = f"SELECT a.path, s.read_at IS NULL FROM {ROWS}"
+        for path, unread in self._conn().execute(query):
+            parts = (path[len(root) :] if path.startswith(root) else path).split(os.sep)[:-1]
+            for depth in range(len(parts) + 1):
+                tally = counts.setdefault("/".join(parts[:depth]), [0, 0])
+                tally[0] += 1
+                tally[1] += unread
+        return [
+            FolderInfo(name, name.count("/") + 1 if name else 0, total, unread)
+            for name, (total, unread) in sorted(counts.items())
+        ]
 
     # authors
 

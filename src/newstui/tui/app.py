@@ -105,7 +105,10 @@ class NewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
-        # Queued writes land first; the databases close once no worker still uses them.
+        # The open article's place, then every queued write lands; the databases close
+        # once no worker still uses them.
+        if self.main is not None:
+            self.main.save_session()
         self.unsaved_writes = self.writer.close(CLOSE_TIMEOUT)
         if self.jobs.wait_idle(CLOSE_TIMEOUT):
             self.library.close()

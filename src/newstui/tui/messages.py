@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from newstui.core.library import ArticleRow, AuthorInfo, RefreshSummary, RelatedItem, SearchHit
+    from newstui.core.library import (
+        ArticleRow,
+        AuthorInfo,
+        FolderInfo,
+        RefreshSummary,
+        RelatedItem,
+        SearchHit,
+    )
     from newstui.core.models import Article
     from newstui.core.sources import RowSource
 
@@ -169,3 +176,9 @@ class RowsCollected(Message):
 
 class MarksSaved(Message):
     """Queued writes of many marks at once have landed."""
+
+
+class FoldersLoaded(Message):
+    def __init__(self, folders: list[FolderInfo]) -> None:
+        super().__init__()
+        self.folders = folders

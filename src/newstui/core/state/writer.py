@@ -33,6 +33,7 @@ class StateWriter:
         self._changed = threading.Condition()
         self._busy = False  # a write is being made (it has left the queue)
         self._closing = False
+        self.dropped = 0  # writes submitted after `close()`
         self._thread = threading.Thread(target=self._run, name="state-writer", daemon=True)
         self._thread.start()
 
@@ -40,7 +41,8 @@ class StateWriter:
         """Queue `write(store)`; `description` names it in error reports ("star", ...)."""
         with self._changed:
             if self._closing:
-                raise RuntimeError("the state writer is closed")
+                self.dropped += 1  # too late: `close()` has reported what it could not make
+                return
             self._queue.append((description, write))
             self._changed.notify_all()
 

@@ -41,6 +41,7 @@ from newstui.tui.messages import (
     AuthorLoaded,
     CountsLoaded,
     FilesChanged,
+    FoldersLoaded,
     LinkResolved,
     MarksSaved,
     RefreshCommitted,
@@ -92,6 +93,7 @@ class MainScreen(Screen[None]):
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
+        Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
         Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
@@ -150,11 +152,13 @@ class MainScreen(Screen[None]):
         self._watching = False
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
+        self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
 
     # --- composition ------------------------------------------------------------------------
 
     def listing(self) -> LibraryRows:
-        return LibraryRows(self.library, self.sort, ListFilter(unread=self.unread_only))
+        shown = ListFilter(unread=self.unread_only, folder=self.folder_shown or None)
+        return LibraryRows(self.library, self.sort, shown)
 
     def compose(self) -> ComposeResult:
         # Classes for the layout are set before the first styling pass (a restyle costs).
@@ -238,13 +242,20 @@ class MainScreen(Screen[None]):
             articles.border_title = Content.assemble("Search: ", self.search.query)
             articles.border_subtitle = plural(articles.row_count, "hit")
         else:
-            articles.border_title = "Unread" if self.unread_only else "Articles"
+            what = "Unread" if self.unread_only else "Articles"
+            if self.folder_shown:
+                articles.border_title = Content.assemble(what, " in ", self.folder_shown)
+            else:
+                articles.border_title = what
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
         self.reader.border_title = "Reader"
 
     def _update_status(self) -> None:
         self.query_one(StatusLine).info = StatusInfo(
-            library=clean_line(self.folder.name or str(self.folder)),
+            library=clean_line(
+                "/".join(part for part in (self.folder.name, self.folder_shown) if part)
+                or str(self.folder)
+            ),
             total=self.total,
             unread=self.unread,
             sort=self.sort,
@@ -559,6 +570,8 @@ class MainScreen(Screen[None]):
             self.articles.focus()
         elif self.search is not None:
             self._show_listing()
+        elif self.folder_shown:
+            self.show_folder("")
 
     # --- side panes -------------------------------------------------------------------------
 
@@ -613,6 +626,26 @@ class MainScreen(Screen[None]):
             self.notify(reason, severity="error", markup=False)
         else:
             self.notify(f"Opening {clean_line(message.link)}", timeout=3, markup=False)
+
+    def action_folders(self) -> None:
+        self.load_folders()
+
+    @on(FoldersLoaded)
+    def _folders_loaded(self, message: FoldersLoaded) -> None:
+        from newstui.tui.screens.folders import FoldersScreen
+
+        def chosen(folder: str | None) -> None:
+            if folder is not None:
+                self.show_folder(folder)
+
+        self.app.push_screen(FoldersScreen(message.folders, self.folder_shown), chosen)
+
+    def show_folder(self, folder: str) -> None:
+        """List only the articles under `folder` ("" for all of them)."""
+        self.folder_shown = folder
+        self._show_listing()
+        self.count_articles()
+        self.articles.focus()
 
     def action_problems(self) -> None:
         from newstui.tui.screens.problems import ProblemsScreen
@@ -674,8 +707,7 @@ class MainScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             self.library.warm_order(self.sort)
-            total = self.library.count()
-            unread = self.library.count(ListFilter(unread=True))
+            total, unread = self._counts()
             problems = len(self.library.problems())
             self.post_message(RefreshFinished(summary, total, unread, problems))
 
@@ -709,8 +741,7 @@ class MainScreen(Screen[None]):
     def count_articles(self) -> None:
         refreshes_seen = self.refreshes_finished
         with self.jobs:
-            total = self.library.count()
-            unread = self.library.count(ListFilter(unread=True))
+            total, unread = self._counts()
             problems = len(self.library.problems())
             self.post_message(CountsLoaded(total, unread, problems, refreshes_seen))
 
@@ -774,6 +805,23 @@ class MainScreen(Screen[None]):
                 if len(page) < COLLECT_PAGE:
                     self.post_message(RowsCollected(source, rows))
                     return
+
+    def _counts(self) -> tuple[int, int]:
+        """Articles and unread ones in what the list shows (the library, or one folder)."""
+        folder = self.folder_shown or None
+        total = self.library.count(ListFilter(folder=folder))
+        return total, self.library.count(ListFilter(unread=True, folder=folder))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="folders",
+        exit_on_error=False,
+        description="Counting the folders",
+    )
+    def load_folders(self) -> None:
+        with self.jobs:
+            self.post_message(FoldersLoaded(self.library.folders()))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
     def run_search(self, query: str) -> None:

@@ -114,6 +114,9 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     return lines
 
 
+RESTORE_TRIES = 10  # frames to wait for the pane's layout before resuming a reading position
+
+
 class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
     """Headline, standfirst, byline and body, centred at a reading measure."""
 
@@ -186,6 +189,7 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._block_line: dict[int, int] = {}
         self._layout_width = 0
         self._pending: tuple[float, int] | None = None
+        self._restore_tries = 0
         self._end_posted = False
         self._save_timer: Timer | None = None
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(256)
@@ -220,8 +224,9 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
             self.placeholder = placeholder
         self._end_posted = False
         self._pending = (position, block) if article else None
+        self._restore_tries = 0
         self._layout_width = 0
-        self.scroll_to(y=0, animate=False)
+        self.scroll_to(y=0, animate=False, immediate=True)  # (deferred, it could undo a resume)
         self._relayout()
 
     def position(self) -> tuple[float, int]:
@@ -303,14 +308,13 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         return first, last
 
     def _scroll_to_line(self, y: int) -> None:
-        self.scroll_to(y=y, animate=False)
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self._update_progress()
 
     def _restore(self) -> None:
         if self._pending is None:
             return
         position, block = self._pending
-        self._pending = None
         by_fraction = round(position * self.max_scroll_y)
         if position >= END_FRACTION:
             y = self.max_scroll_y
@@ -320,7 +324,17 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
             y = by_fraction if first <= by_fraction <= last else first
         else:
             y = by_fraction
-        self.scroll_to(y=y, animate=False)
+        if y > self.max_scroll_y and self._restore_tries < RESTORE_TRIES:
+            # The new lines are not laid out yet (the pane is still being sized): scrolling
+            # now would stop at the top and lose the place. Try again after the next frame.
+            self._restore_tries += 1
+            self.call_after_refresh(self._restore)
+            return
+        self._pending = None
+        # At once, not at the next refresh (a relayout in between would anchor on the top),
+        # and forced: Textual allows scrolling only once it has shown the scrollbar, which
+        # can be a frame after the lines are laid out.
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self._update_progress()
 
     def on_resize(self) -> None:
