@@ -21,8 +21,9 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement, tostring
 
-from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._html_blocks import html_to_blocks, is_icon
 from newstui.core.models import Block, count_words, normalise_title
+from newstui.core.sanitize import clean_line
 
 # Class or id words (split at - and _) of elements that are never article text.
 _FURNITURE_WORDS = frozenset(
@@ -93,17 +94,38 @@ def strip_furniture(tree: HtmlElement) -> HtmlElement:
     for element in tree.iter(etree.Element):
         if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
             continue
-        if _is_hidden(element) or (
-            _is_furniture(element)
-            and len(element.text_content()) < _SHARE_OF_TEXT * total
-            and not _holds_prose(element)
-        ):
+        if element.tag == "img":
+            _caption_as_alt(element)
+        if _is_unwanted(element, total):
             doomed.append(element)
     for element in doomed:
         parent = element.getparent()
         if parent is not None:
             _drop(element, parent)
     return tree
+
+
+def _is_unwanted(element: HtmlElement, total: int) -> bool:
+    if element.tag == "img":
+        return bool(is_icon(element.attrib)) or _is_hidden(element)
+    if _is_hidden(element):
+        return True
+    return (
+        _is_furniture(element)
+        and len(element.text_content()) < _SHARE_OF_TEXT * total
+        and not _holds_prose(element)
+    )
+
+
+def _caption_as_alt(image: HtmlElement) -> None:
+    """An image without alt text in a captioned figure: its caption says what it shows."""
+    if (image.get("alt") or "").strip():
+        return
+    for figure in image.iterancestors("figure"):
+        for caption in figure.iter("figcaption"):
+            image.set("alt", clean_line(caption.text_content()))
+            return
+        return
 
 
 def _drop(element: HtmlElement, parent: HtmlElement) -> None:
@@ -222,7 +244,7 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
-        if kept and kept[-1].text == block.text and kept[-1].kind == block.kind:
-            continue
+        if kept and kept[-1].text == block.text:
+            continue  # the same line twice, or an image's caption after it
         kept.append(block)
     return kept

@@ -121,6 +121,7 @@ _NOT_NAMES = frozenset(
     }
 )
 _NAME_MAX_WORDS = 5
+_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _DATE_IN_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -353,7 +354,10 @@ def _split_names(raw: str) -> Iterator[str]:
     if not text or safe_url(text) or ("@" in text and " " not in text) or text.startswith("@"):
         return
     text = _BY_PREFIX.sub("", text)
-    chunks = re.split(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\ba\b| & )\s*", text)
+    chunks: list[str] = []
+    for chunk in re.split(r"\s*[,;]\s*", text):
+        parts = _CONJUNCTION.split(chunk)  # "Ann Lee and Bo Chan", not "Procter & Gamble"
+        chunks += parts if all(len(part.split()) >= 2 for part in parts) else [chunk]
     for number, chunk in enumerate(chunks):
         words: list[str] = []
         for word in _BY_PREFIX.sub("", chunk).split():
@@ -362,8 +366,8 @@ def _split_names(raw: str) -> Iterator[str]:
                 words = words[:-1] if len(words) > 2 else words
                 words = [] if number else words
                 break
-            if folded in _STOP_WORDS or any(c.isdigit() for c in word):
-                break
+            if any(c.isdigit() for c in word) or (folded in _STOP_WORDS and len(words) >= 2):
+                break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names
             words.append(word)
         name = " ".join(words).strip(" .,:;-|")
         name = name.title() if name.isupper() and len(name) > 3 else name
