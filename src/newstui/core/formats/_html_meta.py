@@ -9,6 +9,7 @@ date is the article's, never its publisher's founding date. Works on an lxml tre
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -121,6 +122,7 @@ _NOT_NAMES = frozenset(
     }
 )
 _NAME_MAX_WORDS = 5
+_COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
 _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
@@ -177,8 +179,8 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = key or (element.get(attribute) or "").strip().lower()
         content = element.get("content")
-        if key and content and content.strip():
-            found.setdefault(key, content.strip())
+        if key and content and content.strip():  # some pages escape their entities twice
+            found.setdefault(key, html.unescape(content.strip()) if "&" in content else content)
     return found
 
 
@@ -226,7 +228,11 @@ def _publisher(ld: dict[str, Any]) -> str | None:
 
 
 def _text(value: Any) -> str:
-    return clean_line(value) if isinstance(value, str) else ""
+    return clean_line(html.unescape(value)) if isinstance(value, str) else ""
+
+
+def _names(element: HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 def _first_href(tree: HtmlElement, rel: str) -> str | None:
@@ -305,7 +311,7 @@ def _authors(
     candidates += [[meta[key]] for key in _AUTHOR_META if key in meta]
     candidates.append([_visible_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
     candidates.append([_visible_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
-    candidates.append(list(_bylines(tree)))
+    candidates += [[byline] for byline in _bylines(tree)]
     for names in candidates:
         found = people(names, *sites)
         if found:
@@ -329,7 +335,11 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
     """Short texts of elements whose class names them a byline or an author."""
     count = 0
     for element in tree.iter("span", "div", "p", "a", "address"):
-        if _BYLINE_CLASS.search(element.get("class") or "") and count < 6:
+        if (
+            _BYLINE_CLASS.search(element.get("class") or "")
+            and count < 6
+            and not any(_COMMENTS.search(_names(up)) for up in element.iterancestors())
+        ):
             text = _visible_text(element)
             if 2 < len(text) < 120:
                 count += 1
@@ -339,6 +349,7 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
 def people(raw_names: list[str], *sites: str | None) -> list[str]:
     """The distinct names of people in bylines, without outlets, roles and dates."""
     outlets = {normalise_title(site) for site in sites if site}
+    outlets |= {label for site in outlets for label in site.split() if len(site.split()) > 2}
     found: dict[str, str] = {}
     for raw in raw_names:
         for name in _split_names(raw):
@@ -366,7 +377,9 @@ def _split_names(raw: str) -> Iterator[str]:
                 words = words[:-1] if len(words) > 2 else words
                 words = [] if number else words
                 break
-            if any(c.isdigit() for c in word) or (folded in _STOP_WORDS and len(words) >= 2):
+            if any(c.isdigit() for c in word) or (
+                folded in _STOP_WORDS and (len(words) >= 2 or number > 0)
+            ):
                 break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names
             words.append(word)
         name = " ".join(words).strip(" .,:;-|")
