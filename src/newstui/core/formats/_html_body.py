@@ -13,7 +13,6 @@ repeated title, byline or date, "Share", "Loading Comments...", photo credits).
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from typing import Any
@@ -87,8 +86,7 @@ _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)
 
 
 def strip_furniture(tree: HtmlElement) -> HtmlElement:
-    """A copy of the page without hidden nodes and furniture (see the module's doc)."""
-    tree = copy.deepcopy(tree)
+    """The page without hidden nodes and furniture (see the module's doc), changed in place."""
     total = len(tree.text_content()) or 1
     doomed = []
     for element in tree.iter(etree.Element):
@@ -169,9 +167,9 @@ def _is_furniture(element: HtmlElement) -> bool:
 
 
 def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], Any]:
-    """The article's blocks from the better extractor, and trafilatura's document."""
-    page = tostring(tree, encoding="unicode")
-    document = _trafilatura(page)
+    """The article's blocks from the better extractor, and trafilatura's document.
+    readability changes `tree`: trafilatura is given the page as text first."""
+    document = _trafilatura(tostring(tree, encoding="unicode"))
     from_trafilatura = _trafilatura_html(document)
     from_readability = _readability(tree, base)
     blocks_t = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
@@ -209,7 +207,7 @@ def _trafilatura_html(document: Any) -> str:
 
     if document is None or document.body is None:
         return ""
-    return str(tostring(convert_to_html(copy.deepcopy(document.body)), encoding="unicode"))
+    return str(tostring(convert_to_html(document.body), encoding="unicode"))
 
 
 def _readability(tree: HtmlElement, base: str | None) -> str:
@@ -217,7 +215,7 @@ def _readability(tree: HtmlElement, base: str | None) -> str:
     from readability.readability import Unparseable
 
     try:
-        return str(Document(copy.deepcopy(tree), url=base).summary(html_partial=True))
+        return str(Document(tree, url=base).summary(html_partial=True))
     except (Unparseable, ValueError, TypeError, etree.LxmlError):
         return ""
 
