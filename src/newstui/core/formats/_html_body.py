@@ -77,10 +77,20 @@ _FURNITURE_LINE = re.compile(
     r"comments?|\d+ comments?|read more|related( articles| stories)?|featured.*slide ?shows?|"
     r"photo ?credit.*|image:.*|sign up.*newsletter.*|subscribe.*|follow us.*|"
     r"from the section.*|.*• \d+ comments?|skip to .*|continue reading.*|"
-    r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit)$",
+    r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
+    r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
+    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*)$",
     re.I,
 )
 _FURNITURE_LINE_CHARS = 90
+# Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
+_PROMO_LINE = re.compile(
+    r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b",
+    re.I,
+)
+_PROMO_LINE_CHARS = 200
+_SHOUTING_WORDS = 4
+_ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
 _DATE_LINE = re.compile(r"^[\w ,.:/+-]{0,60}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,30}$")
 _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)? read)\W*$", re.I)
 
@@ -207,7 +217,37 @@ def _trafilatura_html(document: Any) -> str:
 
     if document is None or document.body is None:
         return ""
+    for container in list(document.body.iter("div", "body", "section")) or [document.body]:
+        _rejoin_split_paragraphs(container)
     return str(tostring(convert_to_html(document.body), encoding="unicode"))
+
+
+def _continues(text: str) -> bool:
+    """Text that goes on a sentence: it starts with punctuation or a lower-case letter."""
+    first = text.lstrip()[:1]
+    return bool(first) and (first.islower() or first in ",.;:!?)]’”»")
+
+
+def _rejoin_split_paragraphs(body: Any) -> None:
+    """trafilatura lifts a formatted link out of its paragraph ("...publication </p><hi><ref>
+    DigiTimes</ref></hi><p>. A preview..."): put it back, and the paragraph's rest with it."""
+    previous, rejoined = None, False
+    for child in list(body):
+        text = "".join(previous.itertext()) if previous is not None else ""
+        if child.tag in {"hi", "ref"} and previous is not None and not _ENDS_SENTENCE.search(text):
+            previous.append(child)  # (its tail comes along)
+            rejoined = True
+        elif child.tag == "p" and previous is not None and rejoined:
+            if _continues(child.text or ""):
+                last = previous[-1]
+                last.tail = (last.tail or "") + (child.text or "")
+                previous.extend(list(child))
+                body.remove(child)
+            else:
+                previous = child
+            rejoined = False
+        else:
+            previous, rejoined = (child if child.tag == "p" else None), False
 
 
 def _readability(tree: HtmlElement, base: str | None) -> str:
@@ -220,6 +260,20 @@ def _readability(tree: HtmlElement, base: str | None) -> str:
         return ""
 
 
+def _is_furniture_line(block: Block) -> bool:
+    """ "Share", "Loading...", "[VIDEO]", "Also on ...", teasers in capitals, lines of links."""
+    if block.kind in {"image", "code"}:
+        return False
+    text = block.text.strip()
+    if len(text) <= _FURNITURE_LINE_CHARS and (
+        _FURNITURE_LINE.match(text)
+        or not normalise_title(text)
+        or (text.isupper() and len(text.split()) >= _SHOUTING_WORDS and block.kind != "heading")
+    ):
+        return True
+    return len(text) <= _PROMO_LINE_CHARS and bool(_PROMO_LINE.match(text))
+
+
 def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     """Without furniture lines, the title, byline or date again at the top, and duplicates."""
     kept: list[Block] = []
@@ -229,11 +283,7 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     for block in blocks:
         text = block.text.strip()
         short = len(text) <= _FURNITURE_LINE_CHARS
-        if (
-            block.kind != "image"
-            and short
-            and (_FURNITURE_LINE.match(text) or not normalise_title(text))
-        ):
+        if _is_furniture_line(block):
             continue
         at_top = at_top and (short or block.kind == "image")
         if at_top and block.kind != "image":
