@@ -111,6 +111,9 @@ def test_title_without_site_name_and_rtl_direction() -> None:
         ("Ann Lee and Bo Chan", ["Ann Lee", "Bo Chan"]),
         ("Ann Lee, Ann Lee", ["Ann Lee"]),
         ("Barnes & Noble Review", ["Barnes & Noble Review"]),  # an outlet is not split at &
+        ("BY: Kim Park", ["Kim Park"]),
+        ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),  # a site is not a person
+        ("Tom Davies Associated Press", ["Tom Davies"]),
         ("Username", []),
         ("Authority control", []),
         ("https://social.example/annlee", []),
@@ -130,6 +133,25 @@ def test_visible_byline_and_time_when_there_is_no_metadata() -> None:
     assert article.title == "Dredging Vote"
     assert article.author is not None and article.author.name == "Ann Lee"
     assert article.published == datetime(2026, 5, 6, tzinfo=timezone.utc)
+
+
+def test_placeholder_dates_are_not_dates() -> None:
+    ld = '{"@type": "NewsArticle", "headline": "Dredging Vote", "datePublished": "0001-01-01T00:00:00Z"}'
+    article = page(
+        f"<h1>Dredging Vote</h1><p>{PROSE}</p><p>{PROSE}</p>",
+        head=f'<script type="application/ld+json">{ld}</script>'
+        '<meta property="article:published_time" content="2026-05-07T10:00:00Z">',
+    )
+    assert article.published == datetime(2026, 5, 7, 10, tzinfo=timezone.utc)
+
+
+def test_title_keeps_its_own_dashes() -> None:
+    article = page(
+        f"<p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Reviews Are Here — And They Are Mixed | Forbes</title>"
+        '<meta property="og:site_name" content="Forbes">',
+    )
+    assert article.title == "Reviews Are Here — And They Are Mixed"
 
 
 def test_markup_in_text_is_only_text() -> None:

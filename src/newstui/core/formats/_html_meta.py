@@ -76,7 +76,7 @@ _AUTHOR_META = (
 )
 _BYLINE_CLASS = re.compile(r"\b(?:byline|author[-_]?name|author|writer|contributor)s?\b", re.I)
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|reported|published)\s+)?(?:by|von|par|por|door|av|di|da|autor(?:in)?:?|"
+    r"^(?:(?:written|posted|reported|published)\s+)?(?:by:?|von|par|por|door|av|di|da|autor(?:in)?:?|"
     r"text:|napsal[a]?|texto:)\s+",
     re.I,
 )
@@ -90,7 +90,7 @@ diciembre ledna února března dubna května června července srpna září ř�
 """
 _TIME_WORDS = """
 monday tuesday wednesday thursday friday saturday sunday updated published posted
-před ago hours hour minutes minute am pm on at in | — – · • / -
+před ago hours hour minutes minute am pm on at in | — – · • / - associated
 """
 _ROLE_WORDS = """
 editor reporter correspondent writer columnist contributor staff senior chief producer
@@ -119,6 +119,8 @@ _NOT_NAMES = frozenset(
         "editors",
         "redaktion",
         "guest",
+        "гость",
+        "автор",
     }
 )
 _NAME_MAX_WORDS = 5
@@ -126,6 +128,8 @@ _COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
 _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+_FIRST_YEAR, _LAST_YEAR = 1990, 2100
+_DOMAIN = re.compile(r"\w\.(?:com|org|net|co|uk|de|fr|info|news)\b|^www\.", re.I)
 _DATE_IN_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -283,22 +287,30 @@ def _agrees(heading: str, title: str) -> bool:
 
 
 def _without_site(title: str, sites: list[str]) -> str:
-    """ "Headline | Site Name" -> "Headline": drop the parts that name the outlet."""
+    """ "Headline | Site Name" -> "Headline": the outlet's name goes from either end."""
     title = clean_line(title)
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    names = {normalise_title(site) for site in sites if site}
-    squashed = {name.replace(" ", "") for name in names}
-    kept = [
-        part
-        for part in parts
-        if normalise_title(part) not in names
-        and not any(normalise_title(part).replace(" ", "") in site for site in squashed if part)
-    ]
-    if len(kept) == len(parts) and len(parts[-1].split()) <= 3 < len(parts[0].split()):
-        kept = parts[:-1]  # "A long headline | Short Outlet": the outlet goes last
-    return " - ".join(kept) if kept else title
+    names = {normalise_title(site).replace(" ", "") for site in sites if site}
+
+    def is_site(part: str) -> bool:
+        squashed = normalise_title(part).replace(" ", "")
+        return bool(squashed) and any(squashed == name or squashed in name for name in names)
+
+    for _ in range(2):  # "Headline - Section | Site"
+        separators = list(_TITLE_SEPARATORS.finditer(title))
+        if not separators:
+            break
+        first, last = separators[0], separators[-1]
+        if is_site(title[last.end() :]):
+            title = title[: last.start()]
+        elif is_site(title[: first.start()]):
+            title = title[first.end() :]
+        elif last.group().strip() == "|" and len(title[last.end() :].split()) <= 3 < len(
+            title[: last.start()].split()
+        ):
+            title = title[: last.start()]  # "A long headline | Short Outlet"
+        else:
+            break
+    return title
 
 
 # -- authors
@@ -384,7 +396,12 @@ def _split_names(raw: str) -> Iterator[str]:
             words.append(word)
         name = " ".join(words).strip(" .,:;-|")
         name = name.title() if name.isupper() and len(name) > 3 else name
-        if name and len(words) <= _NAME_MAX_WORDS and not name[:1].islower():
+        if (
+            name
+            and len(words) <= _NAME_MAX_WORDS
+            and not name[:1].islower()
+            and not _DOMAIN.search(name)
+        ):
             yield name
 
 
@@ -399,8 +416,8 @@ def _published(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> d
         values += [e.get("datetime") for e in tree.xpath(scope)[:1]]
     for value in values:
         moment = parse_date(value)
-        if moment is not None:
-            return moment
+        if moment is not None and _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+            return moment  # (not a placeholder such as 0001-01-01)
     return None
 
 
