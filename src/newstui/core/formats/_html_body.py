@@ -181,7 +181,7 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
     readability changes `tree`: trafilatura is given the page as text first."""
     document = _trafilatura(tostring(tree, encoding="unicode"))
     from_trafilatura = _trafilatura_html(document)
-    from_readability = _readability(tree, base)
+    from_readability = _readability(tree)
     blocks_t = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
     blocks_r = html_to_blocks(from_readability, base=base) if from_readability else []
     shorter, longer = sorted((blocks_t, blocks_r), key=_words)
@@ -250,12 +250,12 @@ def _rejoin_split_paragraphs(body: Any) -> None:
             previous, rejoined = (child if child.tag == "p" else None), False
 
 
-def _readability(tree: HtmlElement, base: str | None) -> str:
+def _readability(tree: HtmlElement) -> str:
     from readability import Document
     from readability.readability import Unparseable
 
     try:
-        return str(Document(tree, url=base).summary(html_partial=True))
+        return str(Document(tree).summary(html_partial=True))  # links: resolved later
     except (Unparseable, ValueError, TypeError, etree.LxmlError):
         return ""
 
