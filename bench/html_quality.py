@@ -94,6 +94,10 @@ def readability_extractor(path: Path, page: str) -> Extracted:
     return Extracted(summary.text_content(), document.short_title())
 
 
+# What each extractor gives besides the body (readability-lxml has no author or date).
+FIELDS = {"newstui": {"title", "author", "date"}, "trafilatura": {"title", "author", "date"}}
+FIELDS["readability"] = {"title"}
+
 EXTRACTORS: dict[str, Callable[[Path, str], Extracted]] = {
     "newstui": newstui_extractor,
     "trafilatura": trafilatura_extractor,
@@ -157,7 +161,8 @@ def score(name: str, pages: list[Path], truth: dict[str, Any], show: int) -> dic
         "ms_max": 1000 * max(seconds, default=0.0),
     }
     for key, hits in metadata.items():
-        row[key] = f"{100 * sum(hits) / len(hits):.0f} % of {len(hits)}" if hits else "—"
+        known = hits and key in FIELDS[name]
+        row[key] = f"{100 * sum(hits) / len(hits):.0f} % of {len(hits)}" if known else "—"
     return row
 
 

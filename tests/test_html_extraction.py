@@ -114,6 +114,8 @@ def test_title_without_site_name_and_rtl_direction() -> None:
         ("BY: Kim Park", ["Kim Park"]),
         ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),  # a site is not a person
         ("Tom Davies Associated Press", ["Tom Davies"]),
+        ("Victor Tangermann, Futurism", ["Victor Tangermann"]),  # an outlet after the name
+        ("Finian Cunningham. Harbour Post", ["Finian Cunningham"]),
         ("Username", []),
         ("Authority control", []),
         ("https://social.example/annlee", []),
@@ -143,6 +145,16 @@ def test_placeholder_dates_are_not_dates() -> None:
         '<meta property="article:published_time" content="2026-05-07T10:00:00Z">',
     )
     assert article.published == datetime(2026, 5, 7, 10, tzinfo=timezone.utc)
+
+
+def test_outlet_at_the_end_of_a_title_without_metadata() -> None:
+    article = page(
+        f"<p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Ferries Return To The Harbour - Quayside</title>"
+        '<meta name="author" content="Ann Lee, Quayside">',
+    )
+    assert article.title == "Ferries Return To The Harbour"
+    assert article.author is not None and article.author.name == "Ann Lee"
 
 
 def test_title_keeps_its_own_dashes() -> None:

@@ -162,7 +162,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     if url:
         sites.append(urlsplit(url).hostname or "")
     page.title = _title(tree, ld, meta, sites)
-    page.authors = _authors(tree, ld, meta, sites)
+    page.authors = _authors(tree, ld, meta, [*sites, *_title_tails(tree)])
     page.published = _published(tree, ld, meta)
     page.direction = _direction(tree, page.lang)
     keywords = ld.get("keywords") or meta.get("news_keywords") or meta.get("keywords") or ""
@@ -304,13 +304,29 @@ def _without_site(title: str, sites: list[str]) -> str:
             title = title[: last.start()]
         elif is_site(title[: first.start()]):
             title = title[first.end() :]
-        elif last.group().strip() == "|" and len(title[last.end() :].split()) <= 3 < len(
-            title[: last.start()].split()
-        ):
+        elif _looks_like_outlet(title[last.end() :], last.group().strip(), title[: last.start()]):
             title = title[: last.start()]  # "A long headline | Short Outlet"
         else:
             break
     return title
+
+
+def _title_tails(tree: HtmlElement) -> list[str]:
+    """The outlet a page's <title> ends with ("Headline - Outlet Name"), if it has one."""
+    title = clean_line(tree.findtext(".//title") or "")
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    tail = title[separators[-1].end() :] if separators else ""
+    return [tail] if 0 < len(tail.split()) <= 3 else []
+
+
+def _looks_like_outlet(tail: str, separator: str, head: str) -> bool:
+    """A short name after a long headline: "| Outlet Name", "- Outlet"."""
+    words = tail.split()
+    if len(head.split()) < 4 or not words or any(c.isdigit() for c in tail):
+        return False
+    if separator == "|":
+        return len(words) <= 3
+    return len(words) <= 2 and all(word[:1].isupper() for word in words)
 
 
 # -- authors
@@ -378,9 +394,10 @@ def _split_names(raw: str) -> Iterator[str]:
         return
     text = _BY_PREFIX.sub("", text)
     chunks: list[str] = []
-    for chunk in re.split(r"\s*[,;]\s*", text):
+    for chunk in re.split(r"\s*[,;]\s*|(?<=\w{3})\.\s+", text):  # not "Troy L. Smith"
         parts = _CONJUNCTION.split(chunk)  # "Ann Lee and Bo Chan", not "Procter & Gamble"
         chunks += parts if all(len(part.split()) >= 2 for part in parts) else [chunk]
+    named = False  # a name of two words or more came before
     for number, chunk in enumerate(chunks):
         words: list[str] = []
         for word in _BY_PREFIX.sub("", chunk).split():
@@ -402,6 +419,9 @@ def _split_names(raw: str) -> Iterator[str]:
             and not name[:1].islower()
             and not _DOMAIN.search(name)
         ):
+            if number and len(words) == 1 and named:
+                continue  # "Ann Lee, Futurism": a place or an outlet after the name
+            named = named or len(words) > 1
             yield name
 
 
