@@ -116,6 +116,8 @@ def test_title_without_site_name_and_rtl_direction() -> None:
         ("Tom Davies Associated Press", ["Tom Davies"]),
         ("Victor Tangermann, Futurism", ["Victor Tangermann"]),  # an outlet after the name
         ("Finian Cunningham. Harbour Post", ["Finian Cunningham"]),
+        ("Ana de Armas", ["Ana de Armas"]),
+        ("Trevor Daugherty, Since joining, Contact him direct", ["Trevor Daugherty"]),
         ("Username", []),
         ("Authority control", []),
         ("https://social.example/annlee", []),

@@ -43,6 +43,7 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+_SAME_WORDS = 0.75  # an <h1> sharing this share of its words with the metadata's title
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:]|-{1,2}|::)\s+")
 _PUBLISHED_META = (
     "article:published_time",
@@ -124,6 +125,9 @@ _NOT_NAMES = frozenset(
     }
 )
 _NAME_MAX_WORDS = 5
+# Lower-case words a name may have ("Ana de Armas"); any other is a sentence, not a name.
+_PARTICLE_WORDS = "de da di del della dos das du van von der den ter ten le la bin ibn al el y e"
+_PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
 _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
@@ -279,10 +283,12 @@ def _agrees(heading: str, title: str) -> bool:
     if not mine or (len(mine.split()) < 2 and mine != theirs):
         return False
     parts = {normalise_title(part) for part in _TITLE_SEPARATORS.split(title)}
+    words, other = set(mine.split()), set(theirs.split())
     return (
         mine == theirs
         or mine in parts
         or (len(mine) >= 20 and (theirs.startswith(mine) or mine.startswith(theirs)))
+        or len(words & other) >= _SAME_WORDS * max(len(words), len(other))
     )
 
 
@@ -418,6 +424,7 @@ def _split_names(raw: str) -> Iterator[str]:
             and len(words) <= _NAME_MAX_WORDS
             and not name[:1].islower()
             and not _DOMAIN.search(name)
+            and all(not word[:1].islower() or word in _PARTICLES for word in words)
         ):
             if number and len(words) == 1 and named:
                 continue  # "Ann Lee, Futurism": a place or an outlet after the name
