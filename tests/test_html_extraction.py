@@ -8,9 +8,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from newstui.core.formats import parse_bytes, parse_file
 from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._html_body import _rejoin_split_paragraphs
 from newstui.core.formats._html_meta import people
 from newstui.core.index.scan import from_record, to_record
 from newstui.core.models import Article, Block, Link
@@ -75,6 +77,38 @@ def test_images_become_placeholders_with_alt_or_caption(saved: Article) -> None:
         ("The morning ferry leaves the harbour.", "https://courier.example/images/ferry.jpg")
     ]  # the spacer without alt text is decoration, and dropped
     assert sum(block.text == images[0].text for block in saved.blocks) == 1  # caption once
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Featured Slide Shows",
+        "PhotoCredit: Ann Lee",
+        "From the section Technology • 941 comments",
+        "Loading Comments...",
+        "Like this:",
+        "[VIDEO]",
+        "Share on Facebook",
+        "Also on quayside.example: Ferry strike called off after talks",
+        "READ MORE ON THE QUAYSIDE BY CLICKING HERE",
+    ],
+)
+def test_furniture_lines_inside_the_article_are_dropped(furniture: str) -> None:
+    article = page(f"<article><p>{PROSE}</p><p>{furniture}</p><p>{PROSE} Again.</p></article>")
+    assert furniture not in article.body_text
+    assert article.body_text.count("The council met") == 2
+
+
+def test_trafilatura_split_around_a_formatted_link_is_rejoined() -> None:
+    body = etree.fromstring(
+        "<body><p>cited by the publication </p><hi rend='#i'><ref target='https://d.example/'>"
+        "DigiTimes</ref></hi><p>. A preview was shared.</p><p>Next paragraph.</p></body>"
+    )
+    _rejoin_split_paragraphs(body)
+    assert [("".join(p.itertext())) for p in body] == [
+        "cited by the publication DigiTimes. A preview was shared.",
+        "Next paragraph.",
+    ]
 
 
 def test_separate_paragraphs_and_items_stay_separate() -> None:
