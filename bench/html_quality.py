@@ -1,11 +1,12 @@
 """How well saved web pages are read: newstui against each extraction library alone.
 
-    python bench/html_quality.py PAGES TRUTH.json [--split dev|test|all] [--show N]
+    python bench/html_quality.py PAGES TRUTH.json [--labels LABELS.json] [--split dev|test|all]
 
 PAGES is a folder of pages (`ID.html` or `ID.html.gz`); TRUTH maps each ID to its reference,
 as in scrapinghub/article-extraction-benchmark's ground-truth.json: `articleBody`, and where
-known `headline`/`title`, `author` and `datePublished`. The pages are taken in sorted order:
-`dev` is the first half (tune on it), `test` the second, `all` both.
+known `headline`/`title`, `author` and `datePublished`; `--labels` adds those from another file
+(bench/html_labels.json: hand labels for 61 of that benchmark's pages). The pages are taken
+in sorted order: `dev` is the first half (tune on it), `test` the second, `all` both.
 
 Per extractor it prints the body's token F1 (bag of lower-cased words; mean and median),
 the share of pages whose title, author and date match the truth (where the truth has them),
@@ -170,11 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", type=Path)
     parser.add_argument("truth", type=Path)
+    parser.add_argument("--labels", type=Path, help="title/author/date labels to add to TRUTH")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--only", choices=tuple(EXTRACTORS), action="append")
     parser.add_argument("--show", type=int, default=0, help="list the N worst pages")
     args = parser.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    if args.labels:
+        for key, labels in json.loads(args.labels.read_text(encoding="utf-8")).items():
+            truth.setdefault(key, {}).update(labels)
     pages = pages_of(args.pages, truth, args.split)
     print(f"{len(pages)} pages ({args.split})")
     header = (
