@@ -228,9 +228,6 @@ def test_missing_or_bad_directory_exits_2(
     a_file = write(tmp_path, "file.txt", "x")
     code, _, err = run(capsys, "search", "x", "--dir", str(a_file))
     assert code == 2 and err == f"newstui: {a_file}: not a directory\n"
-    with pytest.raises(SystemExit) as exit_info:  # argparse: usage error
-        main(["index"])
-    assert exit_info.value.code == 2 and "DIR" in capsys.readouterr().err
 
 
 def test_default_directory_is_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,6 +243,10 @@ def test_default_directory_from_config(folder: Path, capsys: pytest.CaptureFixtu
     config.write_text(f'folder = "{folder}"\n', encoding="utf-8")
     code, out, _ = run(capsys, "authors", "--json")
     assert code == 0 and len(json.loads(out)) == 2
+    code, out, _ = run(capsys, "index")  # DIR is optional for index and check too
+    assert (code, out) == (0, "parsed 0, unchanged 3, removed 0, problems 0\n")
+    code, out, _ = run(capsys, "check")
+    assert (code, out) == (0, "")
 
 
 def test_index_draws_progress_only_on_a_terminal(

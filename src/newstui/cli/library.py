@@ -5,8 +5,8 @@
     newstui related ID_OR_PATH [--dir DIR] [--limit N]
     newstui related --all --dir DIR --limit N      (JSON lines, one per article)
     newstui authors [DIR]
-    newstui index DIR                              (build or refresh the index)
-    newstui check DIR                              (every problem; exit 1 if any)
+    newstui index [DIR]                            (build or refresh the index)
+    newstui check [DIR]                            (every problem; exit 1 if any)
 
 Every command brings the index up to date first. DIR defaults to the folder the reader
 would open (the configured one, else the bundled samples). In search snippets, matched
@@ -74,12 +74,12 @@ def register(commands: Any) -> None:
     authors.set_defaults(handler=run_authors)
 
     build = commands.add_parser("index", help="build or refresh the index of a folder")
-    build.add_argument("directory", type=Path, metavar="DIR")
+    _directory_argument(build)
     _json_argument(build)
     build.set_defaults(handler=run_index)
 
     check = commands.add_parser("check", help="list the files that could not be loaded")
-    check.add_argument("directory", type=Path, metavar="DIR")
+    _directory_argument(check)
     _json_argument(check)
     check.set_defaults(handler=run_check)
 

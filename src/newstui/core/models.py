@@ -8,7 +8,15 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 
 from newstui.core.sanitize import clean_line, clean_text
 
@@ -21,14 +29,36 @@ WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
+class Link(BaseModel):
+    """An inline link: the block's `text[start:end]` points to `url` (http, https or mailto)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+    url: Line
+
+
 class Block(BaseModel):
-    """One unit of body text. `url` is set for images (and links a format knows about)."""
+    """One unit of body text. `url` is the image of an "image" block (whose text is its alt
+    text or caption); `links` are the inline links in `text`, in order, not overlapping."""
 
     model_config = ConfigDict(frozen=True)
 
     kind: BlockKind
     text: Text
     url: Line | None = None
+    links: tuple[Link, ...] = ()
+
+    @field_validator("links")
+    @classmethod
+    def _links_inside_text(cls, links: tuple[Link, ...], info: ValidationInfo) -> tuple[Link, ...]:
+        size, kept, end = len(info.data.get("text", "")), [], 0
+        for link in links:  # a span outside the text, or overlapping the one before, is dropped
+            if end <= link.start < link.end <= size and link.url:
+                kept.append(link)
+                end = link.end
+        return tuple(kept)
 
 
 class Author(BaseModel):
@@ -61,6 +91,7 @@ class Article(BaseModel):
     url: Line | None = None  # where the article is on the web
     feed: Line | None = None  # the subscription (feed URL) it was fetched from
     lang: Line | None = None  # primary language subtag, lower case ("en", "de"), when known
+    direction: Literal["rtl"] | None = None  # the text runs right to left (`dir=rtl`)
     tags: list[Line] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]

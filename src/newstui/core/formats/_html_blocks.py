@@ -1,18 +1,22 @@
-"""HTML fragments (feed content, Markdown's raw HTML, fallback page text) to `Block`s.
+"""HTML fragments (feed content, Markdown's raw HTML, extracted page text) to `Block`s.
 
-Built on the standard library's tolerant `html.parser`: it never fetches or resolves
-anything, and it never raises on bad markup. Scripts, styles and other invisible parts
-are dropped; headings, paragraphs, quotes, list items, preformatted text and images map
-to the block kinds of the same name.
+Built on the standard library's tolerant `html.parser`: it never fetches anything, and it
+never raises on bad markup. Scripts, styles, hidden elements and other invisible parts are
+dropped; headings, paragraphs, quotes, list items, preformatted text and images map to the
+block kinds of the same name. `<a href>` becomes a `Link` over its text (relative links
+resolved against `base`); an image keeps its alt text, else its figure's caption, and an
+image with neither (decoration) or an icon-sized one is dropped.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 from newstui.core.formats._fields import safe_url
-from newstui.core.models import Block, BlockKind
+from newstui.core.models import Block, BlockKind, Link
+from newstui.core.sanitize import clean_text
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements whose content is never shown (and `template`/`svg` whose text is not prose).
@@ -71,6 +75,13 @@ _VOID = frozenset(
     }
 )
 _DECLARATION = re.compile(r"<!(?!--)")
+# Where a link starts (with its number) and ends in the text being gathered: private-use
+# characters, removed from the page's own text first.
+_OPEN, _NUMBER_END, _CLOSE = "\ue000", "\ue002", "\ue001"
+_MARKERS = re.compile("[\ue000-\ue002]")
+_MARK = re.compile("\ue000(\\d+)\ue002|\ue001")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_ICON_PIXELS = 48  # an image this small (width or height attribute) is an icon or a badge
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SPACES = re.compile(r"\s+")
 
@@ -79,15 +90,78 @@ def _breaks_block(tag: str) -> bool:
     return tag in _BREAKS_BLOCK or tag in _HEADINGS or tag in _CONTAINERS or tag == "pre"
 
 
+def link_url(href: str | None, base: str | None = None) -> str | None:
+    """An http(s) or mailto: URL worth following from a reader, `href` resolved against `base`."""
+    href = (href or "").strip()
+    if href.lower().startswith("mailto:"):
+        return href if "@" in href and " " not in href else None
+    if base and not href.startswith("#"):
+        try:
+            href = urljoin(base, href)
+        except ValueError:
+            return None
+    url = safe_url(href)
+    if url and base and urlsplit(url)._replace(fragment="") == urlsplit(base)._replace(fragment=""):
+        return None  # a link to the page itself (a "#section" anchor)
+    return url
+
+
+def image_url(attrs: dict[str, str | None], base: str | None = None) -> str | None:
+    """The picture of an <img>: `src`, or the `data-src` lazy loaders fill it from."""
+    for name in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = (attrs.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return link_url(value, base) if not value.lower().startswith("mailto:") else None
+    return None
+
+
+def is_icon(attrs: dict[str, str | None]) -> bool:
+    """Tracking pixels, icons and badges: an image given a tiny width or height."""
+    for name in ("width", "height"):
+        value = (attrs.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < _ICON_PIXELS:
+            return True
+    return False
+
+
+def _linked_text(raw: str, urls: list[str]) -> tuple[str, tuple[Link, ...]]:
+    """`raw` with its white space folded and its link markers turned into `Link`s."""
+    text, links, opened = "", [], []
+    position = 0
+    for mark in _MARK.finditer(raw + _CLOSE * raw.count(_OPEN)):
+        text = _append(text, raw[position : mark.start()])
+        position = min(mark.end(), len(raw))
+        if mark.group(1) is not None:
+            opened.append((len(text), urls[int(mark.group(1))]))
+        elif opened:
+            start, url = opened.pop()
+            if not opened:  # links nested in links (bad markup): the outer one counts
+                start += text[start : start + 1] == " "
+                end = len(text.rstrip(" "))
+                if start < end:
+                    links.append(Link(start=start, end=end, url=url))
+    text = _append(text, raw[position:]).rstrip(" ")
+    return text, tuple(link for link in links if link.end <= len(text))
+
+
+def _append(text: str, piece: str) -> str:
+    piece = _SPACES.sub(" ", piece)
+    return text + (piece.lstrip(" ") if not text or text.endswith(" ") else piece)
+
+
 class _BlockBuilder(HTMLParser):
-    def __init__(self, *, skip_chrome: bool) -> None:
+    def __init__(self, *, skip_chrome: bool, base: str | None) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self._hidden = _INVISIBLE | _PAGE_CHROME if skip_chrome else _INVISIBLE
+        self._base = base
         self._open: list[str] = []  # open elements, innermost last
         self._hidden_tag: str | None = None  # inside this invisible element ...
         self._hidden_depth = 0  # ... nested this many times
         self._text: list[str] = []
+        self._urls: list[str] = []  # of the links marked in `_text`, by number
+        self._links_open: list[bool] = []  # for each open <a>: whether it was marked
+        self._figure_image: str | None = None  # an image without alt, waiting for a caption
 
     # -- the current block's kind, from the open elements
     def _kind(self) -> BlockKind:
@@ -101,30 +175,35 @@ class _BlockBuilder(HTMLParser):
         return "paragraph"
 
     def _flush(self) -> None:
-        raw = "".join(self._text)
+        raw = clean_text("".join(self._text))
         self._text = []
         kind = self._kind()
         if kind == "code":
-            code = raw.strip("\n")
+            code = _MARKERS.sub("", raw).strip("\n")
             if code.strip():
                 self.blocks.append(Block(kind="code", text=code))
             return
         for part in _PARAGRAPH_BREAK.split(raw):
-            text = _SPACES.sub(" ", part).strip()
-            if text:
-                self.blocks.append(Block(kind=kind, text=text))
+            text, links = _linked_text(part, self._urls)
+            if text and self._figure_image and "figcaption" in self._open:
+                self.blocks.append(Block(kind="image", text=text, url=self._figure_image))
+                self._figure_image = None
+            elif _MARKERS.sub("", text).strip():
+                self.blocks.append(Block(kind=kind, text=text, links=links))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._hidden_tag:
             self._hidden_depth += tag == self._hidden_tag
             return
-        if tag in self._hidden:
-            self._hidden_tag, self._hidden_depth = tag, 1
+        values = dict(attrs)
+        if tag in self._hidden or _is_hidden(values):
+            if tag not in _VOID:
+                self._hidden_tag, self._hidden_depth = tag, 1
             return
         if tag == "br":
             self._text.append("\n")
         elif tag == "img":
-            self._image(dict(attrs))
+            self._image(values)
         elif tag == "hr":
             self._flush()
         elif tag not in _VOID:
@@ -132,6 +211,14 @@ class _BlockBuilder(HTMLParser):
                 self._flush()
             elif tag in {"td", "th"}:
                 self._text.append(" ")
+            elif tag == "a":
+                url = link_url(values.get("href"), self._base)
+                if url:
+                    self._text.append(f"{_OPEN}{len(self._urls)}{_NUMBER_END}")
+                    self._urls.append(url)
+                self._links_open.append(url is not None)
+            if tag == "figure":
+                self._figure_image = None
             self._open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -147,20 +234,27 @@ class _BlockBuilder(HTMLParser):
             return
         # Close everything opened since `tag` (browsers' recovery for unclosed elements).
         start = len(self._open) - 1 - self._open[::-1].index(tag)
+        for _ in range(self._open[start:].count("a")):
+            if self._links_open.pop():
+                self._text.append(_CLOSE)
         if any(_breaks_block(open_tag) for open_tag in self._open[start:]):
             self._flush()
         del self._open[start:]
+        if tag == "figure":
+            self._figure_image = None
 
     def handle_data(self, data: str) -> None:
         if not self._hidden_tag:
-            self._text.append(data)
+            self._text.append(_MARKERS.sub("", data))
 
     def _image(self, attrs: dict[str, str | None]) -> None:
-        if attrs.get("width") in {"0", "1"} or attrs.get("height") in {"0", "1"}:
-            return  # tracking pixels
-        url = safe_url(attrs.get("src"))
+        if is_icon(attrs):
+            return
+        url = image_url(attrs, self._base)
         alt = _SPACES.sub(" ", attrs.get("alt") or attrs.get("title") or "").strip()
-        if url is None and not alt:
+        if not alt:  # decoration, unless its figure has a caption
+            if url and "figure" in self._open:
+                self._figure_image = url
             return
         self._flush()
         self.blocks.append(Block(kind="image", text=alt, url=url))
@@ -170,12 +264,21 @@ class _BlockBuilder(HTMLParser):
         self._flush()
 
 
-def html_to_blocks(html: str, *, skip_chrome: bool = False) -> list[Block]:
-    """Blocks of an HTML fragment or page; `skip_chrome` also drops nav/header/footer/aside."""
+def _is_hidden(attrs: dict[str, str | None]) -> bool:
+    return (
+        "hidden" in attrs
+        or (attrs.get("aria-hidden") or "").lower() == "true"
+        or bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
+    )
+
+
+def html_to_blocks(html: str, *, skip_chrome: bool = False, base: str | None = None) -> list[Block]:
+    """Blocks of an HTML fragment or page; `skip_chrome` also drops nav/header/footer/aside.
+    Relative links and images are resolved against `base` (the page's URL) when given."""
     try:
-        return _build(html, skip_chrome)
+        return _build(html, skip_chrome, base)
     except AssertionError:
-        return _build(escape_declarations(html), skip_chrome)
+        return _build(escape_declarations(html), skip_chrome, base)
 
 
 def escape_declarations(html: str) -> str:
@@ -183,8 +286,8 @@ def escape_declarations(html: str) -> str:
     return _DECLARATION.sub("&lt;!", html)
 
 
-def _build(html: str, skip_chrome: bool) -> list[Block]:
-    builder = _BlockBuilder(skip_chrome=skip_chrome)
+def _build(html: str, skip_chrome: bool, base: str | None) -> list[Block]:
+    builder = _BlockBuilder(skip_chrome=skip_chrome, base=base)
     builder.feed(html)
     builder.close()
     return builder.blocks

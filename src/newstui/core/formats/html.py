@@ -1,44 +1,37 @@
-"""Saved web pages (`.html`, `.htm`): the main article text, via trafilatura.
+"""Saved web pages (`.html`, `.htm`): the article's metadata, text, links and images.
 
-trafilatura (imported lazily: it is slow to import) is given the page as a string, so it
-never fetches anything; scripts are never run. It finds the title, author, date, outlet and
-the main text, keeping headings, paragraphs, quotes, lists, code and images. If it finds
-nothing, the page's <title> and its visible text outside navigation are used instead.
-The canonical URL (<link rel=canonical>, else og:url) is kept as the article's URL.
+The page is parsed once with lxml (nothing is fetched, scripts never run). Its metadata
+comes from JSON-LD, OpenGraph, meta tags, `<time>` and bylines (`_html_meta`); its text
+from trafilatura or readability-lxml, whichever judged better for the page, after the
+site's furniture is removed (`_html_body`). If neither finds enough text, the page's
+visible text outside navigation is used instead. trafilatura, readability and lxml are
+imported lazily: they are slow to import.
 """
 
 from __future__ import annotations
 
 import codecs
-import logging
 import re
-from collections.abc import Iterator
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newstui.core.formats import ArticleError, ParseResult
-from newstui.core.formats._fields import guarded, parse_datetime, safe_url, shorten, title_from_name
-from newstui.core.formats._html_blocks import escape_declarations, html_to_blocks
+from newstui.core.formats._fields import guarded, safe_url, shorten, title_from_name
+from newstui.core.formats._html_blocks import html_to_blocks
 from newstui.core.formats.text import decode, looks_binary
-from newstui.core.models import (
-    Article,
-    Author,
-    Block,
-    BlockKind,
-    Source,
-    content_id,
-    normalise_title,
-)
+from newstui.core.models import Article, Author, Block, Source, content_id
 from newstui.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from newstui.core.formats._html_meta import PageMeta
 
 SUMMARY_MAX_CHARS = 400
 MIN_EXTRACTED_CHARS = 200
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-_KINDS: dict[str, BlockKind] = {"head": "heading", "quote": "quote", "code": "code"}
-_PUBLISHED_META = ("article:published_time", "date", "dc.date", "dcterms.date", "pubdate")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 @guarded
@@ -47,9 +40,21 @@ def parse(path: Path, data: bytes) -> ParseResult:
         raise ArticleError("empty file")
     if looks_binary(data):
         raise ArticleError("binary data, not a web page")
+    from newstui.core.formats._html_body import extract_blocks, strip_furniture, tidy
+    from newstui.core.formats._html_meta import read_meta
+
     page = decode_html(data)
-    meta = PageMeta.read(page)
-    return ParseResult([_extracted(path, page, meta) or _fallback(path, page, meta)])
+    tree = _tree(page)
+    meta = read_meta(tree)
+    blocks, document = extract_blocks(strip_furniture(tree), meta.url)
+    title = meta.title or clean_line(getattr(document, "title", None) or "")
+    if sum(len(block.text) for block in blocks if block.kind != "image") < MIN_EXTRACTED_CHARS:
+        blocks = html_to_blocks(page, skip_chrome=True, base=meta.url)
+        title = title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
+    blocks = tidy(blocks, title, meta.authors)
+    if not any(block.kind != "image" for block in blocks):
+        raise ArticleError("no article text found")
+    return ParseResult([_article(path, title, blocks, meta, document)])
 
 
 def decode_html(data: bytes) -> str:
@@ -69,198 +74,40 @@ def decode_html(data: bytes) -> str:
     return decode(data)
 
 
-class PageMeta(HTMLParser):
-    """<title>, <meta name|property=... content=...> and <link rel=canonical> of a page."""
+def _tree(page: str) -> HtmlElement:
+    import lxml.html
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self._in_title = False
-
-    @classmethod
-    def read(cls, page: str) -> PageMeta:
-        reader = cls()
-        try:
-            reader.feed(page)
-            reader.close()
-        except AssertionError:
-            reader = cls()
-            reader.feed(escape_declarations(page))
-            reader.close()
-        return reader
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "title" and not self.title:
-            self._in_title = True
-        elif tag == "meta":
-            key = (values.get("property") or values.get("name") or "").strip().lower()
-            if key and "content" in values:
-                self.meta.setdefault(key, values["content"])
-        elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
-            self.canonical = self.canonical or values.get("href")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-
-    @property
-    def url(self) -> str | None:
-        return safe_url(self.canonical) or safe_url(self.meta.get("og:url"))
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", page), parser=parser)
+    except Exception:  # lxml's ParserError for pages with no elements at all
+        return lxml.html.document_fromstring("<html><body><p></p></body></html>", parser=parser)
 
 
-def _extracted(path: Path, page: str, meta: PageMeta) -> Article | None:
-    document = _trafilatura(page)
-    if document is None or document.body is None:
-        return None
-    blocks = list(_body_blocks(document.body))
-    if sum(len(block.text) for block in blocks if block.kind != "image") < MIN_EXTRACTED_CHARS:
-        return None  # a scrap, often navigation: the fallback judges small pages better
-    title = clean_line(document.title or "") or clean_line(meta.title) or title_from_name(path)
-    if blocks[0].kind == "heading" and normalise_title(blocks[0].text) == normalise_title(title):
-        blocks = blocks[1:]
-    published = None
-    for key in _PUBLISHED_META:
-        published = published or parse_datetime(meta.meta.get(key))
-    tags = [*(document.tags or []), *(document.categories or [])]
-    return _article(
-        path,
-        title=title,
-        blocks=blocks,
-        author=clean_line(document.author or ""),
-        summary=clean_line(document.description or ""),
-        published=published or parse_datetime(document.date),
-        url=meta.url or safe_url(document.url),
-        site=clean_line(document.sitename or "") or None,
-        tags=[clean_line(str(tag)) for tag in tags],
-    )
+def _article(path: Path, title: str, blocks: list[Block], meta: PageMeta, document: Any) -> Article:
+    from newstui.core.formats._html_meta import people
 
-
-def _trafilatura(page: str) -> Any:
-    import trafilatura
-
-    for name in ("trafilatura", "htmldate", "courlan", "justext"):
-        logging.getLogger(name).addHandler(logging.NullHandler())
-    return trafilatura.bare_extraction(
-        page,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=True,
-        include_formatting=True,
-        include_links=False,
-        date_extraction_params={"outputformat": _DATE_FORMAT, "original_date": True},
-    )
-
-
-def _body_blocks(body: Any) -> Iterator[Block]:
-    """trafilatura's element tree (head, p, quote, list/item, code, graphic, table) to blocks."""
-    for element in body:
-        tag = element.tag
-        if tag == "graphic":
-            url = safe_url(element.get("src"))
-            alt = clean_line(element.get("alt") or element.get("title") or "")
-            if url or alt:
-                yield Block(kind="image", text=alt, url=url)
-        elif tag == "list":
-            yield from _list_items(element)
-        elif tag == "quote" and len(element) and all(child.tag == "p" for child in element):
-            for child in element:
-                yield from _text_block("quote", child)
-        elif tag == "table":
-            for row in element.iter("row"):
-                cells = (clean_line(_element_text(cell)) for cell in row)
-                yield from _text_block("paragraph", " | ".join(cell for cell in cells if cell))
-        else:
-            yield from _text_block(_KINDS.get(tag, "paragraph"), element)
-        # graphics nested inside paragraphs follow them
-        if tag != "graphic":
-            for graphic in element.iter("graphic"):
-                url = safe_url(graphic.get("src"))
-                alt = clean_line(graphic.get("alt") or "")
-                if url or alt:
-                    yield Block(kind="image", text=alt, url=url)
-
-
-def _list_items(element: Any) -> Iterator[Block]:
-    for item in element:
-        if item.tag == "item":
-            yield from _text_block("list_item", _element_text(item, skip="list"))
-            for child in item:
-                if child.tag == "list":
-                    yield from _list_items(child)
-
-
-def _element_text(element: Any, skip: str = "") -> str:
-    """An element's text with <lb/> as a line break, leaving out `skip` children."""
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == "lb":
-            parts.append("\n")
-        elif child.tag != skip:
-            parts.append(_element_text(child, skip))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _text_block(kind: BlockKind, source: Any) -> Iterator[Block]:
-    raw = source if isinstance(source, str) else _element_text(source)
-    text = raw.strip("\n") if kind == "code" else clean_line(raw)
-    if text.strip():
-        yield Block(kind=kind, text=text)
-
-
-def _fallback(path: Path, page: str, meta: PageMeta) -> Article:
-    """No main text found: the page's title and its visible text outside navigation."""
-    blocks = html_to_blocks(page, skip_chrome=True)
-    if not any(block.kind != "image" for block in blocks):
-        raise ArticleError("no article text found")
-    title = clean_line(meta.title) or clean_line(meta.meta.get("og:title", ""))
-    if not title and blocks[0].kind == "heading":
-        title, blocks = blocks[0].text, blocks[1:]
-    published = None
-    for key in _PUBLISHED_META:
-        published = published or parse_datetime(meta.meta.get(key))
-    return _article(
-        path,
-        title=title or title_from_name(path),
-        blocks=blocks,
-        author=clean_line(meta.meta.get("author", "")),
-        summary=clean_line(meta.meta.get("description", "")),
-        published=published,
-        url=meta.url,
-        site=clean_line(meta.meta.get("og:site_name", "")) or None,
-        tags=[],
-    )
-
-
-def _article(
-    path: Path,
-    *,
-    title: str,
-    blocks: list[Block],
-    author: str,
-    summary: str,
-    published: datetime | None,
-    url: str | None,
-    site: str | None,
-    tags: list[str],
-) -> Article:
+    authors = meta.authors or people([getattr(document, "author", None) or ""], meta.site)
+    published: datetime | None = meta.published or _document_date(document)
+    title = title or title_from_name(path)
     body = "\n".join(block.text for block in blocks)
+    summary = meta.description or clean_line(getattr(document, "description", None) or "")
     return Article(
         id=content_id(title, body),
         title=title,
         summary=shorten(summary, SUMMARY_MAX_CHARS),
-        author=Author(name=author) if author else None,
+        author=Author(name=", ".join(authors)) if authors else None,
         blocks=blocks,
-        source=Source(path=str(path), format="html", name=site),
+        source=Source(path=str(path), format="html", name=meta.site),
         published=published,
-        url=url,
-        tags=list(dict.fromkeys(tag for tag in tags if tag)),
+        url=meta.url or safe_url(getattr(document, "url", None)),
+        lang=meta.lang,
+        direction="rtl" if meta.direction == "rtl" else None,
+        tags=list(dict.fromkeys(tag for tag in meta.tags if tag)),
     )
+
+
+def _document_date(document: Any) -> datetime | None:
+    from newstui.core.formats._html_meta import parse_date
+
+    return parse_date(getattr(document, "date", None))

@@ -23,7 +23,7 @@ from newstui.core.index.words import word_runs
 
 if TYPE_CHECKING:  # the models (pydantic) are imported where first used: a refresh that
     from newstui.core.index.related import Prepared
-    from newstui.core.models import Article  # finds nothing new never needs them
+    from newstui.core.models import Article, Block  # finds nothing new never needs them
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -203,14 +203,7 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
         aware = published if published.tzinfo else published.replace(tzinfo=timezone.utc)
         date_key = aware.timestamp()
     author = article.author
-    blocks: list[list[object]] = [
-        [
-            KIND_CODES.get(block.kind, block.kind),
-            len(block.text),
-            *([block.url] if block.url else []),
-        ]
-        for block in article.blocks
-    ]
+    blocks = [_block_record(block) for block in article.blocks]
     meta: dict[str, object] = {"slug": article.slug, "blocks": blocks}
     if article.related:
         meta["related"] = article.related
@@ -221,6 +214,7 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
         ("url", article.url),
         ("feed", article.feed),
         ("lang", article.lang),
+        ("dir", article.direction),
     )
     for key, value in extras:
         if value:
@@ -245,6 +239,16 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
         meta=json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
         words=prepare(article.title, article.summary + "\n\n" + body) if prepare else None,
     )
+
+
+def _block_record(block: Block) -> list[object]:
+    """[kind, length], then the image URL (or null) and the links as [start, end, url]."""
+    record: list[object] = [KIND_CODES.get(block.kind, block.kind), len(block.text)]
+    if block.url or block.links:
+        record.append(block.url)
+    if block.links:
+        record.append([[link.start, link.end, link.url] for link in block.links])
+    return record
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -297,9 +301,17 @@ def from_record(
     meta = json.loads(meta_json)
     blocks = []
     start = 0
-    for kind, length, *url in meta["blocks"]:
+    for kind, length, *rest in meta["blocks"]:
         text = body[start : start + length]
-        blocks.append({"kind": KINDS.get(kind, kind), "text": text, "url": url[0] if url else None})
+        links = [{"start": s, "end": e, "url": url} for s, e, url in rest[1]] if rest[1:] else []
+        blocks.append(
+            {
+                "kind": KINDS.get(kind, kind),
+                "text": text,
+                "url": rest[0] if rest else None,
+                "links": links,
+            }
+        )
         start += length + len(BLOCK_SEPARATOR)
     source = {"path": meta.get("source_path", path), "format": fmt, "name": meta.get("source_name")}
     return Article.model_validate(
@@ -316,6 +328,7 @@ def from_record(
             "url": meta.get("url"),
             "feed": meta.get("feed"),
             "lang": meta.get("lang"),
+            "direction": meta.get("dir"),
             "tags": meta.get("tags", []),
         }
     )

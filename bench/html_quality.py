@@ -1,0 +1,201 @@
+"""How well saved web pages are read: newstui against each extraction library alone.
+
+    python bench/html_quality.py PAGES TRUTH.json [--labels LABELS.json] [--split dev|test|all]
+
+PAGES is a folder of pages (`ID.html` or `ID.html.gz`); TRUTH maps each ID to its reference,
+as in scrapinghub/article-extraction-benchmark's ground-truth.json: `articleBody`, and where
+known `headline`/`title`, `author` and `datePublished`; `--labels` adds those from another file
+(bench/html_labels.json: hand labels for 61 of that benchmark's pages). The pages are taken
+in sorted order: `dev` is the first half (tune on it), `test` the second, `all` both.
+
+Per extractor it prints the body's token F1 (bag of lower-cased words; mean and median),
+the share of pages whose title, author and date match the truth (where the truth has them),
+failures and the median and slowest parse time (after a warm-up page: imports excluded).
+Nothing is fetched: every extractor is handed the page as a string.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_TOKEN = re.compile(r"\w+")
+WARM_UP = "<html><body><article><h1>Warm up</h1>" + "<p>Text of the warm-up page.</p>" * 20
+
+
+@dataclass
+class Extracted:
+    body: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(_TOKEN.findall(text.casefold()))
+
+
+def token_f1(truth: str, predicted: str) -> float:
+    want, got = tokens(truth), tokens(predicted)
+    common = sum((want & got).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def same_words(truth: str, predicted: str | None) -> bool:
+    return predicted is not None and list(tokens(truth).elements()) == list(
+        tokens(predicted).elements()
+    )
+
+
+def same_author(truth: str, predicted: str | None) -> bool:
+    """Every name in the truth is in the prediction's words, and nothing more than names."""
+    return predicted is not None and tokens(truth) == tokens(predicted)
+
+
+def newstui_extractor(path: Path, page: str) -> Extracted:
+    from newstui.core.formats.html import parse
+
+    article = parse(path, page.encode("utf-8")).articles[0]
+    published = article.published.date().isoformat() if article.published else None
+    author = article.author.name if article.author else None
+    return Extracted(article.body_text, article.title, author, published)
+
+
+def trafilatura_extractor(path: Path, page: str) -> Extracted:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(page, with_metadata=True, include_tables=True)
+    if document is None:
+        return Extracted("")
+    date = (document.date or "")[:10] or None
+    return Extracted(document.text or "", document.title, document.author, date)
+
+
+def readability_extractor(path: Path, page: str) -> Extracted:
+    import lxml.html
+    from readability import Document
+
+    document = Document(page)
+    summary = lxml.html.fromstring(document.summary(html_partial=True))
+    for block in summary.iter("p", "div", "li", "h1", "h2", "h3", "h4", "br", "tr"):
+        block.tail = "\n" + (block.tail or "")
+    return Extracted(summary.text_content(), document.short_title())
+
+
+# What each extractor gives besides the body (readability-lxml has no author or date).
+FIELDS = {"newstui": {"title", "author", "date"}, "trafilatura": {"title", "author", "date"}}
+FIELDS["readability"] = {"title"}
+
+EXTRACTORS: dict[str, Callable[[Path, str], Extracted]] = {
+    "newstui": newstui_extractor,
+    "trafilatura": trafilatura_extractor,
+    "readability": readability_extractor,
+}
+
+
+def read_page(path: Path) -> str:
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return data.decode("utf-8", errors="replace")
+
+
+def page_id(path: Path) -> str:
+    return path.name.split(".", 1)[0]
+
+
+def pages_of(folder: Path, truth: dict[str, Any], split: str) -> list[Path]:
+    pages = sorted(p for p in folder.iterdir() if page_id(p) in truth and ".htm" in p.name)
+    half = (len(pages) + 1) // 2
+    return {"dev": pages[:half], "test": pages[half:], "all": pages}[split]
+
+
+def score(name: str, pages: list[Path], truth: dict[str, Any], show: int) -> dict[str, Any]:
+    extractor = EXTRACTORS[name]
+    f1s: list[float] = []
+    seconds: list[float] = []
+    metadata: dict[str, list[bool]] = {"title": [], "author": [], "date": []}
+    failures = 0
+    worst: list[tuple[float, str]] = []
+    extractor(Path("warm-up.html"), WARM_UP)  # imports are not a page's parse time
+    for path in pages:
+        page = read_page(path)
+        expected = truth[page_id(path)]
+        started = time.perf_counter()
+        try:
+            got = extractor(path, page)
+        except Exception as error:  # a failure scores 0, and is counted
+            failures += 1
+            print(f"  {name} failed on {path.name}: {error!r}", file=sys.stderr)
+            got = Extracted("")
+        seconds.append(time.perf_counter() - started)
+        f1 = token_f1(expected.get("articleBody", ""), got.body)
+        f1s.append(f1)
+        worst.append((f1, path.name))
+        if expected.get("headline") or expected.get("title"):
+            title = expected.get("headline") or expected["title"]
+            metadata["title"].append(same_words(title, got.title))
+        if expected.get("author"):
+            metadata["author"].append(same_author(expected["author"], got.author))
+        if expected.get("datePublished"):
+            metadata["date"].append(got.date == expected["datePublished"][:10])
+    for f1, page_name in sorted(worst)[:show]:
+        print(f"  {name} worst: {f1:.3f} {page_name}", file=sys.stderr)
+    row: dict[str, Any] = {
+        "extractor": name,
+        "pages": len(pages),
+        "f1_mean": statistics.fmean(f1s) if f1s else 0.0,
+        "f1_median": statistics.median(f1s) if f1s else 0.0,
+        "failures": failures,
+        "ms_median": 1000 * statistics.median(seconds) if seconds else 0.0,
+        "ms_max": 1000 * max(seconds, default=0.0),
+    }
+    for key, hits in metadata.items():
+        known = hits and key in FIELDS[name]
+        row[key] = f"{100 * sum(hits) / len(hits):.0f} % of {len(hits)}" if known else "—"
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", type=Path)
+    parser.add_argument("truth", type=Path)
+    parser.add_argument("--labels", type=Path, help="title/author/date labels to add to TRUTH")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--only", choices=tuple(EXTRACTORS), action="append")
+    parser.add_argument("--show", type=int, default=0, help="list the N worst pages")
+    args = parser.parse_args(argv)
+    truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    if args.labels:
+        for key, labels in json.loads(args.labels.read_text(encoding="utf-8")).items():
+            truth.setdefault(key, {}).update(labels)
+    pages = pages_of(args.pages, truth, args.split)
+    print(f"{len(pages)} pages ({args.split})")
+    header = (
+        "extractor     F1 mean  F1 median  title        author       date    fail  ms med  ms max"
+    )
+    print(header)
+    for name in args.only or EXTRACTORS:
+        row = score(name, pages, truth, args.show)
+        print(
+            f"{row['extractor']:<12}  {row['f1_mean']:.3f}    {row['f1_median']:.3f}     "
+            f"{row['title']:<11}  {row['author']:<11}  {row['date']:<6}  {row['failures']:>4}  "
+            f"{row['ms_median']:>6.0f}  {row['ms_max']:>6.0f}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""A saved page's article text: furniture removed, two extractors, the better one's blocks.
+
+The page's tree first loses what is never article text: hidden nodes, and elements whose
+class or id names them furniture (share bars, comments, newsletter promos, "related" link
+farms, cookie banners, Wikipedia's "[edit]" links and navigation boxes). trafilatura and
+readability-lxml then each extract the main text from that tree. Both nearly always find
+the article; what differs is what they take along (a caption, a teaser, a comment), so the
+shorter text is taken, unless it is under half the longer (then it is a fragment: one
+extractor stopped early, or picked a side box). The result goes through `html_to_blocks`,
+which keeps links and images, and a last pass drops the furniture lines both keep (a
+repeated title, byline or date, "Share", "Loading Comments...", photo credits).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement, tostring
+
+from newstui.core.formats._html_blocks import html_to_blocks, is_icon
+from newstui.core.models import Block, count_words, normalise_title
+from newstui.core.sanitize import clean_line
+
+# Class or id words (split at - and _) of elements that are never article text.
+_FURNITURE_WORDS = frozenset(
+    {
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "comment",
+        "comments",
+        "newsletter",
+        "related",
+        "promo",
+        "cookie",
+        "cookies",
+        "consent",
+        "subscribe",
+        "subscription",
+        "signup",
+        "editsection",
+        "breadcrumb",
+        "breadcrumbs",
+        "popup",
+        "modal",
+        "outbrain",
+        "taboola",
+        "recommended",
+        "recommendations",
+        "sponsored",
+        "advert",
+        "advertisement",
+        "ad",
+        "ads",
+        "navbox",
+        "toolbar",
+        "noprint",
+        "slideshow",
+        "disqus",
+        "paywall",
+    }
+)
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+_NEVER_REMOVED = frozenset({"html", "body", "main", "article"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SHARE_OF_TEXT = 0.4  # furniture never holds this much of the page's text
+_PROSE_CHARS = 150  # a paragraph this long is prose (two of them: not furniture)
+# The shorter text is the more precise one, unless it is a fragment of the longer.
+_FRAGMENT = 0.5
+# Short lines both extractors keep that are not article text.
+_FURNITURE_LINE = re.compile(
+    r"^(?:share(?: this| on \w+)?|tweet|email|print|advertisement|ad|loading comments\.*|"
+    r"comments?|\d+ comments?|read more|related( articles| stories)?|featured.*slide ?shows?|"
+    r"photo ?credit.*|image:.*|sign up.*newsletter.*|subscribe.*|follow us.*|"
+    r"from the section.*|.*• \d+ comments?|skip to .*|continue reading.*|"
+    r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
+    r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
+    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*)$",
+    re.I,
+)
+_FURNITURE_LINE_CHARS = 90
+# Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
+_PROMO_LINE = re.compile(
+    r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b",
+    re.I,
+)
+_PROMO_LINE_CHARS = 200
+_SHOUTING_WORDS = 4
+_ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
+_DATE_LINE = re.compile(r"^[\w ,.:/+-]{0,60}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,30}$")
+_TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)? read)\W*$", re.I)
+
+
+def strip_furniture(tree: HtmlElement) -> HtmlElement:
+    """The page without hidden nodes and furniture (see the module's doc), changed in place."""
+    total = len(tree.text_content()) or 1
+    doomed = []
+    for element in tree.iter(etree.Element):
+        if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
+            continue
+        if element.tag == "img":
+            _caption_as_alt(element)
+        if _is_unwanted(element, total):
+            doomed.append(element)
+    for element in doomed:
+        parent = element.getparent()
+        if parent is not None:
+            _drop(element, parent)
+    return tree
+
+
+def _is_unwanted(element: HtmlElement, total: int) -> bool:
+    if element.tag == "img":
+        return bool(is_icon(element.attrib)) or _is_hidden(element)
+    if _is_hidden(element):
+        return True
+    return (
+        _is_furniture(element)
+        and len(element.text_content()) < _SHARE_OF_TEXT * total
+        and not _holds_prose(element)
+    )
+
+
+def _caption_as_alt(image: HtmlElement) -> None:
+    """An image without alt text in a captioned figure: its caption says what it shows."""
+    if (image.get("alt") or "").strip():
+        return
+    for figure in image.iterancestors("figure"):
+        for caption in figure.iter("figcaption"):
+            image.set("alt", clean_line(caption.text_content()))
+            return
+        return
+
+
+def _drop(element: HtmlElement, parent: HtmlElement) -> None:
+    """Remove `element` but keep the text that follows it (its tail)."""
+    tail = element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return (
+        element.get("hidden") is not None
+        or (
+            (element.get("aria-hidden") or "").lower() == "true"
+            and element.tag not in {"img", "svg"}
+        )
+        or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+    )
+
+
+def _holds_prose(element: HtmlElement) -> bool:
+    """Paragraphs of prose inside: a wrapper around the article, whatever its class says."""
+    long_paragraphs = 0
+    for paragraph in element.iter("p"):
+        long_paragraphs += len(paragraph.text_content()) >= _PROSE_CHARS
+        if long_paragraphs >= 2:
+            return True
+    return False
+
+
+def _is_furniture(element: HtmlElement) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return bool(names.strip()) and any(
+        word in _FURNITURE_WORDS for word in _WORD_SPLIT.split(names)
+    )
+
+
+def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], Any]:
+    """The article's blocks from the better extractor, and trafilatura's document.
+    readability changes `tree`: trafilatura is given the page as text first."""
+    document = _trafilatura(tostring(tree, encoding="unicode"))
+    from_trafilatura = _trafilatura_html(document)
+    from_readability = _readability(tree)
+    blocks_t = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
+    blocks_r = html_to_blocks(from_readability, base=base) if from_readability else []
+    shorter, longer = sorted((blocks_t, blocks_r), key=_words)
+    if _words(shorter) < _FRAGMENT * _words(longer):
+        return longer, document
+    return shorter, document
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(count_words(block.text) for block in blocks if block.kind != "image")
+
+
+def _trafilatura(page: str) -> Any:
+    import trafilatura
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
+    return trafilatura.bare_extraction(
+        page,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=True,
+        include_formatting=True,
+        include_links=True,
+        date_extraction_params={"original_date": True, "extensive_search": False},
+    )
+
+
+def _trafilatura_html(document: Any) -> str:
+    from trafilatura.htmlprocessing import convert_to_html
+
+    if document is None or document.body is None:
+        return ""
+    for container in list(document.body.iter("div", "body", "section")) or [document.body]:
+        _rejoin_split_paragraphs(container)
+    return str(tostring(convert_to_html(document.body), encoding="unicode"))
+
+
+def _continues(text: str) -> bool:
+    """Text that goes on a sentence: it starts with punctuation or a lower-case letter."""
+    first = text.lstrip()[:1]
+    return bool(first) and (first.islower() or first in ",.;:!?)]’”»")
+
+
+def _rejoin_split_paragraphs(body: Any) -> None:
+    """trafilatura lifts a formatted link out of its paragraph ("...publication </p><hi><ref>
+    DigiTimes</ref></hi><p>. A preview..."): put it back, and the paragraph's rest with it."""
+    previous, rejoined = None, False
+    for child in list(body):
+        text = "".join(previous.itertext()) if previous is not None else ""
+        if child.tag in {"hi", "ref"} and previous is not None and not _ENDS_SENTENCE.search(text):
+            previous.append(child)  # (its tail comes along)
+            rejoined = True
+        elif child.tag == "p" and previous is not None and rejoined:
+            if _continues(child.text or ""):
+                last = previous[-1]
+                last.tail = (last.tail or "") + (child.text or "")
+                previous.extend(list(child))
+                body.remove(child)
+            else:
+                previous = child
+            rejoined = False
+        else:
+            previous, rejoined = (child if child.tag == "p" else None), False
+
+
+def _readability(tree: HtmlElement) -> str:
+    from readability import Document
+    from readability.readability import Unparseable
+
+    try:
+        return str(Document(tree).summary(html_partial=True))  # links: resolved later
+    except (Unparseable, ValueError, TypeError, etree.LxmlError):
+        return ""
+
+
+def _is_furniture_line(block: Block) -> bool:
+    """ "Share", "Loading...", "[VIDEO]", "Also on ...", teasers in capitals, lines of links."""
+    if block.kind in {"image", "code"}:
+        return False
+    text = block.text.strip()
+    if len(text) <= _FURNITURE_LINE_CHARS and (
+        _FURNITURE_LINE.match(text)
+        or not normalise_title(text)
+        or (text.isupper() and len(text.split()) >= _SHOUTING_WORDS and block.kind != "heading")
+    ):
+        return True
+    return len(text) <= _PROMO_LINE_CHARS and bool(_PROMO_LINE.match(text))
+
+
+def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
+    """Without furniture lines, the title, byline or date again at the top, and duplicates."""
+    kept: list[Block] = []
+    heading = normalise_title(title)
+    names = [normalise_title(name) for name in authors if name]
+    at_top = True  # in the short lines before the first paragraph
+    for block in blocks:
+        text = block.text.strip()
+        short = len(text) <= _FURNITURE_LINE_CHARS
+        if _is_furniture_line(block):
+            continue
+        at_top = at_top and (short or block.kind == "image")
+        if at_top and block.kind != "image":
+            words = normalise_title(text)
+            if words == heading or _TOP_LINE.match(text) or _DATE_LINE.match(text):
+                continue  # the title or date again, "Updated"
+            if any(name and name in words for name in names) and len(words.split()) <= 12:
+                continue  # the byline
+        if kept and kept[-1].text == block.text:
+            continue  # the same line twice, or an image's caption after it
+        kept.append(block)
+    return kept

@@ -1,0 +1,497 @@
+"""A saved page's metadata, from where publishers put it, most trusted first.
+
+JSON-LD (`NewsArticle`, `Article`, `BlogPosting`, ...), then OpenGraph and `article:*`,
+Dublin Core and other `<meta>` names, `<time datetime>`, `rel=author` and visible bylines.
+The title is the article's headline (an `<h1>` the metadata agrees with, else the metadata's
+title without the " | Site Name" glued on); authors are people, never the outlet; the
+date is the article's, never its publisher's founding date. Works on an lxml tree.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newstui.core.formats._fields import parse_datetime, safe_url
+from newstui.core.models import normalise_title
+from newstui.core.sanitize import clean_line
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "socialmediaposting",
+        "report",
+        "posting",
+    }
+)
+_ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+_SAME_WORDS = 0.75  # an <h1> sharing this share of its words with the metadata's title
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:]|-{1,2}|::)\s+")
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+    "article.published",
+    "article_date_original",
+    "cxenseparse:recs:publishtime",
+)
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "twitter:creator",
+)
+_BYLINE_CLASS = re.compile(r"\b(?:byline|author[-_]?name|author|writer|contributor)s?\b", re.I)
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported|published)\s+)?(?:by:?|von|par|por|door|av|di|da|autor(?:in)?:?|"
+    r"text:|napsal[a]?|texto:)\s+",
+    re.I,
+)
+# Words after which a byline is no longer a name: dates, times, "updated", roles.
+_MONTH_WORDS = """
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec januar februar märz juni juli oktober
+dezember janvier février mars avril mai juin juillet août septembre octobre novembre
+décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
+diciembre ledna února března dubna května června července srpna září října listopadu prosince
+"""
+_TIME_WORDS = """
+monday tuesday wednesday thursday friday saturday sunday updated published posted
+před ago hours hour minutes minute am pm on at in | — – · • / - associated
+"""
+_ROLE_WORDS = """
+editor reporter correspondent writer columnist contributor staff senior chief producer
+analyst director manager founder photographer journalist redakteur redakteurin rédacteur
+rédactrice editora redactor
+"""
+_STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split())
+_ROLES = frozenset(_ROLE_WORDS.split())
+_NOT_NAMES = frozenset(
+    {
+        "username",
+        "user name",
+        "login",
+        "log in",
+        "sign in",
+        "password",
+        "admin",
+        "administrator",
+        "authority control",
+        "author",
+        "authors",
+        "anonymous",
+        "unknown",
+        "staff",
+        "editor",
+        "editors",
+        "redaktion",
+        "guest",
+        "гость",
+        "автор",
+    }
+)
+_NAME_MAX_WORDS = 5
+# Lower-case words a name may have ("Ana de Armas"); any other is a sentence, not a name.
+_PARTICLE_WORDS = "de da di del della dos das du van von der den ter ten le la bin ibn al el y e"
+_PARTICLES = frozenset(_PARTICLE_WORDS.split())
+_COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
+_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+_RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+_FIRST_YEAR, _LAST_YEAR = 1990, 2100
+_DOMAIN = re.compile(r"\w\.(?:com|org|net|co|uk|de|fr|info|news)\b|^www\.", re.I)
+_DATE_IN_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class PageMeta:
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    description: str = ""
+    site: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    direction: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def read_meta(tree: HtmlElement) -> PageMeta:
+    meta = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    sites = [clean_line(str(name)) for name in (meta.get("og:site_name"), _publisher(ld)) if name]
+    url = safe_url(_first_href(tree, "canonical")) or safe_url(meta.get("og:url"))
+    page = PageMeta(
+        url=url,
+        site=sites[0] if sites else None,
+        description=_text(ld.get("description"))
+        or meta.get("og:description", "")
+        or meta.get("description", ""),
+        lang=_language(tree, meta, ld),
+    )
+    if url:
+        sites.append(urlsplit(url).hostname or "")
+    page.title = _title(tree, ld, meta, sites)
+    page.authors = _authors(tree, ld, meta, [*sites, *_title_tails(tree)])
+    page.published = _published(tree, ld, meta)
+    page.direction = _direction(tree, page.lang)
+    keywords = ld.get("keywords") or meta.get("news_keywords") or meta.get("keywords") or ""
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    page.tags = [clean_line(str(tag)) for tag in keywords if isinstance(tag, str)][:20]
+    return page
+
+
+# -- where the metadata is
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """`<meta name|property|itemprop|http-equiv=... content=...>`, first of each key wins."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = ""
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = key or (element.get(attribute) or "").strip().lower()
+        content = element.get("content")
+        if key and content and content.strip():  # some pages escape their entities twice
+            found.setdefault(key, html.unescape(content.strip()) if "&" in content else content)
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object of an article type (with a headline, if any has one)."""
+    candidates: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        candidates.extend(obj for obj in _objects(data) if _types(obj) & _ARTICLE_TYPES)
+    with_headline = [obj for obj in candidates if obj.get("headline")]
+    return (with_headline or candidates or [{}])[0]
+
+
+def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _objects(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _objects(data[key], depth + 1)
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {value.lower() for value in kinds if isinstance(value, str)}
+
+
+def _publisher(ld: dict[str, Any]) -> str | None:
+    publisher = ld.get("publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    if isinstance(publisher, dict):
+        return _text(publisher.get("name")) or None
+    return None
+
+
+def _text(value: Any) -> str:
+    return clean_line(html.unescape(value)) if isinstance(value, str) else ""
+
+
+def _names(element: HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _first_href(tree: HtmlElement, rel: str) -> str | None:
+    for element in tree.iter("link"):
+        if rel in (element.get("rel") or "").lower().split():
+            return str(element.get("href") or "")
+    return None
+
+
+def _visible_text(element: HtmlElement) -> str:
+    return clean_line(element.text_content())
+
+
+# -- title
+
+
+def _title(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: list[str]) -> str:
+    titles = [
+        _without_site(title, sites)
+        for title in (
+            _text(ld.get("headline")) or _text(ld.get("name")),
+            meta.get("og:title", ""),
+            meta.get("twitter:title", ""),
+            clean_line(tree.findtext(".//title") or ""),
+        )
+        if clean_line(title)
+    ]
+    headings = [_visible_text(h1) for h1 in tree.iter("h1")][:8]
+    for heading in headings:
+        if any(_agrees(heading, title) for title in titles):
+            return heading
+    if titles:
+        return titles[0]
+    return next((heading for heading in headings if heading), "")
+
+
+def _agrees(heading: str, title: str) -> bool:
+    """The same headline, give or take a site name or a cut-off end."""
+    mine, theirs = normalise_title(heading), normalise_title(title)
+    if not mine or (len(mine.split()) < 2 and mine != theirs):
+        return False
+    parts = {normalise_title(part) for part in _TITLE_SEPARATORS.split(title)}
+    words, other = set(mine.split()), set(theirs.split())
+    return (
+        mine == theirs
+        or mine in parts
+        or (len(mine) >= 20 and (theirs.startswith(mine) or mine.startswith(theirs)))
+        or len(words & other) >= _SAME_WORDS * max(len(words), len(other))
+    )
+
+
+def _without_site(title: str, sites: list[str]) -> str:
+    """ "Headline | Site Name" -> "Headline": the outlet's name goes from either end."""
+    title = clean_line(title)
+    names = {normalise_title(site).replace(" ", "") for site in sites if site}
+
+    def is_site(part: str) -> bool:
+        squashed = normalise_title(part).replace(" ", "")
+        return bool(squashed) and any(squashed == name or squashed in name for name in names)
+
+    for _ in range(2):  # "Headline - Section | Site"
+        separators = list(_TITLE_SEPARATORS.finditer(title))
+        if not separators:
+            break
+        first, last = separators[0], separators[-1]
+        if is_site(title[last.end() :]):
+            title = title[: last.start()]
+        elif is_site(title[: first.start()]):
+            title = title[first.end() :]
+        elif _looks_like_outlet(title[last.end() :], last.group().strip(), title[: last.start()]):
+            title = title[: last.start()]  # "A long headline | Short Outlet"
+        else:
+            break
+    return title
+
+
+def _title_tails(tree: HtmlElement) -> list[str]:
+    """The outlet a page's <title> ends with ("Headline - Outlet Name"), if it has one."""
+    title = clean_line(tree.findtext(".//title") or "")
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    tail = title[separators[-1].end() :] if separators else ""
+    return [tail] if 0 < len(tail.split()) <= 3 else []
+
+
+def _looks_like_outlet(tail: str, separator: str, head: str) -> bool:
+    """A short name after a long headline: "| Outlet Name", "- Outlet"."""
+    words = tail.split()
+    if len(head.split()) < 4 or not words or any(c.isdigit() for c in tail):
+        return False
+    if separator == "|":
+        return len(words) <= 3
+    return len(words) <= 2 and all(word[:1].isupper() for word in words)
+
+
+# -- authors
+
+
+def _authors(
+    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: list[str]
+) -> list[str]:
+    candidates: list[list[str]] = [list(_ld_people(ld.get("author") or ld.get("creator")))]
+    candidates += [[meta[key]] for key in _AUTHOR_META if key in meta]
+    candidates.append([_visible_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
+    candidates.append([_visible_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
+    candidates += [[byline] for byline in _bylines(tree)]
+    for names in candidates:
+        found = people(names, *sites)
+        if found:
+            return found
+    return []
+
+
+def _ld_people(value: Any) -> Iterator[str]:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict) and not _types(item) & _ORGANISATION_TYPES:
+            name = item.get("name")
+            if isinstance(name, str):
+                yield name
+            elif isinstance(item.get("givenName"), str):
+                yield f"{item['givenName']} {item.get('familyName') or ''}"
+
+
+def _bylines(tree: HtmlElement) -> Iterator[str]:
+    """Short texts of elements whose class names them a byline or an author."""
+    count = 0
+    for element in tree.iter("span", "div", "p", "a", "address"):
+        if (
+            _BYLINE_CLASS.search(element.get("class") or "")
+            and count < 6
+            and not any(_COMMENTS.search(_names(up)) for up in element.iterancestors())
+        ):
+            text = _visible_text(element)
+            if 2 < len(text) < 120:
+                count += 1
+                yield text
+
+
+def people(raw_names: list[str], *sites: str | None) -> list[str]:
+    """The distinct names of people in bylines, without outlets, roles and dates."""
+    outlets = {normalise_title(site) for site in sites if site}
+    outlets |= {label for site in outlets for label in site.split() if len(site.split()) > 2}
+    found: dict[str, str] = {}
+    for raw in raw_names:
+        for name in _split_names(raw):
+            key = normalise_title(name)
+            if key and key not in outlets and key not in _NOT_NAMES and key not in found:
+                found[key] = name
+    return list(found.values())
+
+
+def _split_names(raw: str) -> Iterator[str]:
+    """ "By Ann Lee and Bo Chan, Games Editor, March 3" -> "Ann Lee", "Bo Chan"."""
+    text = clean_line(raw)
+    if not text or safe_url(text) or ("@" in text and " " not in text) or text.startswith("@"):
+        return
+    text = _BY_PREFIX.sub("", text)
+    chunks: list[str] = []
+    for chunk in re.split(r"\s*[,;]\s*|(?<=\w{3})\.\s+", text):  # not "Troy L. Smith"
+        parts = _CONJUNCTION.split(chunk)  # "Ann Lee and Bo Chan", not "Procter & Gamble"
+        chunks += parts if all(len(part.split()) >= 2 for part in parts) else [chunk]
+    named = False  # a name of two words or more came before
+    for number, chunk in enumerate(chunks):
+        words: list[str] = []
+        for word in _BY_PREFIX.sub("", chunk).split():
+            folded = word.casefold().strip(".,")
+            if folded in _ROLES:  # "Ann Lee Games Editor": the role goes, and its topic
+                words = words[:-1] if len(words) > 2 else words
+                words = [] if number else words
+                break
+            if any(c.isdigit() for c in word) or (
+                folded in _STOP_WORDS and (len(words) >= 2 or number > 0)
+            ):
+                break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names
+            words.append(word)
+        name = " ".join(words).strip(" .,:;-|")
+        name = name.title() if name.isupper() and len(name) > 3 else name
+        if (
+            name
+            and len(words) <= _NAME_MAX_WORDS
+            and not name[:1].islower()
+            and not _DOMAIN.search(name)
+            and all(not word[:1].islower() or word in _PARTICLES for word in words)
+        ):
+            if number and len(words) == 1 and named:
+                continue  # "Ann Lee, Futurism": a place or an outlet after the name
+            named = named or len(words) > 1
+            yield name
+
+
+# -- date
+
+
+def _published(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> datetime | None:
+    values: list[Any] = [ld.get("datePublished"), ld.get("dateCreated")]
+    values += [meta.get(key) for key in _PUBLISHED_META]
+    values += [e.get("datetime") for e in tree.xpath('//*[@itemprop="datePublished"]')]
+    for scope in ("//article//time", "//main//time", "//time"):
+        values += [e.get("datetime") for e in tree.xpath(scope)[:1]]
+    for value in values:
+        moment = parse_date(value)
+        if moment is not None and _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+            return moment  # (not a placeholder such as 0001-01-01)
+    return None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A date in the page's own time zone (the day its readers saw), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    iso = text[:-1] + "+00:00" if text[-1:] in {"Z", "z"} else text
+    try:
+        moment = datetime.fromisoformat(iso)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        pass
+    parsed = parse_datetime(text)
+    if parsed is not None:
+        return parsed
+    found = _DATE_IN_TEXT.search(text)
+    if found:
+        try:
+            return datetime.combine(date(*map(int, found.groups())), time(), tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    return None
+
+
+# -- language and direction
+
+
+def _language(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    in_language = ld.get("inLanguage")
+    for value in (
+        tree.get("lang"),
+        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        meta.get("og:locale"),
+        meta.get("content-language"),
+        in_language if isinstance(in_language, str) else None,
+    ):
+        match = _LANGUAGE.match((value or "").strip().split(",")[0].strip())
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _direction(tree: HtmlElement, lang: str | None) -> str | None:
+    body = tree.find("body")
+    for element in (tree, body):
+        if element is not None and (element.get("dir") or "").strip().lower() == "rtl":
+            return "rtl"
+    return "rtl" if lang in _RTL_LANGUAGES else None

@@ -1,0 +1,259 @@
+"""Saved pages as a reader wants them: headline, byline, date, text with links and images,
+and none of the site's furniture. Small pages of our own, each showing one class of defect."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newstui.core.formats import parse_bytes, parse_file
+from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._html_body import _rejoin_split_paragraphs
+from newstui.core.formats._html_meta import people
+from newstui.core.index.scan import from_record, to_record
+from newstui.core.models import Article, Block, Link
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+PROSE = (
+    "The council met on Monday evening to discuss the harbour budget for the coming year, "
+    "and the debate ran long past midnight as members argued over the cost of dredging. "
+)
+
+
+def page(body: str, head: str = "", html_attrs: str = 'lang="en"') -> Article:
+    html = f"<html {html_attrs}><head>{head}</head><body>{body}</body></html>"
+    return parse_bytes(Path("page.html"), html.encode()).articles[0]
+
+
+@pytest.fixture(scope="module")
+def saved() -> Article:
+    return parse_file(FIXTURES / "saved-article.html").articles[0]
+
+
+def test_metadata_from_json_ld(saved: Article) -> None:
+    assert saved.title == "Harbour Ferries Return After Storm"  # no " | The Tallemar Courier"
+    # people, not the organisation; never the login menu's "Username"
+    assert saved.author is not None and saved.author.name == "Marta Lindqvist, Tomasz Wendland"
+    # the article's date in the page's own time zone, not the outlet's founding date
+    assert saved.published == datetime(2026, 3, 4, 7, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert saved.source.name == "The Tallemar Courier"
+    assert saved.summary == "Ferries sailed again on Tuesday."
+    assert (saved.lang, saved.direction) == ("en", None)
+
+
+def test_body_without_furniture(saved: Article) -> None:
+    texts = [block.text for block in saved.blocks]
+    assert texts[0].startswith("The first ferries left")  # no title, byline or date again
+    assert "Repairs" in texts  # Wikipedia-style "[edit]" gone from the heading
+    assert [block.text for block in saved.blocks if block.kind == "list_item"] == [
+        "The north pier reopens on Friday.",
+        "The fuel dock needs a new pontoon.",
+    ]
+    body = saved.body_text
+    for furniture in ("Share on", "Loading Comments", "Reader comment", "Hidden", "Copyright"):
+        assert furniture not in body
+    assert "Username" not in body and "Good article" not in body  # icon-sized badge dropped
+
+
+def test_links_survive_with_their_spans(saved: Article) -> None:
+    linked = {
+        block.text[link.start : link.end]: link.url
+        for block in saved.blocks
+        for link in block.links
+    }
+    assert linked == {
+        "well below the limit": "https://courier.example/weather/swell",  # resolved
+        "the news desk": "mailto:desk@courier.example",
+    }  # javascript: is not a link
+
+
+def test_images_become_placeholders_with_alt_or_caption(saved: Article) -> None:
+    images = [block for block in saved.blocks if block.kind == "image"]
+    assert [(b.text, b.url) for b in images] == [
+        ("The morning ferry leaves the harbour.", "https://courier.example/images/ferry.jpg")
+    ]  # the spacer without alt text is decoration, and dropped
+    assert sum(block.text == images[0].text for block in saved.blocks) == 1  # caption once
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Featured Slide Shows",
+        "PhotoCredit: Ann Lee",
+        "From the section Technology • 941 comments",
+        "Loading Comments...",
+        "Like this:",
+        "[VIDEO]",
+        "Share on Facebook",
+        "Also on quayside.example: Ferry strike called off after talks",
+        "READ MORE ON THE QUAYSIDE BY CLICKING HERE",
+    ],
+)
+def test_furniture_lines_inside_the_article_are_dropped(furniture: str) -> None:
+    article = page(f"<article><p>{PROSE}</p><p>{furniture}</p><p>{PROSE} Again.</p></article>")
+    assert furniture not in article.body_text
+    assert article.body_text.count("The council met") == 2
+
+
+def test_trafilatura_split_around_a_formatted_link_is_rejoined() -> None:
+    body = etree.fromstring(
+        "<body><p>cited by the publication </p><hi rend='#i'><ref target='https://d.example/'>"
+        "DigiTimes</ref></hi><p>. A preview was shared.</p><p>Next paragraph.</p></body>"
+    )
+    _rejoin_split_paragraphs(body)
+    assert [("".join(p.itertext())) for p in body] == [
+        "cited by the publication DigiTimes. A preview was shared.",
+        "Next paragraph.",
+    ]
+
+
+def test_separate_paragraphs_and_items_stay_separate() -> None:
+    article = page(
+        f"<article><h1>Trademark Fight</h1><p>{PROSE}the Arduino trademark.</p>"
+        f"<p>The current fight is older. {PROSE}</p><ul><li>First item</li><li>Second</li></ul>"
+        "</article>"
+    )
+    texts = [block.text for block in article.blocks]
+    assert any(text.endswith("the Arduino trademark.") for text in texts)
+    assert any(text.startswith("The current fight") for text in texts)
+
+
+def test_title_without_site_name_and_rtl_direction() -> None:
+    article = page(
+        f"<h1>عودة العبارات</h1><p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>عودة العبارات | Harbour Post</title>"
+        '<meta property="og:site_name" content="Harbour Post">'
+        '<meta name="author" content="Harbour Post">',
+        html_attrs='lang="ar-EG" dir="rtl"',
+    )
+    assert article.title == "عودة العبارات"
+    assert article.author is None  # the outlet is not the author
+    assert (article.lang, article.direction) == ("ar", "rtl")
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Nathan Willis March 3, 2019", ["Nathan Willis"]),
+        ("Jan Novák před 3 hodinami", ["Jan Novák"]),
+        ("ANN LEE, Games Editor", ["Ann Lee"]),
+        ("Ann Lee Games Editor", ["Ann Lee"]),
+        ("Ann Lee and Bo Chan", ["Ann Lee", "Bo Chan"]),
+        ("Ann Lee, Ann Lee", ["Ann Lee"]),
+        ("Barnes & Noble Review", ["Barnes & Noble Review"]),  # an outlet is not split at &
+        ("BY: Kim Park", ["Kim Park"]),
+        ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),  # a site is not a person
+        ("Tom Davies Associated Press", ["Tom Davies"]),
+        ("Victor Tangermann, Futurism", ["Victor Tangermann"]),  # an outlet after the name
+        ("Finian Cunningham. Harbour Post", ["Finian Cunningham"]),
+        ("Ana de Armas", ["Ana de Armas"]),
+        ("Trevor Daugherty, Since joining, Contact him direct", ["Trevor Daugherty"]),
+        ("Username", []),
+        ("Authority control", []),
+        ("https://social.example/annlee", []),
+        ("Harbour Post", []),
+    ],
+)
+def test_bylines_give_names(byline: str, names: list[str]) -> None:
+    assert people([byline], "Harbour Post") == names
+
+
+def test_visible_byline_and_time_when_there_is_no_metadata() -> None:
+    article = page(
+        '<article><h1>Dredging Vote</h1><div class="byline">By Ann Lee</div>'
+        f'<time datetime="2026-05-06">6 May</time><p>{PROSE}</p><p>{PROSE}</p></article>',
+        head="<title>Dredging Vote - Harbour Post</title>",
+    )
+    assert article.title == "Dredging Vote"
+    assert article.author is not None and article.author.name == "Ann Lee"
+    assert article.published == datetime(2026, 5, 6, tzinfo=timezone.utc)
+
+
+def test_placeholder_dates_are_not_dates() -> None:
+    ld = '{"@type": "NewsArticle", "headline": "Dredging Vote", "datePublished": "0001-01-01T00:00:00Z"}'
+    article = page(
+        f"<h1>Dredging Vote</h1><p>{PROSE}</p><p>{PROSE}</p>",
+        head=f'<script type="application/ld+json">{ld}</script>'
+        '<meta property="article:published_time" content="2026-05-07T10:00:00Z">',
+    )
+    assert article.published == datetime(2026, 5, 7, 10, tzinfo=timezone.utc)
+
+
+def test_outlet_at_the_end_of_a_title_without_metadata() -> None:
+    article = page(
+        f"<p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Ferries Return To The Harbour - Quayside</title>"
+        '<meta name="author" content="Ann Lee, Quayside">',
+    )
+    assert article.title == "Ferries Return To The Harbour"
+    assert article.author is not None and article.author.name == "Ann Lee"
+
+
+def test_title_keeps_its_own_dashes() -> None:
+    article = page(
+        f"<p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Reviews Are Here — And They Are Mixed | Forbes</title>"
+        '<meta property="og:site_name" content="Forbes">',
+    )
+    assert article.title == "Reviews Are Here — And They Are Mixed"
+
+
+def test_markup_in_text_is_only_text() -> None:
+    article = page(f"<p>{PROSE}&lt;script&gt;alert(1)&lt;/script&gt; [b]bold[/b]</p><p>{PROSE}</p>")
+    assert "<script>alert(1)</script> [b]bold[/b]" in article.body_text
+    assert "\x1b" not in article.body_text
+
+
+def test_parsing_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a saved page tried to open a connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    article = page(
+        f'<p>{PROSE}<img src="http://127.0.0.1:9/pixel.png" alt="A chart"></p><p>{PROSE}</p>',
+        head='<link rel="stylesheet" href="http://127.0.0.1:9/s.css">',
+    )
+    assert any(block.kind == "image" for block in article.blocks)
+
+
+def test_feed_html_keeps_links() -> None:
+    (block,) = html_to_blocks('<p>See <a href="https://e.example/x">the  report</a>.</p>')
+    assert block.text == "See the report."
+    assert block.links == (Link(start=4, end=14, url="https://e.example/x"),)
+
+
+def test_links_outside_the_text_or_overlapping_are_dropped() -> None:
+    block = Block(
+        kind="paragraph",
+        text="short text",
+        links=(
+            Link(start=0, end=5, url="https://a.example/"),
+            Link(start=3, end=8, url="https://b.example/"),  # overlaps the one before
+            Link(start=6, end=99, url="https://c.example/"),  # past the end
+        ),
+    )
+    assert [link.url for link in block.links] == ["https://a.example/"]
+
+
+def test_links_and_direction_survive_the_index(saved: Article) -> None:
+    rtl = saved.model_copy(update={"direction": "rtl"})
+    record = to_record(rtl, rtl.source.path)
+    rebuilt = from_record(
+        rtl.source.path,
+        record.format,
+        record.id,
+        record.title,
+        record.summary,
+        record.author,
+        record.author_bio,
+        record.body,
+        record.published,
+        record.meta,
+    )
+    assert rebuilt.blocks == rtl.blocks and rebuilt.direction == "rtl"
+    assert any(block.links for block in rebuilt.blocks)
