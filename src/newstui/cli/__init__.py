@@ -30,6 +30,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "newstui.cli.library": ("list", "search", "related", "authors", "index", "check"),
     "newstui.cli.state": ("mark-read", "mark-unread", "star", "unstar", "state"),
     "newstui.cli.config": ("config",),
+    "newstui.cli.feeds": ("feeds",),
+    "newstui.cli.fetch": ("fetch",),
 }
 
 

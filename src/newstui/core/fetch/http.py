@@ -24,13 +24,14 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import certifi
 import httpcore
 
 from newstui import __version__
 from newstui.core.fetch.addresses import UNRESTRICTED, AddressPolicy
+from newstui.core.fetch.urls import FetchError, Refused, check_url, mask_url, without_credentials
 from newstui.core.sanitize import clean_line
 
 USER_AGENT = f"newstui/{__version__} (+https://github.com/newstui/newstui)"
@@ -39,7 +40,6 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-SCHEMES = frozenset({"http", "https"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 
@@ -54,22 +54,6 @@ class Limits:
     max_redirects: int = 5
     overall: int = 16
     per_host: int = 2
-
-
-class FetchError(Exception):
-    """A request that gave no usable answer; the message is the reason, safe to show."""
-
-    def __init__(
-        self, reason: str, status: int | None = None, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.headers = headers or {}
-
-
-class Refused(FetchError):
-    """Not requested at all: the scheme or the address is not allowed."""
 
 
 @dataclass
@@ -144,34 +128,6 @@ def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return ipaddress.ip_address(host.strip("[]"))
 
 
-def mask_url(url: str) -> str:
-    """The URL with any password shown as `***` (for lists, reports, errors)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None and "@" not in parts.netloc:
-        return url
-    user, _, host = parts.netloc.rpartition("@")
-    name = user.partition(":")[0]
-    return urlunsplit(parts._replace(netloc=f"{name}:***@{host}" if name else f"***@{host}"))
-
-
-def check_url(url: str) -> str:
-    """`url` if it is an absolute http(s) URL with a host, else `Refused`."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (a bad port raises ValueError)
-    except ValueError:
-        raise Refused(f"refused: not a valid URL: {clean_line(mask_url(url))[:200]}") from None
-    if parts.scheme.lower() not in SCHEMES:
-        scheme = clean_line(parts.scheme)[:20] or "(none)"
-        raise Refused(f"refused: only http and https are fetched, not {scheme!r}")
-    if not parts.hostname:
-        raise Refused("refused: the URL has no host")
-    return url
-
-
 class HttpClient:
     """One per fetch run, used from one event loop. `async with HttpClient() as client`."""
 
@@ -228,7 +184,7 @@ class HttpClient:
         origin = urlsplit(url)
         credentials = _basic_auth(origin)
         seen: set[str] = set()
-        current = _without_credentials(url)
+        current = without_credentials(url)
         permanent: str | None = None
         all_permanent = True
         hops: list[str] = []
@@ -255,7 +211,7 @@ class HttpClient:
             if status in _REDIRECTS and location:
                 target = urljoin(current, clean_line(location))
                 check_url(target)
-                target = _without_credentials(target)
+                target = without_credentials(target)
                 all_permanent = all_permanent and status in _PERMANENT
                 if all_permanent:
                     permanent = target
@@ -404,13 +360,6 @@ def _basic_auth(parts: Any) -> str | None:
 
     pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
     return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
-
-
-def _without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _status_reason(status: int) -> str:
