@@ -6,6 +6,7 @@ with a delay makes a trickling server. Every request is logged for assertions.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -51,10 +52,8 @@ class FeedServer:
                 server.log.append(request)
                 route = server.routes.get(self.path.split("?")[0])
                 reply = route(request) if route else Reply(404, b"not found")
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _send(self, reply: Reply) -> None:
                 self.send_response(reply.status)

@@ -236,6 +236,8 @@ class _Fetcher:
         report: FeedReport,
     ) -> None:
         folder = self.news_folder / subscription.key
+        for leftover in folder.glob(".*.part"):  # from a fetch killed mid-write (we hold the lock)
+            leftover.unlink(missing_ok=True)
         outlet = subscription.name or (parsed.articles[0].source.name if parsed.articles else None)
         now = time.time()
         pending: list[tuple[Article, str, EntryState | None]] = []
