@@ -34,7 +34,7 @@ _HEADER = (
     "# Keys: url (required), name, category, full_text, interval (minutes), allow "
     f"({', '.join(ADDRESS_CLASSES)}).\n"
 )
-_TABLE = re.compile(r"^\s*\[\[\s*feed\s*\]\]", re.M)
+_TABLE = re.compile(r"^[ \t]*\[\[[ \t]*feed[ \t]*\]\]", re.M)
 
 
 @dataclass(frozen=True)
