@@ -60,7 +60,7 @@ def discover(
 async def _discover(
     url: str, allow: frozenset[str], resolver: Resolver, classify: Callable[[str], str]
 ) -> Discovered:
-    from newstui.core.fetch.run import parse_feed
+    from newstui.core.fetch.entries import parse_feed
 
     async with HttpClient(Limits(), resolver=resolver) as client:
         response = await client.get(url, AddressPolicy(classify=classify), subscription_allow=allow)

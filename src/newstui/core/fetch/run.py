@@ -13,16 +13,20 @@ Files are written whole (temp + rename) before the feed's state; nothing is ever
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from newstui.core.fetch.addresses import AddressPolicy, address_class
-from newstui.core.fetch.files import folder_lock, write_atomic
+from newstui.core.fetch.entries import Change, Job, prepare, save
+from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.fulltext import with_full_text
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
@@ -36,8 +40,7 @@ from newstui.core.fetch.state import (
 )
 from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.fetch.urls import FetchError, mask_url
-from newstui.core.formats import ArticleError, ParseResult
-from newstui.core.models import Article
+from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
@@ -103,11 +106,60 @@ def fetch_subscriptions(
     `classify` and `resolver` are for tests: which class an address is in, and DNS.
     """
     folder = state_folder(paths, news_folder)
-    with folder_lock(folder / "lock"):
-        fetcher = _Fetcher(
-            news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
-        )
+    fetcher = _Fetcher(
+        news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
+    )
+    fresh = sum(1 for s in subscriptions if not _has_validators(load_state(folder, s.key)))
+    # The pool first: its workers must not inherit (and outlive us holding) the lock.
+    with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
         return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+
+
+PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays in-process
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: exit when the fetch that started it is gone (even by `kill -9`)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _has_validators(state: FeedState) -> bool:
+    return bool(state.etag or state.last_modified)
+
+
+@contextmanager
+def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for parsing when many feeds will answer in full (a first fetch).
+
+    Started before the event loop (and its threads), every worker at once."""
+    workers = min(os.cpu_count() or 1, 4)
+    if fresh_feeds < PARALLEL_FROM or workers < 2:
+        yield None
+        return
+    import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
+    from newstui.core.index.build import _start_method
+
+    context = multiprocessing.get_context(_start_method())
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    )
+    try:
+        pool.submit(int).result()  # a fork start method launches every worker now
+    except (OSError, BrokenProcessPool):
+        pool.shutdown(cancel_futures=True)
+        yield None
+        return
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def feed_states(
@@ -134,6 +186,7 @@ class _Fetcher:
         self.limits = limits
         self.resolver = resolver
         self.classify = classify
+        self.pool: ProcessPoolExecutor | None = None
 
     async def run(
         self,
@@ -164,6 +217,8 @@ class _Fetcher:
             return await self._feed(client, subscription)
         except OSError as error:  # the news folder or the state folder cannot be written
             return _report(subscription, "failed", reason=f"cannot save: {error}")
+        except BrokenProcessPool:  # a parsing worker died (out of memory?)
+            return _report(subscription, "failed", reason="the feed's parser process died")
 
     async def _feed(self, client: HttpClient, subscription: Subscription) -> FeedReport:
         state = load_state(self.state_dir, subscription.key)
@@ -199,12 +254,12 @@ class _Fetcher:
         state.not_before = next_allowed(response.headers, response.body, now, subscription.interval)
         if response.status == 200:
             try:
-                parsed = parse_feed(response.body)
+                await self._save_entries(
+                    client, subscription, state, response.body, response.policy, report
+                )
             except ArticleError as error:
                 state.etag = state.last_modified = None  # ask in full next time
                 return self._failed(subscription, state, FetchError(str(error)), now)
-            report.problems += parsed.problems[:20]
-            await self._save_entries(client, subscription, state, parsed, response.policy, report)
         state.last_error = None
         state.last_success = now
         save_state(self.state_dir, subscription.key, state)
@@ -231,93 +286,41 @@ class _Fetcher:
         client: HttpClient,
         subscription: Subscription,
         state: FeedState,
-        parsed: ParseResult,
+        body: bytes,
         policy: AddressPolicy,
         report: FeedReport,
     ) -> None:
-        folder = self.news_folder / subscription.key
-        for leftover in folder.glob(".*.part"):  # from a fetch killed mid-write (we hold the lock)
-            leftover.unlink(missing_ok=True)
-        outlet = subscription.name or (parsed.articles[0].source.name if parsed.articles else None)
-        now = time.time()
-        pending: list[tuple[Article, str, EntryState | None]] = []
-        for article in parsed.articles:
-            article_id = _article_id(subscription.key, article.id)
-            digest = _content_hash(article)
-            known = state.entries.get(article_id)
-            if known is not None and known.hash == digest:
-                report.unchanged += 1
-                continue
-            pending.append((article.model_copy(update={"id": article_id}), digest, known))
+        """Raises `ArticleError` when the body is not a feed."""
+        job = Job(
+            folder=self.news_folder / subscription.key,
+            feed_key=subscription.key,
+            feed_url=subscription.url,
+            outlet=subscription.name,
+            known={key: (entry.hash, entry.first_seen) for key, entry in state.entries.items()},
+            now=time.time(),
+            write=not subscription.full_text,
+        )
+        if self.pool is None:
+            prepared = prepare(body, job)
+        else:
+            loop = asyncio.get_running_loop()
+            prepared = await loop.run_in_executor(self.pool, prepare, body, job)
+        report.unchanged = prepared.unchanged
+        report.problems += prepared.problems
 
-        async def save(article: Article, digest: str, known: EntryState | None) -> None:
-            first_seen = known.first_seen if known else now
-            full_text = None
+        async def complete(change: Change) -> None:
+            article, full_text = change.article, None
             if subscription.full_text:
                 article, full_text = await with_full_text(article, client, policy)
                 if full_text != "ok":
-                    report.problems.append(f"{article.url or article.title}: {full_text}")
-            if article.published is None:
-                from datetime import datetime, timezone
+                    report.problems.append(f"{mask_url(article.url or article.title)}: {full_text}")
+                save(article, job)
+            state.entries[article.id] = EntryState(change.digest, change.first_seen, full_text)
 
-                published = datetime.fromtimestamp(first_seen, timezone.utc)
-                article = article.model_copy(update={"published": published})
-            write_atomic(
-                folder / f"{article.id}.json", _article_json(article, outlet, subscription.url)
-            )
-            state.entries[article.id] = EntryState(digest, first_seen, full_text)
-            if known is None:
-                report.new += 1
-            else:
-                report.updated += 1
-
-        await asyncio.gather(*(save(*item) for item in pending))
+        await asyncio.gather(*(complete(change) for change in prepared.changes))
+        report.new = sum(change.is_new for change in prepared.changes)
+        report.updated = len(prepared.changes) - report.new
 
 
 def _report(subscription: Subscription, outcome: Outcome, **fields: Any) -> FeedReport:
     return FeedReport(subscription.title, mask_url(subscription.url), outcome, **fields)
-
-
-def parse_feed(body: bytes) -> ParseResult:
-    """The feed's articles (RSS, Atom, RDF or JSON Feed); `ArticleError` when it is none."""
-    from newstui.core.formats.feeds import is_json_feed, parse_json_feed, parse_xml_feed
-
-    if not body.strip():
-        raise ArticleError("not a feed: the answer is empty")
-    if body.lstrip()[:1] in (b"{", b"["):
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise ArticleError("not a feed: invalid JSON") from None
-        if not is_json_feed(document):
-            raise ArticleError("not a feed: JSON, but not a JSON Feed")
-        return parse_json_feed(Path("feed.json"), document)
-    try:
-        return parse_xml_feed(Path("feed.xml"), body)
-    except ArticleError as error:
-        raise ArticleError(f"not a feed: {error}") from None
-    except Exception as error:  # feedparser on hostile bytes
-        raise ArticleError(f"not a feed: {type(error).__name__}") from None
-
-
-def _article_id(feed_key: str, entry_id: str) -> str:
-    """Per feed: the same guid in two feeds is two articles."""
-    digest = hashlib.sha256(f"{feed_key}\n{entry_id}".encode("utf-8", "surrogatepass"))
-    return "f-" + digest.hexdigest()[:16]
-
-
-def _content_hash(article: Article) -> str:
-    fields = article.model_dump(mode="json", include={"title", "summary", "author", "blocks"})
-    fields["url"] = article.url
-    fields["published"] = article.published.isoformat() if article.published else None
-    fields["tags"] = article.tags
-    data = json.dumps(fields, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def _article_json(article: Article, outlet: str | None, feed_url: str) -> bytes:
-    """The project's JSON article format (what `newstui show --json` prints)."""
-    fields = article.model_dump(mode="json", exclude={"word_count", "reading_minutes", "source"})
-    fields["feed"] = mask_url(feed_url)
-    fields["source"] = {"name": outlet}
-    return json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8")
