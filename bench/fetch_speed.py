@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+ENTRIES = 50  # set from --entries
 HOSTS = [f"127.0.1.{n}" for n in range(1, 21)]
 LAST_MODIFIED = "Tue, 01 Dec 2026 10:00:00 GMT"
 PARAGRAPH = (
@@ -197,6 +199,9 @@ def newsboat_once(urls: list[str], home: Path) -> float:
     env = environment(home)
     wall, _, code = timed(command, env)
     assert code == 0, f"newsboat exited {code}"
+    with sqlite3.connect(home / "cache.db") as db:
+        items = db.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+    assert items == sum(1 for _ in urls) * ENTRIES, f"newsboat stored {items} items"
     return wall
 
 
@@ -225,6 +230,8 @@ def main() -> None:
         "--work", type=Path, default=Path(__file__).parent / "out", help="scratch folder"
     )
     args = parser.parse_args()
+    global ENTRIES
+    ENTRIES = args.entries
     site = Site(args.feeds, args.entries)
     runs = []
     try:

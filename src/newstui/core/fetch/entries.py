@@ -32,7 +32,8 @@ class Job:
 
 @dataclass
 class Change:
-    article: Article
+    article_id: str
+    article: Article | None  # None once written (nothing to send back from a worker)
     digest: str
     first_seen: float
     is_new: bool
@@ -49,6 +50,7 @@ def prepare(body: bytes, job: Job) -> Prepared:
     """Raises `ArticleError` when the body is not a feed."""
     parsed = parse_feed(body)
     prepared = Prepared(problems=parsed.problems[:20])
+    job.folder.mkdir(parents=True, exist_ok=True)
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
     for article in parsed.articles:
         article_id = article_id_in_feed(job.feed_key, article.id)
@@ -63,17 +65,19 @@ def prepare(body: bytes, job: Job) -> Prepared:
             update["published"] = datetime.fromtimestamp(first_seen, timezone.utc)
         if outlet != article.source.name:
             update["source"] = article.source.model_copy(update={"name": outlet})
-        change = Change(article.model_copy(update=update), digest, first_seen, known is None)
+        final = article.model_copy(update=update)
         if job.write:
-            save(change.article, job)
-        prepared.changes.append(change)
+            save(final, job)
+        kept = None if job.write else final
+        prepared.changes.append(Change(article_id, kept, digest, first_seen, known is None))
     for leftover in job.folder.glob(".*.part"):  # a fetch killed mid-write (we hold the lock)
         leftover.unlink(missing_ok=True)
     return prepared
 
 
 def save(article: Article, job: Job) -> None:
-    write_atomic(job.folder / f"{article.id}.json", article_json(article, job.feed_url))
+    data = article_json(article, job.feed_url)
+    write_atomic(job.folder / f"{article.id}.json", data, make_folder=False)
 
 
 def parse_feed(body: bytes) -> ParseResult:

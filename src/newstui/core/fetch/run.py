@@ -22,10 +22,9 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from newstui.core.fetch.addresses import AddressPolicy, address_class
-from newstui.core.fetch.entries import Change, Job, prepare, save
 from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.fulltext import with_full_text
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
@@ -42,6 +41,9 @@ from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.fetch.urls import FetchError, mask_url
 from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    from newstui.core.fetch.entries import Change
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
 Progress = Callable[[int, int, "FeedReport"], None]  # (feeds done, feeds in all, the last one)
@@ -139,8 +141,8 @@ def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for parsing when many feeds will answer in full (a first fetch).
 
     Started before the event loop (and its threads), every worker at once."""
-    workers = min(os.cpu_count() or 1, 4)
-    if fresh_feeds < PARALLEL_FROM or workers < 2:
+    workers = min(2 * (os.cpu_count() or 1), 4)  # twice the cores: they also write files
+    if fresh_feeds < PARALLEL_FROM:
         yield None
         return
     import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
@@ -230,12 +232,12 @@ class _Fetcher:
             when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(state.not_before))
             return _report(subscription, "unchanged", reason=f"not due until {when}", skipped=True)
         url = state.moved_to or subscription.url
+        remembered = state.remembered()
         headers = {}
         if state.etag:
             headers["If-None-Match"] = state.etag
         if state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
-        state.last_attempt = now
         try:
             response = await client.get(
                 url,
@@ -260,9 +262,10 @@ class _Fetcher:
             except ArticleError as error:
                 state.etag = state.last_modified = None  # ask in full next time
                 return self._failed(subscription, state, FetchError(str(error)), now)
-        state.last_error = None
-        state.last_success = now
-        save_state(self.state_dir, subscription.key, state)
+        if response.status == 200 or state.remembered() != remembered:
+            state.last_error = None
+            state.last_success = now
+            save_state(self.state_dir, subscription.key, state)  # (a plain 304 writes nothing)
         report.outcome = "new" if report.new else "updated" if report.updated else "unchanged"
         return report
 
@@ -291,6 +294,8 @@ class _Fetcher:
         report: FeedReport,
     ) -> None:
         """Raises `ArticleError` when the body is not a feed."""
+        from newstui.core.fetch.entries import Job, prepare, save  # (pydantic: on a 200 only)
+
         job = Job(
             folder=self.news_folder / subscription.key,
             feed_key=subscription.key,
@@ -309,13 +314,13 @@ class _Fetcher:
         report.problems += prepared.problems
 
         async def complete(change: Change) -> None:
-            article, full_text = change.article, None
-            if subscription.full_text:
-                article, full_text = await with_full_text(article, client, policy)
+            article_id, full_text = change.article_id, None
+            if change.article is not None:  # full text: the file is ours to write
+                article, full_text = await with_full_text(change.article, client, policy)
                 if full_text != "ok":
                     report.problems.append(f"{mask_url(article.url or article.title)}: {full_text}")
                 save(article, job)
-            state.entries[article.id] = EntryState(change.digest, change.first_seen, full_text)
+            state.entries[article_id] = EntryState(change.digest, change.first_seen, full_text)
 
         await asyncio.gather(*(complete(change) for change in prepared.changes))
         report.new = sum(change.is_new for change in prepared.changes)

@@ -47,4 +47,4 @@ def next_allowed(headers: dict[str, str], body: bytes, now: float, interval: int
     ttl = _TTL.search(body[:65536]) if body else None
     if ttl:
         waits.append(min(CACHE_CAP, 60.0 * int(ttl.group(1))))
-    return now + max(waits, default=0.0)
+    return now + max(waits) if waits else 0.0

@@ -33,9 +33,19 @@ class FeedState:
     not_before: float = 0.0  # epoch seconds: not asked again before (Retry-After, max-age...)
     gone: bool = False
     last_error: str | None = None
-    last_attempt: float | None = None
     last_success: float | None = None
     entries: dict[str, EntryState] = field(default_factory=dict)
+
+    def remembered(self) -> tuple[object, ...]:
+        """What must be saved when it changes (timestamps alone are not worth a write)."""
+        return (
+            self.moved_to,
+            self.etag,
+            self.last_modified,
+            self.not_before,
+            self.gone,
+            self.last_error,
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FeedState:
