@@ -197,15 +197,18 @@ class _Fetcher:
         should_stop: Callable[[], bool] | None,
     ) -> FetchReport:
         done = 0
+        # Feeds start a few dozen at a time, so that `should_stop` can still hold the rest.
+        gate = asyncio.Semaphore(4 * self.limits.overall)
 
         async with HttpClient(self.limits, resolver=self.resolver) as client:
 
             async def one(subscription: Subscription) -> FeedReport:
                 nonlocal done
-                if should_stop is not None and should_stop():
-                    report = _report(subscription, "unchanged", skipped=True, reason="stopped")
-                else:
-                    report = await self.feed(client, subscription)
+                async with gate:
+                    if should_stop is not None and should_stop():
+                        report = _report(subscription, "unchanged", skipped=True, reason="stopped")
+                    else:
+                        report = await self.feed(client, subscription)
                 done += 1
                 if progress is not None:
                     progress(done, len(subscriptions), report)
