@@ -15,6 +15,7 @@ from newstui.core.fetch.http import Limits
 from newstui.core.fetch.run import FetchReport, fetch_subscriptions
 from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.formats import parse_file
+from newstui.core.models import Article
 from newstui.core.paths import AppPaths
 
 
@@ -35,6 +36,11 @@ def fetch(news: Path, *subscriptions: Subscription, **options: object) -> FetchR
 
 def files(news: Path) -> list[Path]:
     return sorted(news.rglob("*.json"))
+
+
+def stored(news: Path) -> list[tuple[Path, Article]]:
+    """Every fetched article with its file (a file holds one feed's articles of a day)."""
+    return [(path, article) for path in files(news) for article in parse_file(path).articles]
 
 
 def conditional(body: bytes, etag: str = '"v1"', modified: str = "Tue, 01 Dec 2026 10:00:00 GMT"):  # type: ignore[no-untyped-def]
@@ -59,7 +65,7 @@ def test_first_fetch_writes_articles_then_304_writes_nothing(site: FeedServer, n
     first = fetch(news, feed)
     assert (first.feeds[0].outcome, first.feeds[0].new) == ("new", 5)
     written = {path: path.stat().st_mtime_ns for path in files(news)}
-    assert len(written) == 5
+    assert len(stored(news)) == 5
     second = fetch(news, feed)
     assert second.feeds[0].outcome == "unchanged" and second.feeds[0].status == 304
     assert site.log[-1].headers["if-none-match"] == '"v1"'
@@ -76,8 +82,7 @@ def test_written_files_read_back_with_every_field(site: FeedServer, news: Path) 
     entry["category"] = "politics"
     site.route("/feed.xml", Reply(200, rss("Daily", [entry])))
     fetch(news, Subscription(site.url("/feed.xml"), name="Daily Name"))
-    [path] = files(news)
-    article = parse_file(path).articles[0]
+    [(path, article)] = stored(news)
     assert article.title == "Story 1"
     assert article.author is not None and article.author.name == "Ann Writer"
     assert article.url == "http://127.0.0.1/story/1"
@@ -86,7 +91,7 @@ def test_written_files_read_back_with_every_field(site: FeedServer, news: Path) 
     assert article.tags == ["politics"]
     assert article.published is not None
     assert [b.kind for b in article.blocks] == ["heading", "paragraph", "quote", "list_item"]
-    assert path.name == f"{article.id}.json"
+    assert path.name == "2026-12-01.json" and path.parent.parent == news
 
 
 def test_an_entry_that_changes_is_updated_in_place(site: FeedServer, news: Path) -> None:
@@ -94,14 +99,14 @@ def test_an_entry_that_changes_is_updated_in_place(site: FeedServer, news: Path)
     site.route("/feed.xml", Reply(200, rss("Daily", items)))
     feed = Subscription(site.url("/feed.xml"))
     fetch(news, feed)
-    before = {parse_file(p).articles[0].id: p for p in files(news)}
+    before = {a.id: p for p, a in stored(news)}
     items[1] = {**items[1], "title": "Story 1, corrected"}
     site.route("/feed.xml", Reply(200, rss("Daily", items[:2])))  # item 2 vanishes
     report = fetch(news, feed).feeds[0]
     assert (report.outcome, report.new, report.updated, report.unchanged) == ("updated", 0, 1, 1)
-    after = {parse_file(p).articles[0].id: p for p in files(news)}
+    after = {a.id: p for p, a in stored(news)}
     assert after == before  # same ids, same files, the vanished entry kept
-    titles = sorted(parse_file(p).articles[0].title for p in files(news))
+    titles = sorted(a.title for _, a in stored(news))
     assert titles == ["Story 0", "Story 1, corrected", "Story 2"]
 
 
@@ -112,14 +117,38 @@ def test_dedup_falls_back_to_link_then_title_and_date(site: FeedServer, news: Pa
     feed = Subscription(site.url("/feed.xml"))
     fetch(news, feed)
     assert fetch(news, feed).feeds[0].unchanged == 4
-    assert len(files(news)) == 4
+    assert len(stored(news)) == 4
+
+
+def test_an_entry_whose_date_changes_moves_to_its_new_day(site: FeedServer, news: Path) -> None:
+    entry = item(1)
+    site.route("/feed.xml", Reply(200, rss("D", [entry, item(2)])))
+    feed = Subscription(site.url("/feed.xml"))
+    fetch(news, feed)
+    site.route(
+        "/feed.xml",
+        Reply(200, rss("D", [{**entry, "pubDate": "Wed, 02 Dec 2026 08:00:00 GMT"}, item(2)])),
+    )
+    assert fetch(news, feed).feeds[0].updated == 1
+    days = {a.title: p.name for p, a in stored(news)}
+    assert days == {"Story 1": "2026-12-02.json", "Story 2": "2026-12-01.json"}
+
+
+def test_a_lost_state_rewrites_no_duplicates(site: FeedServer, news: Path) -> None:
+    site.route("/feed.xml", Reply(200, rss("D", [item(1), item(2)])))
+    feed = Subscription(site.url("/feed.xml"))
+    fetch(news, feed)
+    for state in (AppPaths.default().data_dir / "fetch").rglob("*.json"):
+        state.unlink()
+    fetch(news, feed)
+    assert sorted(a.title for _, a in stored(news)) == ["Story 1", "Story 2"]
 
 
 def test_the_same_guid_in_two_feeds_is_two_articles(site: FeedServer, news: Path) -> None:
     site.route("/a.xml", Reply(200, rss("A", [item(1)])))
     site.route("/b.xml", Reply(200, rss("B", [item(1)])))
     fetch(news, Subscription(site.url("/a.xml")), Subscription(site.url("/b.xml")))
-    ids = {parse_file(p).articles[0].id for p in files(news)}
+    ids = {a.id for _, a in stored(news)}
     assert len(ids) == 2
 
 
@@ -147,7 +176,7 @@ def test_faults_fail_that_feed_only(
     assert bad.outcome == "failed" and reason in (bad.reason or ""), bad.reason
     assert good.outcome == "new"
     assert report.exit_code == 1
-    assert len(files(news)) == 1
+    assert len(stored(news)) == 1
 
 
 def test_410_gone_stops_asking(site: FeedServer, news: Path) -> None:
@@ -217,7 +246,7 @@ def test_301_to_another_feed_is_recorded_and_kept(site: FeedServer, news: Path) 
     again = fetch(news, feed).feeds[0]
     assert (again.new, again.unchanged) == (1, 1)
     assert site.hits("/old.xml") == 1  # asked at its new address from then on
-    assert len(files(news)) == 2 and len({p.parent for p in files(news)}) == 1
+    assert len(stored(news)) == 2 and len({p.parent for p in files(news)}) == 1
 
 
 def test_a_trickling_server_cannot_hold_the_fetch(site: FeedServer, news: Path) -> None:
@@ -268,8 +297,8 @@ def test_non_utf8_feed(site: FeedServer, news: Path) -> None:
     )
     site.route("/feed.xml", Reply(200, body.decode().encode("iso-8859-1")))
     fetch(news, Subscription(site.url("/feed.xml")))
-    [path] = files(news)
-    assert parse_file(path).articles[0].title == "Café à Zürich"
+    [(_, article)] = stored(news)
+    assert article.title == "Café à Zürich"
 
 
 def test_json_feed(site: FeedServer, news: Path) -> None:
@@ -310,7 +339,7 @@ def test_full_text_replaces_the_summary_and_keeps_the_feed_fields(
     report = fetch(news, Subscription(site.url("/feed.xml"), full_text=True)).feeds[0]
     assert report.new == 2
     assert len(report.problems) == 1 and "404" in report.problems[0]
-    articles = {a.title: a for a in (parse_file(p).articles[0] for p in files(news))}
+    articles = {a.title: a for _, a in stored(news)}
     full = articles["Story 1"]
     assert "Paragraph 7 of the full article" in full.body_text
     assert full.author is not None and full.author.name == "Ann Writer"  # the feed's author wins

@@ -1,8 +1,16 @@
 """A fetched feed's bytes to article files: parse, tell new/updated/unchanged, write.
 
+Files: one JSON file per feed and day of publication, `<feed folder>/YYYY-MM-DD.json`, a
+list of Articles in the project's JSON format (an undated entry is dated when first seen).
+A day file holds a feed's entries of that day, a few dozen at most, so an update rewrites
+little, while a first fetch of 200 feeds writes a few hundred files, not ten thousand (each
+file costs far more than its bytes). Writing a day merges by article id into what the file
+holds, so a repeated or interrupted fetch never duplicates an entry.
+
 `prepare` is a plain function of picklable values so a process pool can run it: parsing
 (feedparser) is most of a big fetch's CPU time. It writes the files of a feed without full
-text itself; for a full-text feed it returns the articles, to be completed with their pages.
+text itself; for a full-text feed it returns the articles, to be completed with their pages
+and written with `write_days`.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
@@ -25,7 +34,7 @@ class Job:
     feed_key: str
     feed_url: str
     outlet: str | None  # the subscription's name, else the feed's title
-    known: dict[str, tuple[str, float]]  # article id -> (hash, first seen)
+    known: dict[str, tuple[str, float, str]]  # article id -> (hash, first seen, day file)
     now: float
     write: bool  # False for full text: the caller writes after fetching the pages
 
@@ -37,6 +46,8 @@ class Change:
     digest: str
     first_seen: float
     is_new: bool
+    day: str  # the file it is in: "YYYY-MM-DD"
+    moved_from: str | None = None  # the day file it was in, when its date changed
 
 
 @dataclass
@@ -50,7 +61,6 @@ def prepare(body: bytes, job: Job) -> Prepared:
     """Raises `ArticleError` when the body is not a feed."""
     parsed = parse_feed(body)
     prepared = Prepared(problems=parsed.problems[:20])
-    job.folder.mkdir(parents=True, exist_ok=True)
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
     for article in parsed.articles:
         article_id = article_id_in_feed(job.feed_key, article.id)
@@ -66,18 +76,68 @@ def prepare(body: bytes, job: Job) -> Prepared:
         if outlet != article.source.name:
             update["source"] = article.source.model_copy(update={"name": outlet})
         final = article.model_copy(update=update)
-        if job.write:
-            save(final, job)
-        kept = None if job.write else final
-        prepared.changes.append(Change(article_id, kept, digest, first_seen, known is None))
-    for leftover in job.folder.glob(".*.part"):  # a fetch killed mid-write (we hold the lock)
-        leftover.unlink(missing_ok=True)
+        day = day_of(final)
+        moved_from = known[2] if known is not None and known[2] != day else None
+        change = Change(article_id, final, digest, first_seen, known is None, day, moved_from)
+        prepared.changes.append(change)
+    if job.write:
+        write_days(prepared.changes, job)
+        for change in prepared.changes:
+            change.article = None
     return prepared
 
 
-def save(article: Article, job: Job) -> None:
-    data = article_json(article, job.feed_url)
-    write_atomic(job.folder / f"{article.id}.json", data, make_folder=False)
+def day_of(article: Article) -> str:
+    published = article.published or datetime.now(timezone.utc)
+    return published.astimezone(timezone.utc).date().isoformat()
+
+
+def write_days(changes: list[Change], job: Job) -> None:
+    """Merge the changed articles into their day files (by id), each written whole."""
+    job.folder.mkdir(parents=True, exist_ok=True)
+    for leftover in job.folder.glob(".*.part"):  # a fetch killed mid-write (we hold the lock)
+        leftover.unlink(missing_ok=True)
+    by_day: dict[str, dict[str, dict[str, Any]]] = {}
+    for change in changes:
+        if change.article is not None:
+            by_day.setdefault(change.day, {})[change.article_id] = article_fields(
+                change.article, job.feed_url
+            )
+    leaving: dict[str, set[str]] = {}
+    for change in changes:
+        if change.moved_from:
+            leaving.setdefault(change.moved_from, set()).add(change.article_id)
+    for day in sorted(set(by_day) | set(leaving)):
+        path = job.folder / f"{day}.json"
+        articles = {item["id"]: item for item in _read_day(path)}
+        for article_id in leaving.get(day, ()):
+            articles.pop(article_id, None)
+        articles.update(by_day.get(day, {}))
+        if not articles:
+            path.unlink(missing_ok=True)
+            continue
+        ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
+        data = json.dumps(ordered[::-1], ensure_ascii=False, indent=1).encode("utf-8")
+        write_atomic(path, data, make_folder=False)
+
+
+def _read_day(path: Path) -> list[dict[str, Any]]:
+    try:
+        items = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return []  # (a damaged day file is replaced by what the feed says now)
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def known_days(folder: Path) -> dict[str, str]:
+    """Article id -> day file, read from the files (when the feed's state was lost)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        for item in _read_day(path):
+            found[item["id"]] = path.stem
+    return found
 
 
 def parse_feed(body: bytes) -> ParseResult:
@@ -118,9 +178,9 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def article_json(article: Article, feed_url: str) -> bytes:
-    """The project's JSON article format (what `newstui show --json` prints)."""
+def article_fields(article: Article, feed_url: str) -> dict[str, Any]:
+    """One article in the project's JSON format (what `newstui show --json` prints)."""
     fields = article.model_dump(mode="json", exclude={"word_count", "reading_minutes", "source"})
     fields["feed"] = mask_url(feed_url)
     fields["source"] = {"name": article.source.name}
-    return json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8")
+    return fields

@@ -297,14 +297,23 @@ class _Fetcher:
         report: FeedReport,
     ) -> None:
         """Raises `ArticleError` when the body is not a feed."""
-        from newstui.core.fetch.entries import Job, prepare, save  # (pydantic: on a 200 only)
+        from newstui.core.fetch.entries import Job, known_days, prepare, write_days
 
+        folder = self.news_folder / subscription.key
+        if not state.entries and folder.is_dir():  # the state was lost: the files know
+            state.entries = {
+                article_id: EntryState("", time.time(), day=day)
+                for article_id, day in known_days(folder).items()
+            }
         job = Job(
-            folder=self.news_folder / subscription.key,
+            folder=folder,
             feed_key=subscription.key,
             feed_url=subscription.url,
             outlet=subscription.name,
-            known={key: (entry.hash, entry.first_seen) for key, entry in state.entries.items()},
+            known={
+                key: (entry.hash, entry.first_seen, entry.day)
+                for key, entry in state.entries.items()
+            },
             now=time.time(),
             write=not subscription.full_text,
         )
@@ -315,17 +324,25 @@ class _Fetcher:
             prepared = await loop.run_in_executor(self.pool, prepare, body, job)
         report.unchanged = prepared.unchanged
         report.problems += prepared.problems
+        full_text: dict[str, str] = {}
 
         async def complete(change: Change) -> None:
-            article_id, full_text = change.article_id, None
-            if change.article is not None:  # full text: the file is ours to write
-                article, full_text = await with_full_text(change.article, client, policy)
-                if full_text != "ok":
-                    report.problems.append(f"{mask_url(article.url or article.title)}: {full_text}")
-                save(article, job)
-            state.entries[article_id] = EntryState(change.digest, change.first_seen, full_text)
+            if change.article is None:
+                return
+            change.article, full_text[change.article_id] = await with_full_text(
+                change.article, client, policy
+            )
+            if full_text[change.article_id] != "ok":
+                where = mask_url(change.article.url or change.article.title)
+                report.problems.append(f"{where}: {full_text[change.article_id]}")
 
-        await asyncio.gather(*(complete(change) for change in prepared.changes))
+        if subscription.full_text:
+            await asyncio.gather(*(complete(change) for change in prepared.changes))
+            write_days(prepared.changes, job)
+        for change in prepared.changes:
+            state.entries[change.article_id] = EntryState(
+                change.digest, change.first_seen, full_text.get(change.article_id), change.day
+            )
         report.new = sum(change.is_new for change in prepared.changes)
         report.updated = len(prepared.changes) - report.new
 
