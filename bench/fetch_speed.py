@@ -15,6 +15,7 @@ Only 127.x addresses are ever contacted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -170,7 +171,7 @@ def run_once(site: Site, work: Path, pages: int) -> dict[str, float]:
     news = home / "data" / "newstui" / "news"
     wall, rss, code = timed(newstui_command(), env)
     assert code == 0, f"newstui fetch exited {code}"
-    files = sum(1 for _ in news.rglob("*.json"))
+    files = sum(len(json.loads(path.read_bytes())) for path in news.rglob("*.json"))
     figures.update(first_s=wall, first_cpu_s=CPU["last"], first_rss_mb=rss, articles=files)
     before = snapshot(news)
     requests = site.requests
@@ -180,6 +181,7 @@ def run_once(site: Site, work: Path, pages: int) -> dict[str, float]:
     after = snapshot(news)
     figures.update(
         second_s=wall,
+        second_cpu_s=CPU["last"],
         second_written=sum(1 for p, m in after.items() if before.get(p) != m),
         second_requests=site.requests - requests,
     )

@@ -48,6 +48,7 @@ class Change:
     is_new: bool
     day: str  # the file it is in: "YYYY-MM-DD"
     moved_from: str | None = None  # the day file it was in, when its date changed
+    fields: dict[str, Any] | None = None  # the stored form, when ready to write
 
 
 @dataclass
@@ -64,32 +65,36 @@ def prepare(body: bytes, job: Job) -> Prepared:
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
     for article in parsed.articles:
         article_id = article_id_in_feed(job.feed_key, article.id)
-        digest = content_hash(article)
+        fields = article.model_dump(mode="json", exclude=_NOT_STORED)
+        digest = content_hash(fields)
         known = job.known.get(article_id)
         if known is not None and known[0] == digest:
             prepared.unchanged += 1
             continue
         first_seen = known[1] if known else job.now
-        update: dict[str, object] = {"id": article_id}
-        if article.published is None:  # sorted by when it was first seen
-            update["published"] = datetime.fromtimestamp(first_seen, timezone.utc)
-        if outlet != article.source.name:
-            update["source"] = article.source.model_copy(update={"name": outlet})
-        final = article.model_copy(update=update)
-        day = day_of(final)
+        published = article.published or datetime.fromtimestamp(first_seen, timezone.utc)
+        day = published.astimezone(timezone.utc).date().isoformat()
         moved_from = known[2] if known is not None and known[2] != day else None
-        change = Change(article_id, final, digest, first_seen, known is None, day, moved_from)
+        change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
+        if job.write:  # the stored form, straight from the dump (no second model)
+            fields.update(id=article_id, feed=mask_url(job.feed_url), source={"name": outlet})
+            if article.published is None:
+                fields["published"] = published.isoformat()
+            change.fields = fields
+        else:
+            change.article = article.model_copy(
+                update={
+                    "id": article_id,
+                    "published": published,
+                    "source": article.source.model_copy(update={"name": outlet}),
+                }
+            )
         prepared.changes.append(change)
     if job.write:
         write_days(prepared.changes, job)
         for change in prepared.changes:
-            change.article = None
+            change.fields = None  # nothing to send back from a worker but the outcome
     return prepared
-
-
-def day_of(article: Article) -> str:
-    published = article.published or datetime.now(timezone.utc)
-    return published.astimezone(timezone.utc).date().isoformat()
 
 
 def write_days(changes: list[Change], job: Job) -> None:
@@ -99,10 +104,11 @@ def write_days(changes: list[Change], job: Job) -> None:
         leftover.unlink(missing_ok=True)
     by_day: dict[str, dict[str, dict[str, Any]]] = {}
     for change in changes:
-        if change.article is not None:
-            by_day.setdefault(change.day, {})[change.article_id] = article_fields(
-                change.article, job.feed_url
-            )
+        fields = change.fields
+        if fields is None and change.article is not None:
+            fields = article_fields(change.article, job.feed_url)
+        if fields is not None:
+            by_day.setdefault(change.day, {})[change.article_id] = fields
     leaving: dict[str, set[str]] = {}
     for change in changes:
         if change.moved_from:
@@ -168,19 +174,19 @@ def article_id_in_feed(feed_key: str, entry_id: str) -> str:
     return "f-" + digest.hexdigest()[:16]
 
 
-def content_hash(article: Article) -> str:
-    """What the feed says of an entry; a change rewrites the entry's file."""
-    fields = article.model_dump(mode="json", include={"title", "summary", "author", "blocks"})
-    fields["url"] = article.url
-    fields["published"] = article.published.isoformat() if article.published else None
-    fields["tags"] = article.tags
-    data = json.dumps(fields, sort_keys=True, ensure_ascii=False)
+_NOT_STORED = {"word_count", "reading_minutes", "source"}
+_HASHED = ("title", "summary", "author", "blocks", "url", "published", "tags")
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    """What the feed says of an entry (its dumped fields); a change rewrites the entry."""
+    data = json.dumps([fields.get(key) for key in _HASHED], ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def article_fields(article: Article, feed_url: str) -> dict[str, Any]:
     """One article in the project's JSON format (what `newstui show --json` prints)."""
-    fields = article.model_dump(mode="json", exclude={"word_count", "reading_minutes", "source"})
+    fields = article.model_dump(mode="json", exclude=_NOT_STORED)
     fields["feed"] = mask_url(feed_url)
     fields["source"] = {"name": article.source.name}
     return fields
