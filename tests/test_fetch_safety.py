@@ -4,6 +4,9 @@ classes are exercised through the address check, a resolver stub and a recording
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -285,6 +288,53 @@ def test_credentials_go_only_to_their_host_and_are_never_shown(
     assert "hunter2" not in text and "ann:***@" in text
     for path in (tmp_path / "news").rglob("*.json"):
         assert "hunter2" not in path.read_text()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_a_self_signed_certificate_is_refused_and_not_retried(tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with FeedServer("127.0.0.1") as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+        server.route("/feed.xml", Reply(200, rss("T", [item(1)])))
+        url = server.url("/feed.xml").replace("http://", "https://")
+        report = fetch_subscriptions([Subscription(url)], tmp_path / "news", AppPaths.default())
+        assert report.feeds[0].outcome == "failed"
+        assert "certificate" in (report.feeds[0].reason or "").lower()
+        assert server.hits("/feed.xml") == 0  # never asked without verification
+
+        # The same server, its certificate trusted: the check is verification, nothing else.
+        async def trusted() -> int:
+            async with HttpClient(
+                ssl_context=ssl.create_default_context(cafile=str(cert))
+            ) as client:
+                response = await client.get(url, AddressPolicy(), subscription_allow=frozenset())
+                return response.status
+
+        assert asyncio.run(trusted()) == 200
 
 
 def test_tls_is_verified(tmp_path: Path) -> None:
