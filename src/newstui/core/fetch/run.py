@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from newstui.core.fetch.addresses import AddressPolicy, address_class
 from newstui.core.fetch.files import folder_lock
-from newstui.core.fetch.fulltext import with_full_text
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
 from newstui.core.fetch.schedule import next_allowed, retry_at
@@ -298,6 +297,7 @@ class _Fetcher:
     ) -> None:
         """Raises `ArticleError` when the body is not a feed."""
         from newstui.core.fetch.entries import Job, known_days, prepare, write_days
+        from newstui.core.fetch.fulltext import with_full_text
 
         folder = self.news_folder / subscription.key
         if not state.entries and folder.is_dir():  # the state was lost: the files know
