@@ -159,7 +159,7 @@ class HttpClient:
         if pool is None:
             pool = self._pools[policy.allowed] = httpcore.AsyncConnectionPool(
                 ssl_context=self._ssl,
-                max_connections=4 * self.limits.overall,
+                max_connections=2 * self.limits.overall,
                 keepalive_expiry=15,
                 network_backend=GuardedBackend(policy, self._resolver, self._inner),
             )
@@ -267,6 +267,8 @@ class HttpClient:
                 body = b""
                 if 200 <= response.status < 300:
                     body = await self._body(response, response_headers)
+                elif 300 <= response.status < 400:
+                    await _drain(response)  # so that the connection can be used again
                 return response.status, response_headers, body, peer[0] if peer else None
         except FetchError:
             raise
@@ -288,6 +290,16 @@ class HttpClient:
         async for chunk in stream:
             decoder.feed(chunk)
         return decoder.finish()
+
+
+async def _drain(response: httpcore.Response, limit: int = 65536) -> None:
+    """Read a small body to its end (a 304 or redirect); a big one just closes."""
+    read = 0
+    stream: Any = response.aiter_stream()
+    async for chunk in stream:
+        read += len(chunk)
+        if read > limit:
+            break
 
 
 class _Decoder:
