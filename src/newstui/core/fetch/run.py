@@ -3,11 +3,12 @@
     report = fetch_subscriptions(subscriptions, news_folder, paths,
                                  progress=callback, should_stop=callback)
 
-Callable from any thread without an event loop (it runs its own). Each feed is fetched
-with a conditional GET; its entries become JSON article files in `news_folder/<feed key>/`,
-one file per entry, named after the entry's id, so a changed entry rewrites its own file
-(same article id, reading state kept) and a repeated or interrupted fetch never duplicates.
-Files are written whole (temp + rename) before the feed's state; nothing is ever deleted.
+Callable from any thread without an event loop (it runs its own); `progress` is called in
+that thread after each feed. Each feed is fetched with a conditional GET; its entries go to
+JSON article files in `news_folder/<feed key>/`, one per day of publication (see
+`entries`), merged by article id, so a changed entry is rewritten in place (same article
+id, reading state kept) and a repeated or interrupted fetch never duplicates. Files are
+written whole (temp + rename) before the feed's state; nothing is ever deleted.
 """
 
 from __future__ import annotations
