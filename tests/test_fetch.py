@@ -358,3 +358,19 @@ def test_stop_and_progress_callbacks(site: FeedServer, news: Path) -> None:
     assert all(f.outcome == "new" for f in report.feeds)
     stopped = fetch(news, *feeds, should_stop=lambda: True, force=True)
     assert all(f.skipped and f.reason == "stopped" for f in stopped.feeds)
+
+
+def test_from_a_thread_as_the_reader_does(site: FeedServer, news: Path) -> None:
+    """Many feeds (worker processes) from a thread while other threads run: no fork then."""
+    import threading
+
+    feeds = []
+    for n in range(10):
+        site.route(f"/t{n}.xml", Reply(200, rss(f"T{n}", [item(n * 100 + e) for e in range(5)])))
+        feeds.append(Subscription(site.url(f"/t{n}.xml")))
+    reports: list[FetchReport] = []
+    worker = threading.Thread(target=lambda: reports.append(fetch(news, *feeds)))
+    worker.start()
+    worker.join(120)
+    assert [f.outcome for f in reports[0].feeds] == ["new"] * 10
+    assert len(stored(news)) == 50

@@ -145,17 +145,26 @@ def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
     if fresh_feeds < PARALLEL_FROM:
         yield None
         return
+    # The index build's rules: fork only without other threads, and (in the reader, whose
+    # stderr Textual captures) multiprocessing's helper started with a real stderr.
     import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
-    from newstui.core.index.build import _start_method
+    from newstui.core.index.build import _start_method, _start_resource_tracker
 
-    context = multiprocessing.get_context(_start_method())
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
-    )
+    method = _start_method()
+    pool = None
     try:
+        if method != "fork" and os.name == "posix":
+            _start_resource_tracker()
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_exit_with,
+            initargs=(os.getpid(),),
+        )
         pool.submit(int).result()  # a fork start method launches every worker now
-    except (OSError, BrokenProcessPool):
-        pool.shutdown(cancel_futures=True)
+    except Exception:  # no workers to be had: parse in this process, as for a few feeds
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         yield None
         return
     try:
