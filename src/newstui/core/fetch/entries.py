@@ -123,7 +123,9 @@ def write_days(changes: list[Change], job: Job) -> None:
             path.unlink(missing_ok=True)
             continue
         ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
-        data = json.dumps(ordered[::-1], ensure_ascii=False, indent=1).encode("utf-8")
+        # One article a line: readable, and the C encoder (`indent` would be pure Python).
+        lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
+        data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
         write_atomic(path, data, make_folder=False)
 
 
