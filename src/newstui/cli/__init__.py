@@ -30,6 +30,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "newstui.cli.library": ("list", "search", "related", "authors", "index", "check"),
     "newstui.cli.state": ("mark-read", "mark-unread", "star", "unstar", "state"),
     "newstui.cli.config": ("config",),
+    "newstui.cli.feeds": ("feeds",),
+    "newstui.cli.fetch": ("fetch",),
 }
 
 
@@ -40,7 +42,8 @@ class CliError(Exception):
 Handler = Callable[["argparse.Namespace"], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """All subcommands, or only the module of `command` (each costs imports: pydantic...)."""
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -52,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newstui {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        import_module(module_name).register(commands)
+    for module_name, names in COMMAND_MODULES.items():
+        if command is None or command in names:
+            import_module(module_name).register(commands)
     return parser
 
 
@@ -117,7 +121,7 @@ def _run(args_list: list[str]) -> int:
             from newstui.cli.tui import run_tui
 
             return run_tui(directory)
-        args = build_parser().parse_args(args_list)
+        args = build_parser(first if first in command_names else None).parse_args(args_list)
         handler: Handler = args.handler
         with _terminal_safe_output():
             return handler(args)

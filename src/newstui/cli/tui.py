@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from newstui.cli import CliError
-from newstui.core.config import load_settings
+from newstui.core.config import Settings, load_settings, news_folder_of
 from newstui.core.paths import AppPaths
 from newstui.core.resources import sample_articles_dir
 
@@ -18,7 +18,18 @@ def default_library(paths: AppPaths) -> Path:
     loaded = load_settings(paths.config_file)
     for warning in loaded.warnings:
         print(f"newstui: {warning}", file=sys.stderr)
-    return loaded.settings.folder or sample_articles_dir()
+    return default_folder(loaded.settings, paths)
+
+
+def default_folder(settings: Settings, paths: AppPaths) -> Path:
+    """`folder`, else the news folder when there are subscriptions, else the samples."""
+    if settings.folder is not None:
+        return settings.folder
+    from newstui.core.fetch.subscriptions import has_subscriptions
+
+    if has_subscriptions(paths.config_dir):
+        return news_folder_of(settings, paths.data_dir)
+    return sample_articles_dir()
 
 
 def check_library(directory: Path) -> Path:
@@ -35,7 +46,9 @@ def run_tui(directory: str | None) -> int:
     """Open the reader; every failure before the first screen is one line and exit 2."""
     paths = AppPaths.default()
     loaded = load_settings(paths.config_file)
-    folder = loaded.settings.folder or sample_articles_dir()
+    folder = default_folder(loaded.settings, paths)
+    if directory is None and folder == news_folder_of(loaded.settings, paths.data_dir):
+        folder.mkdir(parents=True, exist_ok=True)  # subscribed, never fetched yet
     library = check_library(Path(directory) if directory else folder)
     from newstui.core.state.store import StateError
     from newstui.tui.app import NewsApp

@@ -24,6 +24,8 @@ class Settings:
     mark_read: MarkRead = "open"
     sort: Sort = "date"
     keymap: dict[str, str] = field(default_factory=dict)
+    news_folder: Path | None = None  # where fetching writes; see `news_folder_of`
+    fetch_every: int = 0  # minutes between fetches while the reader runs; 0 = off
 
 
 @dataclass
@@ -57,6 +59,12 @@ def _folder(value: object) -> Path:
     return Path(value).expanduser()
 
 
+def _minutes(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Invalid("should be a whole number of minutes (0 = off)")
+    return value
+
+
 def _keymap(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Invalid("should be a table of binding id = keys")
@@ -72,7 +80,14 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "mark_read": _choice(get_args(MarkRead)),
     "sort": _choice(SORTS),
     "keymap": _keymap,
+    "news_folder": _folder,
+    "fetch_every": _minutes,
 }
+
+
+def news_folder_of(settings: Settings, data_dir: Path) -> Path:
+    """Where fetched articles go: `news_folder`, else `news` under the user data dir."""
+    return settings.news_folder or data_dir / "news"
 
 
 def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSettings:

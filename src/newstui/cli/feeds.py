@@ -1,0 +1,206 @@
+"""`newstui feeds add|list|remove|import|export`: the subscriptions in feeds.toml."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from newstui.core.config import load_settings, news_folder_of
+from newstui.core.fetch.subscriptions import (
+    LoadedSubscriptions,
+    Subscription,
+    load_subscriptions,
+    merged,
+    save_subscriptions,
+    subscriptions_file,
+)
+from newstui.core.fetch.urls import mask_url
+from newstui.core.paths import AppPaths
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("feeds", help="add, list, remove, import or export feeds")
+    actions = parser.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="subscribe to a feed (or the feed a page links to)")
+    add.add_argument("url")
+    add.add_argument("--name", help="the feed's name (default: its title)")
+    add.add_argument("--category", help='a folder for it, e.g. "News/World"')
+    add.add_argument("--full-text", action="store_true", help="fetch each entry's page too")
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser("list", help="the subscriptions and how their last fetch went")
+    listing.set_defaults(handler=run_list)
+
+    remove = actions.add_parser("remove", help="unsubscribe (fetched articles are kept)")
+    remove.add_argument("feed", metavar="URL|NAME")
+    remove.set_defaults(handler=run_remove)
+
+    imports = actions.add_parser("import", help="subscribe to the feeds of an OPML file")
+    imports.add_argument("file", type=Path)
+    imports.set_defaults(handler=run_import)
+
+    export = actions.add_parser("export", help="write the subscriptions as OPML 2")
+    export.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
+    export.set_defaults(handler=run_export)
+
+    for action in (add, listing, remove, imports, export):
+        action.add_argument("--json", action="store_true", help="print JSON")
+
+
+def loaded(paths: AppPaths) -> LoadedSubscriptions:
+    subscriptions = load_subscriptions(subscriptions_file(paths.config_dir))
+    for warning in subscriptions.warnings:
+        print(f"newstui: warning: {warning}", file=sys.stderr)
+    return subscriptions
+
+
+def _emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
+    print(json.dumps(document, ensure_ascii=False, indent=2) if args.json else text)
+
+
+def subscription_json(subscription: Subscription) -> dict[str, Any]:
+    return {
+        "name": subscription.name,
+        "url": mask_url(subscription.url),
+        "category": subscription.category,
+        "full_text": subscription.full_text,
+        "interval": subscription.interval,
+        "allow": sorted(subscription.allow),
+        "folder": subscription.key,
+    }
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+    from newstui.core.fetch.discover import discover
+    from newstui.core.fetch.urls import FetchError
+
+    paths = AppPaths.default()
+    current = loaded(paths).subscriptions
+    url = args.url.strip()
+    try:
+        found = discover(url)
+    except FetchError as error:
+        raise CliError(f"{mask_url(url)}: {error.reason}; not subscribed") from None
+    subscription = Subscription(
+        url=found.url,
+        name=args.name or found.title,
+        category=args.category,
+        full_text=args.full_text,
+    )
+    subscriptions, added = merged(current, [subscription])
+    if added:
+        save_subscriptions(subscriptions_file(paths.config_dir), subscriptions)
+    note = f"{mask_url(url)} is a web page; its feed is {mask_url(found.url)}. " * found.from_page
+    text = note + (
+        f"Subscribed to {subscription.title} ({mask_url(found.url)})."
+        if added
+        else f"Already subscribed to {mask_url(found.url)}."
+    )
+    _emit(
+        args,
+        {
+            "added": bool(added),
+            "from_page": found.from_page,
+            "subscription": subscription_json(subscription),
+        },
+        text,
+    )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from newstui.core.fetch.run import feed_states
+
+    paths = AppPaths.default()
+    subscriptions = loaded(paths).subscriptions
+    news_folder = news_folder_of(load_settings(paths.config_file).settings, paths.data_dir)
+    states = feed_states(subscriptions, news_folder, paths)
+    rows = []
+    for subscription in subscriptions:
+        state = states[subscription.url]
+        rows.append(
+            {
+                **subscription_json(subscription),
+                "moved_to": mask_url(state.moved_to) if state.moved_to else None,
+                "gone": state.gone,
+                "last_error": state.last_error,
+                "last_success": state.last_success,
+                "articles": len(state.entries),
+            }
+        )
+    lines = []
+    for row in rows:
+        flags = " [full text]" * row["full_text"] + (
+            f" [{row['category']}]" if row["category"] else ""
+        )
+        lines.append(f"{row['name'] or row['url']}{flags}\n  {row['url']}")
+        if row["moved_to"]:
+            lines.append(f"  moved to {row['moved_to']}")
+        if row["last_error"]:
+            lines.append(f"  last error: {row['last_error']}")
+    _emit(
+        args,
+        {"news_folder": str(news_folder), "feeds": rows},
+        "\n".join(lines) or "No subscriptions (newstui feeds add URL).",
+    )
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+
+    paths = AppPaths.default()
+    subscriptions = loaded(paths).subscriptions
+    gone = [s for s in subscriptions if s.matches(args.feed)]
+    if not gone:
+        raise CliError(f"no subscription named or at {mask_url(args.feed)!r} (see feeds list)")
+    save_subscriptions(
+        subscriptions_file(paths.config_dir), [s for s in subscriptions if s not in gone]
+    )
+    _emit(
+        args,
+        {"removed": [subscription_json(s) for s in gone]},
+        "\n".join(f"Unsubscribed from {s.title}; its articles are kept." for s in gone),
+    )
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+    from newstui.core.fetch.opml import OpmlError, read_opml
+
+    paths = AppPaths.default()
+    try:
+        found, notes = read_opml(args.file.read_bytes())
+    except OSError as error:
+        raise CliError(f"{args.file}: cannot read ({error.strerror or error})") from None
+    except OpmlError as error:
+        raise CliError(f"{args.file}: {error}") from None
+    subscriptions, added = merged(loaded(paths).subscriptions, found)
+    save_subscriptions(subscriptions_file(paths.config_dir), subscriptions)
+    for note in notes:
+        print(f"newstui: {args.file}: {note}", file=sys.stderr)
+    _emit(
+        args,
+        {"found": len(found), "added": added, "skipped": notes},
+        f"{added} feed{'s' * (added != 1)} added ({len(found) - added} already subscribed).",
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from newstui.core.fetch.opml import write_opml
+
+    document = write_opml(loaded(AppPaths.default()).subscriptions)
+    if args.file == "-":
+        sys.stdout.write(document)
+    else:
+        from newstui.core.fetch.files import write_atomic
+
+        write_atomic(Path(args.file), document.encode("utf-8"))
+    return 0

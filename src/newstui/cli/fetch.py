@@ -1,0 +1,87 @@
+"""`newstui fetch [NAME|URL...] [--json]`: fetch subscriptions into the news folder.
+
+Exit 0 when every feed was fetched or unchanged, 1 when some failed (the others are saved),
+2 for a usage error (an unknown feed, a bad config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from newstui.core.config import load_settings, news_folder_of
+from newstui.core.paths import AppPaths
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("fetch", help="fetch the subscribed feeds now")
+    parser.add_argument("feeds", nargs="*", metavar="NAME|URL", help="only these feeds")
+    parser.add_argument("--json", action="store_true", help="print one JSON report")
+    parser.add_argument(
+        "--force", action="store_true", help="ask feeds that are not due yet (or gone) too"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+    from newstui.cli.feeds import loaded
+    from newstui.core.fetch.run import FeedReport, fetch_subscriptions
+    from newstui.core.fetch.urls import mask_url
+
+    paths = AppPaths.default()
+    settings = load_settings(paths.config_file)
+    for warning in settings.warnings:
+        print(f"newstui: warning: {warning}", file=sys.stderr)
+    subscriptions = loaded(paths).subscriptions
+    if args.feeds:
+        chosen = []
+        for wanted in args.feeds:
+            matches = [s for s in subscriptions if s.matches(wanted)]
+            if not matches:
+                raise CliError(f"no subscription named or at {mask_url(wanted)!r} (feeds list)")
+            chosen += [s for s in matches if s not in chosen]
+        subscriptions = chosen
+    news_folder = news_folder_of(settings.settings, paths.data_dir)
+    try:
+        news_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"{news_folder}: cannot create the news folder ({error})") from None
+
+    def progress(done: int, total: int, report: FeedReport) -> None:
+        if not args.json:
+            print(f"[{done}/{total}] {describe(report)}", flush=True)
+
+    report = fetch_subscriptions(
+        subscriptions, news_folder, paths, progress=progress, force=args.force
+    )
+    if args.json:
+        print(json.dumps({"news_folder": str(news_folder), **report.as_json()}, indent=2))
+    elif not subscriptions:
+        print("No subscriptions (newstui feeds add URL, or feeds import FILE.opml).")
+    else:
+        totals = report.totals()
+        print(
+            f"{totals['new']} new, {totals['updated']} updated, {totals['failed']} failed "
+            f"feed{'s' * (totals['failed'] != 1)}; in {news_folder}"
+        )
+    return report.exit_code
+
+
+def describe(report: Any) -> str:
+    if report.outcome == "failed":
+        return f"{report.name}: failed: {report.reason}"
+    if report.skipped:
+        return f"{report.name}: not asked ({report.reason})"
+    text = (
+        f"{report.name}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged"
+    )
+    if report.status == 304:
+        text = f"{report.name}: unchanged (304)"
+    if report.moved_to:
+        text += f"; moved permanently to {report.moved_to}"
+    if report.problems:
+        text += f"; {len(report.problems)} problem(s): {report.problems[0]}"
+    return text

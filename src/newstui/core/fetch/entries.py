@@ -1,0 +1,194 @@
+"""A fetched feed's bytes to article files: parse, tell new/updated/unchanged, write.
+
+Files: one JSON file per feed and day of publication, `<feed folder>/YYYY-MM-DD.json`, a
+list of Articles in the project's JSON format (an undated entry is dated when first seen).
+A day file holds a feed's entries of that day, a few dozen at most, so an update rewrites
+little, while a first fetch of 200 feeds writes a few hundred files, not ten thousand (each
+file costs far more than its bytes). Writing a day merges by article id into what the file
+holds, so a repeated or interrupted fetch never duplicates an entry.
+
+`prepare` is a plain function of picklable values so a process pool can run it: parsing
+(feedparser) is most of a big fetch's CPU time. It writes the files of a feed without full
+text itself; for a full-text feed it returns the articles, to be completed with their pages
+and written with `write_days`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newstui.core.fetch.files import write_atomic
+from newstui.core.fetch.urls import mask_url
+from newstui.core.formats import ArticleError, ParseResult
+from newstui.core.models import Article
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path  # the feed's folder in the news folder
+    feed_key: str
+    feed_url: str
+    outlet: str | None  # the subscription's name, else the feed's title
+    known: dict[str, tuple[str, float, str]]  # article id -> (hash, first seen, day file)
+    now: float
+    write: bool  # False for full text: the caller writes after fetching the pages
+
+
+@dataclass
+class Change:
+    article_id: str
+    article: Article | None  # None once written (nothing to send back from a worker)
+    digest: str
+    first_seen: float
+    is_new: bool
+    day: str  # the file it is in: "YYYY-MM-DD"
+    moved_from: str | None = None  # the day file it was in, when its date changed
+    fields: dict[str, Any] | None = None  # the stored form, when ready to write
+
+
+@dataclass
+class Prepared:
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def prepare(body: bytes, job: Job) -> Prepared:
+    """Raises `ArticleError` when the body is not a feed."""
+    parsed = parse_feed(body)
+    prepared = Prepared(problems=parsed.problems[:20])
+    outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
+    for article in parsed.articles:
+        article_id = article_id_in_feed(job.feed_key, article.id)
+        fields = article.model_dump(mode="json", exclude=_NOT_STORED)
+        digest = content_hash(fields)
+        known = job.known.get(article_id)
+        if known is not None and known[0] == digest:
+            prepared.unchanged += 1
+            continue
+        first_seen = known[1] if known else job.now
+        published = article.published or datetime.fromtimestamp(first_seen, timezone.utc)
+        day = published.astimezone(timezone.utc).date().isoformat()
+        moved_from = known[2] if known is not None and known[2] != day else None
+        change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
+        if job.write:  # the stored form, straight from the dump (no second model)
+            fields.update(id=article_id, feed=mask_url(job.feed_url), source={"name": outlet})
+            if article.published is None:
+                fields["published"] = published.isoformat()
+            change.fields = fields
+        else:
+            change.article = article.model_copy(
+                update={
+                    "id": article_id,
+                    "published": published,
+                    "source": article.source.model_copy(update={"name": outlet}),
+                }
+            )
+        prepared.changes.append(change)
+    if job.write:
+        write_days(prepared.changes, job)
+        for change in prepared.changes:
+            change.fields = None  # nothing to send back from a worker but the outcome
+    return prepared
+
+
+def write_days(changes: list[Change], job: Job) -> None:
+    """Merge the changed articles into their day files (by id), each written whole."""
+    job.folder.mkdir(parents=True, exist_ok=True)
+    for leftover in job.folder.glob(".*.part"):  # a fetch killed mid-write (we hold the lock)
+        leftover.unlink(missing_ok=True)
+    by_day: dict[str, dict[str, dict[str, Any]]] = {}
+    for change in changes:
+        fields = change.fields
+        if fields is None and change.article is not None:
+            fields = article_fields(change.article, job.feed_url)
+        if fields is not None:
+            by_day.setdefault(change.day, {})[change.article_id] = fields
+    leaving: dict[str, set[str]] = {}
+    for change in changes:
+        if change.moved_from:
+            leaving.setdefault(change.moved_from, set()).add(change.article_id)
+    for day in sorted(set(by_day) | set(leaving)):
+        path = job.folder / f"{day}.json"
+        articles = {item["id"]: item for item in _read_day(path)}
+        for article_id in leaving.get(day, ()):
+            articles.pop(article_id, None)
+        articles.update(by_day.get(day, {}))
+        if not articles:
+            path.unlink(missing_ok=True)
+            continue
+        ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
+        # One article a line: readable, and the C encoder (`indent` would be pure Python).
+        lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
+        data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+        write_atomic(path, data, make_folder=False)
+
+
+def _read_day(path: Path) -> list[dict[str, Any]]:
+    try:
+        items = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return []  # (a damaged day file is replaced by what the feed says now)
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def known_days(folder: Path) -> dict[str, str]:
+    """Article id -> day file, read from the files (when the feed's state was lost)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        for item in _read_day(path):
+            found[item["id"]] = path.stem
+    return found
+
+
+def parse_feed(body: bytes) -> ParseResult:
+    """The feed's articles (RSS, Atom, RDF or JSON Feed); `ArticleError` when it is none."""
+    from newstui.core.formats.feeds import is_json_feed, parse_json_feed, parse_xml_feed
+
+    if not body.strip():
+        raise ArticleError("not a feed: the answer is empty")
+    if body.lstrip()[:1] in (b"{", b"["):
+        try:
+            document = json.loads(body)
+        except ValueError:
+            raise ArticleError("not a feed: invalid JSON") from None
+        if not is_json_feed(document):
+            raise ArticleError("not a feed: JSON, but not a JSON Feed")
+        return parse_json_feed(Path("feed.json"), document)
+    try:
+        return parse_xml_feed(Path("feed.xml"), body)
+    except ArticleError as error:
+        raise ArticleError(f"not a feed: {error}") from None
+    except Exception as error:  # feedparser on hostile bytes
+        raise ArticleError(f"not a feed: {type(error).__name__}") from None
+
+
+def article_id_in_feed(feed_key: str, entry_id: str) -> str:
+    """Per feed: the same guid in two feeds is two articles."""
+    digest = hashlib.sha256(f"{feed_key}\n{entry_id}".encode("utf-8", "surrogatepass"))
+    return "f-" + digest.hexdigest()[:16]
+
+
+_NOT_STORED = {"word_count", "reading_minutes", "source"}
+_HASHED = ("title", "summary", "author", "blocks", "url", "published", "tags")
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    """What the feed says of an entry (its dumped fields); a change rewrites the entry."""
+    data = json.dumps([fields.get(key) for key in _HASHED], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def article_fields(article: Article, feed_url: str) -> dict[str, Any]:
+    """One article in the project's JSON format (what `newstui show --json` prints)."""
+    fields = article.model_dump(mode="json", exclude=_NOT_STORED)
+    fields["feed"] = mask_url(feed_url)
+    fields["source"] = {"name": article.source.name}
+    return fields

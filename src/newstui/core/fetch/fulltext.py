@@ -1,0 +1,56 @@
+"""Full text: fetch an entry's page and extract the article with the saved-page extractor.
+
+The page goes through the same HTTP client (address policy, limits, per-host cap) and its
+bytes through `newstui.core.formats.html`, exactly as a saved `.html` file would. The feed's
+own title, author and date win; the page fills in what the feed lacks. Any failure keeps
+the feed's text and returns the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newstui.core.fetch.addresses import AddressPolicy
+from newstui.core.fetch.http import PAGE_ACCEPT, HttpClient
+from newstui.core.fetch.urls import FetchError
+from newstui.core.formats import ArticleError, parse_bytes
+from newstui.core.formats._fields import UNTITLED
+from newstui.core.models import Article, count_words
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+MIN_WORDS = 30  # a page yielding less than this is not worth the feed's own text
+
+
+async def with_full_text(
+    article: Article, client: HttpClient, policy: AddressPolicy
+) -> tuple[Article, str]:
+    """The article with the page's body, and "ok"; or the article unchanged and why."""
+    if not article.url:
+        return article, "no link to fetch"
+    try:
+        response = await client.get(article.url, policy, accept=PAGE_ACCEPT)
+    except FetchError as error:
+        return article, error.reason
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in _HTML_TYPES:
+        return article, f"the page is {content_type}, not HTML"
+    try:
+        page = parse_bytes(Path("page.html"), response.body).articles[0]
+    except (ArticleError, IndexError) as error:
+        return article, f"no article found in the page ({error})"
+    if sum(count_words(block.text) for block in page.blocks) < MIN_WORDS:
+        return article, "no article found in the page"
+    summary = article.summary or " ".join(b.text for b in article.blocks if b.kind != "image")
+    return (
+        article.model_copy(
+            update={
+                "blocks": page.blocks,
+                "title": page.title if article.title == UNTITLED else article.title,
+                "summary": summary[:400],
+                "author": article.author or page.author,
+                "published": article.published or page.published,
+                "lang": article.lang or page.lang,
+            }
+        ),
+        "ok",
+    )

@@ -1,0 +1,361 @@
+"""Fetch subscriptions into the news folder: the one entry point for the CLI and the reader.
+
+    report = fetch_subscriptions(subscriptions, news_folder, paths,
+                                 progress=callback, should_stop=callback)
+
+Callable from any thread without an event loop (it runs its own); `progress` is called in
+that thread after each feed. Each feed is fetched with a conditional GET; its entries go to
+JSON article files in `news_folder/<feed key>/`, one per day of publication (see
+`entries`), merged by article id, so a changed entry is rewritten in place (same article
+id, reading state kept) and a repeated or interrupted fetch never duplicates. Files are
+written whole (temp + rename) before the feed's state; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from newstui.core.fetch.addresses import AddressPolicy, address_class
+from newstui.core.fetch.files import folder_lock
+from newstui.core.fetch.http import HttpClient, Limits, Resolver
+from newstui.core.fetch.http import system_resolver as _system_resolver
+from newstui.core.fetch.schedule import next_allowed, retry_at
+from newstui.core.fetch.state import (
+    EntryState,
+    FeedState,
+    load_state,
+    save_state,
+    state_folder,
+)
+from newstui.core.fetch.subscriptions import Subscription
+from newstui.core.fetch.urls import FetchError, mask_url
+from newstui.core.formats import ArticleError
+from newstui.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    from newstui.core.fetch.entries import Change
+
+Outcome = Literal["new", "updated", "unchanged", "failed"]
+Progress = Callable[[int, int, "FeedReport"], None]  # (feeds done, feeds in all, the last one)
+
+
+@dataclass
+class FeedReport:
+    name: str
+    url: str  # masked: never shows a password
+    outcome: Outcome
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reason: str | None = None  # why it failed, or why it was not asked
+    status: int | None = None
+    skipped: bool = False  # not asked: not due yet (Retry-After, max-age, interval) or stopped
+    moved_to: str | None = None  # a permanent redirect, used from now on
+    problems: list[str] = field(default_factory=list)  # per entry: full text, refused links
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FetchReport:
+    feeds: list[FeedReport]
+
+    @property
+    def failed(self) -> list[FeedReport]:
+        return [feed for feed in self.feeds if feed.outcome == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "new": sum(feed.new for feed in self.feeds),
+            "updated": sum(feed.updated for feed in self.feeds),
+            "failed": len(self.failed),
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {"feeds": [feed.as_json() for feed in self.feeds], **self.totals()}
+
+
+def fetch_subscriptions(
+    subscriptions: list[Subscription],
+    news_folder: Path,
+    paths: AppPaths,
+    *,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    force: bool = False,
+    limits: Limits | None = None,
+    resolver: Resolver | None = None,
+    classify: Callable[[str], str] = address_class,
+) -> FetchReport:
+    """Fetch every subscription given (concurrently); never raises for one feed's trouble.
+
+    `force` asks feeds that are not due yet (and ones that answered 410 Gone).
+    `classify` and `resolver` are for tests: which class an address is in, and DNS.
+    """
+    folder = state_folder(paths, news_folder)
+    fetcher = _Fetcher(
+        news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
+    )
+    fresh = sum(1 for s in subscriptions if not _has_validators(load_state(folder, s.key)))
+    # The pool first: its workers must not inherit (and outlive us holding) the lock.
+    with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
+        return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+
+
+PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays in-process
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: exit when the fetch that started it is gone (even by `kill -9`)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _has_validators(state: FeedState) -> bool:
+    return bool(state.etag or state.last_modified)
+
+
+@contextmanager
+def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for parsing when many feeds will answer in full (a first fetch).
+
+    Started before the event loop (and its threads), every worker at once."""
+    workers = min(2 * (os.cpu_count() or 1), 4)  # twice the cores: they also write files
+    if fresh_feeds < PARALLEL_FROM:
+        yield None
+        return
+    # The index build's rules: fork only without other threads, and (in the reader, whose
+    # stderr Textual captures) multiprocessing's helper started with a real stderr.
+    import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
+    from newstui.core.index.build import _start_method, _start_resource_tracker
+
+    method = _start_method()
+    pool = None
+    try:
+        if method != "fork" and os.name == "posix":
+            _start_resource_tracker()
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_exit_with,
+            initargs=(os.getpid(),),
+        )
+        pool.submit(int).result()  # a fork start method launches every worker now
+    except Exception:  # no workers to be had: parse in this process, as for a few feeds
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        yield None
+        return
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def feed_states(
+    subscriptions: list[Subscription], news_folder: Path, paths: AppPaths
+) -> dict[str, FeedState]:
+    """Each subscription's remembered state (last error, last success...), by URL."""
+    folder = state_folder(paths, news_folder)
+    return {s.url: load_state(folder, s.key) for s in subscriptions}
+
+
+class _Fetcher:
+    def __init__(
+        self,
+        news_folder: Path,
+        state_dir: Path,
+        force: bool,
+        limits: Limits,
+        resolver: Resolver,
+        classify: Callable[[str], str],
+    ) -> None:
+        self.news_folder = news_folder
+        self.state_dir = state_dir
+        self.force = force
+        self.limits = limits
+        self.resolver = resolver
+        self.classify = classify
+        self.pool: ProcessPoolExecutor | None = None
+
+    async def run(
+        self,
+        subscriptions: list[Subscription],
+        progress: Progress | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> FetchReport:
+        done = 0
+        # Feeds start a few dozen at a time, so that `should_stop` can still hold the rest.
+        gate = asyncio.Semaphore(4 * self.limits.overall)
+
+        async with HttpClient(self.limits, resolver=self.resolver) as client:
+
+            async def one(subscription: Subscription) -> FeedReport:
+                nonlocal done
+                async with gate:
+                    if should_stop is not None and should_stop():
+                        report = _report(subscription, "unchanged", skipped=True, reason="stopped")
+                    else:
+                        report = await self.feed(client, subscription)
+                done += 1
+                if progress is not None:
+                    progress(done, len(subscriptions), report)
+                return report
+
+            reports = await asyncio.gather(*(one(s) for s in subscriptions))
+        return FetchReport(list(reports))
+
+    async def feed(self, client: HttpClient, subscription: Subscription) -> FeedReport:
+        try:
+            return await self._feed(client, subscription)
+        except OSError as error:  # the news folder or the state folder cannot be written
+            return _report(subscription, "failed", reason=f"cannot save: {error}")
+        except BrokenProcessPool:  # a parsing worker died (out of memory?)
+            return _report(subscription, "failed", reason="the feed's parser process died")
+
+    async def _feed(self, client: HttpClient, subscription: Subscription) -> FeedReport:
+        state = load_state(self.state_dir, subscription.key)
+        now = time.time()
+        if state.gone and not self.force:
+            reason = "gone: the server answered 410 Gone; not asked again (remove the feed)"
+            return _report(subscription, "failed", reason=reason, status=410, skipped=True)
+        if now < state.not_before and not self.force:
+            when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(state.not_before))
+            return _report(subscription, "unchanged", reason=f"not due until {when}", skipped=True)
+        url = state.moved_to or subscription.url
+        remembered = state.remembered()
+        headers = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        try:
+            response = await client.get(
+                url,
+                AddressPolicy(classify=self.classify),
+                headers=headers,
+                subscription_allow=subscription.allow,
+            )
+        except FetchError as error:
+            return self._failed(subscription, state, error, now)
+        report = _report(subscription, "unchanged", status=response.status)
+        if response.permanent_url and response.permanent_url != url:
+            state.moved_to = report.moved_to = response.permanent_url
+        for key, header in (("etag", "etag"), ("last_modified", "last-modified")):
+            if header in response.headers:
+                setattr(state, key, response.headers[header])
+        state.not_before = next_allowed(response.headers, response.body, now, subscription.interval)
+        if response.status == 200:
+            try:
+                await self._save_entries(
+                    client, subscription, state, response.body, response.policy, report
+                )
+            except ArticleError as error:
+                state.etag = state.last_modified = None  # ask in full next time
+                return self._failed(subscription, state, FetchError(str(error)), now)
+        if response.status == 200 or state.remembered() != remembered:
+            state.last_error = None
+            state.last_success = now
+            save_state(self.state_dir, subscription.key, state)  # (a plain 304 writes nothing)
+        report.outcome = "new" if report.new else "updated" if report.updated else "unchanged"
+        return report
+
+    def _failed(
+        self, subscription: Subscription, state: FeedState, error: FetchError, now: float
+    ) -> FeedReport:
+        reason = error.reason
+        if error.status == 410:
+            state.gone = True
+            reason = "gone: the server answered 410 Gone; not asked again (remove the feed)"
+        elif error.status in (429, 503):
+            state.not_before = retry_at(error.headers, now)
+            when = time.strftime("%H:%M:%S UTC", time.gmtime(state.not_before))
+            reason = f"{reason}; not asked again before {when}"
+        state.last_error = reason
+        save_state(self.state_dir, subscription.key, state)
+        return _report(subscription, "failed", reason=reason, status=error.status)
+
+    async def _save_entries(
+        self,
+        client: HttpClient,
+        subscription: Subscription,
+        state: FeedState,
+        body: bytes,
+        policy: AddressPolicy,
+        report: FeedReport,
+    ) -> None:
+        """Raises `ArticleError` when the body is not a feed."""
+        from newstui.core.fetch.entries import Job, known_days, prepare, write_days
+        from newstui.core.fetch.fulltext import with_full_text
+
+        folder = self.news_folder / subscription.key
+        if not state.entries and folder.is_dir():  # the state was lost: the files know
+            state.entries = {
+                article_id: EntryState("", time.time(), day=day)
+                for article_id, day in known_days(folder).items()
+            }
+        job = Job(
+            folder=folder,
+            feed_key=subscription.key,
+            feed_url=subscription.url,
+            outlet=subscription.name,
+            known={
+                key: (entry.hash, entry.first_seen, entry.day)
+                for key, entry in state.entries.items()
+            },
+            now=time.time(),
+            write=not subscription.full_text,
+        )
+        if self.pool is None:
+            prepared = prepare(body, job)
+        else:
+            loop = asyncio.get_running_loop()
+            prepared = await loop.run_in_executor(self.pool, prepare, body, job)
+        report.unchanged = prepared.unchanged
+        report.problems += prepared.problems
+        full_text: dict[str, str] = {}
+
+        async def complete(change: Change) -> None:
+            if change.article is None:
+                return
+            change.article, full_text[change.article_id] = await with_full_text(
+                change.article, client, policy
+            )
+            if full_text[change.article_id] != "ok":
+                where = mask_url(change.article.url or change.article.title)
+                report.problems.append(f"{where}: {full_text[change.article_id]}")
+
+        if subscription.full_text:
+            await asyncio.gather(*(complete(change) for change in prepared.changes))
+            write_days(prepared.changes, job)
+        for change in prepared.changes:
+            state.entries[change.article_id] = EntryState(
+                change.digest, change.first_seen, full_text.get(change.article_id), change.day
+            )
+        report.new = sum(change.is_new for change in prepared.changes)
+        report.updated = len(prepared.changes) - report.new
+
+
+def _report(subscription: Subscription, outcome: Outcome, **fields: Any) -> FeedReport:
+    return FeedReport(subscription.title, mask_url(subscription.url), outcome, **fields)

@@ -1,0 +1,79 @@
+"""What a fetch remembers about each feed, one small JSON file per feed, written atomically.
+
+Kept under the user data dir (`fetch/<news folder>/<feed key>.json`), never in the news
+folder: validators (ETag, Last-Modified, exactly as received), when the feed may be asked
+again, a permanent redirect, 410 Gone, the last error, and per entry the hash of what the
+feed said (to tell new, updated and unchanged entries apart).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newstui.core.fetch.files import write_atomic
+from newstui.core.paths import AppPaths
+
+
+@dataclass
+class EntryState:
+    hash: str
+    first_seen: float
+    full_text: str | None = None  # "ok", or why the page could not be used
+    day: str = ""  # its file in the feed's folder: "YYYY-MM-DD.json"
+
+
+@dataclass
+class FeedState:
+    moved_to: str | None = None  # a 301/308 target, asked instead of the subscription URL
+    etag: str | None = None
+    last_modified: str | None = None
+    not_before: float = 0.0  # epoch seconds: not asked again before (Retry-After, max-age...)
+    gone: bool = False
+    last_error: str | None = None
+    last_success: float | None = None
+    entries: dict[str, EntryState] = field(default_factory=dict)
+
+    def remembered(self) -> tuple[object, ...]:
+        """What must be saved when it changes (timestamps alone are not worth a write)."""
+        return (
+            self.moved_to,
+            self.etag,
+            self.last_modified,
+            self.not_before,
+            self.gone,
+            self.last_error,
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeedState:
+        entries = {
+            key: EntryState(**value)
+            for key, value in (data.pop("entries", None) or {}).items()
+            if isinstance(value, dict)
+        }
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known, entries=entries)
+
+
+def state_folder(paths: AppPaths, news_folder: Path) -> Path:
+    resolved = str(news_folder.resolve())
+    digest = hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return paths.data_dir / "fetch" / digest
+
+
+def load_state(folder: Path, key: str) -> FeedState:
+    """The feed's state; a missing or damaged file is a fresh start (the files stay)."""
+    try:
+        data = json.loads((folder / f"{key}.json").read_bytes())
+        return FeedState.from_json(data) if isinstance(data, dict) else FeedState()
+    except (OSError, ValueError, TypeError):
+        return FeedState()
+
+
+def save_state(folder: Path, key: str, state: FeedState) -> None:
+    data = json.dumps(asdict(state), ensure_ascii=False, separators=(",", ":"))
+    write_atomic(folder / f"{key}.json", data.encode("utf-8"))
