@@ -87,7 +87,15 @@ class FeedServer:
         return f"http://{self.host}:{self.port}{path}"
 
     def route(self, path: str, reply: Reply | Route) -> None:
-        self.routes[path] = reply if callable(reply) else (lambda _request, r=reply: r)
+        if callable(reply):
+            self.routes[path] = reply
+            return
+        fixed = reply
+
+        def answer(_request: Request) -> Reply:
+            return fixed
+
+        self.routes[path] = answer
 
     def hits(self, path: str) -> int:
         return sum(1 for request in self.log if request.path.split("?")[0] == path)

@@ -99,7 +99,7 @@ class Recorder(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: object = None,
-    ) -> httpcore.AsyncNetworkStream:  # type: ignore[override]
+    ) -> httpcore.AsyncNetworkStream:
         self.connects.append(host)
         raise httpcore.ConnectError("recorder: no network in tests")
 
@@ -185,9 +185,10 @@ def lan_site() -> Iterator[FeedServer]:
 
 PAGE = (
     b"<html><head><title>P</title></head><body><article>"
-    + b"<p>Words of the page. " * 40
-    + b"</p></article></body></html>"
-)
+    + b"".join(b"<p>Sentence %d of the page, about the harbour and its ferries.</p>" % n
+               for n in range(12))
+    + b"</article></body></html>"
+)  # fmt: skip
 
 
 def test_public_feed_linking_into_the_lan_is_refused_and_keeps_the_summary(
