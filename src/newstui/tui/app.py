@@ -84,7 +84,9 @@ class NewsApp(App[None]):
             self.startup_warnings.append(f"unknown theme {theme!r}; using the default")
 
     def get_default_screen(self) -> Screen[None]:
-        main = MainScreen(self.session, self.jobs, self.settings, watch=self.watch_files)
+        main = MainScreen(
+            self.session, self.jobs, self.settings, self.paths, watch=self.watch_files
+        )
         self.main = main
         return main
 

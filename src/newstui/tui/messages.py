@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from newstui.core.index.summary import Problem
     from newstui.core.library import (
         ArticleRow,
         AuthorInfo,
@@ -182,3 +185,26 @@ class FoldersLoaded(Message):
     def __init__(self, folders: list[FolderInfo]) -> None:
         super().__init__()
         self.folders = folders
+
+
+class FetchProgress(Message):
+    """`done` of `total` feeds fetched; floods coalesce to the latest."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FetchProgress)
+
+
+class FetchFinished(Message):
+    def __init__(
+        self, summary: str, problems: list[Problem], changed: bool, news_folder: Path
+    ) -> None:
+        super().__init__()
+        self.summary = summary  # one line for a person: "12 new, 1 updated, 1 failed"
+        self.problems = problems  # each failed feed (masked URL) and why
+        self.changed = changed  # some article file was written
+        self.news_folder = news_folder

@@ -29,8 +29,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
+from newstui.core.index.summary import Problem
 from newstui.core.jobs import Jobs
 from newstui.core.library import ListFilter, QueryError
+from newstui.core.paths import AppPaths
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
 from newstui.core.sources import HitRows, LibraryRows, RowSource
@@ -40,6 +42,8 @@ from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
     CountsLoaded,
+    FetchFinished,
+    FetchProgress,
     FilesChanged,
     FoldersLoaded,
     LinkResolved,
@@ -103,6 +107,7 @@ class MainScreen(Screen[None]):
         Binding("S", "cycle_sort", "Sort by date/title/author", show=False, id="sort"),
         Binding("P,exclamation_mark", "problems", "Problems", show=False, id="problems"),
         Binding("R", "refresh", "Check for changed files", show=False, id="refresh"),
+        Binding("F", "fetch", "Fetch the news", show=False, id="fetch"),
         Binding("escape", "back", "Back to the list", show=False, id="back"),
         Binding("question_mark", "help", "Help", id="help"),
     ]
@@ -123,6 +128,7 @@ class MainScreen(Screen[None]):
         session: ReadingSession,
         jobs: Jobs,
         settings: Settings,
+        paths: AppPaths,
         *,
         watch: bool = True,
         name: str | None = None,
@@ -138,6 +144,7 @@ class MainScreen(Screen[None]):
         self.refreshes_finished = 0  # so a slow count never overwrites a newer refresh's figures
         self.watch_files = watch
         self.settings = settings
+        self.paths = paths
         sort = state.pref("sort") or settings.sort
         self.sort: Sort = sort if sort in SORTS else "date"
         self.unread_only = state.pref("unread_only") == "1"
@@ -153,6 +160,9 @@ class MainScreen(Screen[None]):
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
         self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
+        self._fetching = False
+        self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
+        self.feed_problems: list[Problem] = []  # the feeds that failed in the last fetch
 
     # --- composition ------------------------------------------------------------------------
 
@@ -202,6 +212,8 @@ class MainScreen(Screen[None]):
             self.open_article(self._resume, focus_reader=False, mark_read=False)
         self.count_articles()
         self.start_refresh()
+        if self.settings.fetch_every > 0:  # minutes; the fetch skips feeds not yet due
+            self.set_interval(self.settings.fetch_every * 60, self._fetch_now_and_then)
 
     def on_unmount(self) -> None:
         self.stop_jobs()
@@ -262,7 +274,7 @@ class MainScreen(Screen[None]):
             unread_only=self.unread_only,
             search=self.search.query if self.search else None,
             hits=self.search.count() if self.search else 0,
-            progress=self.progress,
+            progress=" · ".join(part for part in (self.progress, self.fetch_progress) if part),
             problems=self.problem_count,
         )
 
@@ -650,7 +662,7 @@ class MainScreen(Screen[None]):
     def action_problems(self) -> None:
         from newstui.tui.screens.problems import ProblemsScreen
 
-        self.app.push_screen(ProblemsScreen(self.library.problems()))
+        self.app.push_screen(ProblemsScreen([*self.feed_problems, *self.library.problems()]))
 
     def action_help(self) -> None:
         from newstui.tui.keymap import live_bindings
@@ -668,6 +680,44 @@ class MainScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.start_refresh()
+
+    # --- fetching the news ------------------------------------------------------------------
+
+    def action_fetch(self) -> None:
+        """Fetch every subscription now, in the background; the list stays usable."""
+        if self._fetching:
+            self.notify("Already fetching.", timeout=2, markup=False)
+            return
+        self._fetching = True
+        self.fetch_progress = "fetching…"
+        self._update_status()
+        self.fetch_news()
+
+    def _fetch_now_and_then(self) -> None:
+        if not self._fetching:
+            self.action_fetch()
+
+    @on(FetchProgress)
+    def _fetch_progress(self, message: FetchProgress) -> None:
+        self.fetch_progress = f"fetching {message.done:,}/{message.total:,} feeds"
+        self._update_status()
+
+    @on(FetchFinished)
+    def _fetch_finished(self, message: FetchFinished) -> None:
+        self._fetching = False
+        self.fetch_progress = ""
+        self.feed_problems = message.problems
+        self._update_status()
+        if message.summary:
+            failed = bool(message.problems)
+            self.notify(
+                clean_line(message.summary) + (" P lists the failures." if failed else ""),
+                severity="warning" if failed else "information",
+                timeout=4,
+                markup=False,
+            )
+        if message.changed and self.folder == message.news_folder:
+            self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
 
     # --- background jobs: thread workers that report back with messages ------------------
 
@@ -822,6 +872,22 @@ class MainScreen(Screen[None]):
     def load_folders(self) -> None:
         with self.jobs:
             self.post_message(FoldersLoaded(self.library.folders()))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="fetch",
+        exit_on_error=False,
+        description="Fetching the news",
+    )
+    def fetch_news(self) -> None:
+        from newstui.core.fetch.news import fetch_news
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(FetchProgress(done, total))
+
+        outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
+        self.post_message(FetchFinished(*outcome))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
     def run_search(self, query: str) -> None:
