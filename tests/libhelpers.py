@@ -105,3 +105,16 @@ def run_together(commands: Sequence[Sequence[str]], timeout: float) -> list[tupl
         proc.stdin.flush()
     outputs = [proc.communicate(timeout=timeout) for proc in procs]
     return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]
+
+
+def build_wheel(out: Path) -> Path:
+    """Build newstui's wheel from this checkout into `out`; its path."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("newstui-*.whl")
+    return wheel

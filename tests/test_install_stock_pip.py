@@ -15,19 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from libhelpers import build_wheel
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "tests" / "fixtures" / "formats" / "saved-article.html"
 
 
 @pytest.mark.slow
 def test_wheel_in_a_venv_with_the_bundled_pip_reads_a_saved_page(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("newstui-*.whl")
+    wheel = build_wheel(tmp_path)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     python = venv / "bin" / "python"

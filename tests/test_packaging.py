@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from libhelpers import build_wheel
 from newstui.core.resources import sample_articles_dir, styles_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,13 +22,7 @@ def test_bundled_folders_found_from_checkout() -> None:
 
 @pytest.mark.slow
 def test_wheel_contains_styles_and_samples(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("newstui-*.whl")
+    wheel = build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert "newstui/styles/app.tcss" in names
     samples = {Path(n).name for n in names if n.startswith("newstui/sample_articles/")}

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newstui.core.sanitize import clean_line
+from newstui.tui.screens.overlay import ListOverlay
 
 if TYPE_CHECKING:
     from newstui.core.library import FolderInfo
@@ -26,13 +26,11 @@ def folder_prompt(folder: FolderInfo) -> Content:
     return Content.assemble("  " * folder.depth, (name, "bold"), "  ", (counts, "dim"))
 
 
-class FoldersScreen(ModalScreen[str | None]):
+class FoldersScreen(ListOverlay[str | None]):
     """Picks a folder: dismissed with its name ("" for the whole library), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f", "dismiss(None)", "Close", id="close_overlay"),
-        Binding("j", "cursor(1)", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor(-1)", "Up", show=False, id="cursor_up"),
     ]
 
     def __init__(self, folders: Sequence[FolderInfo], current: str | None) -> None:
@@ -59,10 +57,3 @@ class FoldersScreen(ModalScreen[str | None]):
         event.stop()
         chosen = event.option.id
         self.dismiss("" if chosen in (None, ALL) else chosen)
-
-    def action_cursor(self, step: int) -> None:
-        picker = self.query_one(OptionList)
-        if step > 0:
-            picker.action_cursor_down()
-        else:
-            picker.action_cursor_up()

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newstui.core.sanitize import clean_line
+from newstui.tui.screens.overlay import ListOverlay
 
 if TYPE_CHECKING:
     from newstui.core.library import Problem
@@ -23,11 +23,9 @@ def problem_prompt(problem: Problem) -> Content:
     return Content.assemble((clean_line(problem.path), "bold"), "\n  ", clean_line(problem.reason))
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(ListOverlay[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,P,exclamation_mark", "dismiss", "Close", id="close_overlay"),
-        Binding("j", "cursor(1)", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor(-1)", "Up", show=False, id="cursor_up"),
     ]
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -44,10 +42,3 @@ class ProblemsScreen(ModalScreen[None]):
         else:
             problems.add_option(Option(Content("No problems: every file was read."), disabled=True))
         yield problems
-
-    def action_cursor(self, step: int) -> None:
-        problems = self.query_one(OptionList)
-        if step > 0:
-            problems.action_cursor_down()
-        else:
-            problems.action_cursor_up()
