@@ -497,6 +497,8 @@ async def test_o_opens_with_the_system_opener(
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr("newstui.tui.opener.system_open", opened.append)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -512,12 +514,14 @@ async def test_o_reports_a_missing_opener(
         raise OSError("no system opener found")
 
     monkeypatch.setattr("newstui.tui.opener.system_open", fail)
+    monkeypatch.setenv("DISPLAY", ":0")
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
         assert app.is_running
+        assert any("no system opener found" in str(n.message) for n in app._notifications)
         assert any("no system opener" in str(n.message) for n in app._notifications)
 
 

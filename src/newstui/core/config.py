@@ -26,6 +26,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     news_folder: Path | None = None  # where fetching writes; see `news_folder_of`
     fetch_every: int = 0  # minutes between fetches while the reader runs; 0 = off
+    opener: str | None = None  # the command that opens links (else the desktop's)
 
 
 @dataclass
@@ -82,6 +83,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "keymap": _keymap,
     "news_folder": _folder,
     "fetch_every": _minutes,
+    "opener": _text,
 }
 
 

@@ -142,6 +142,15 @@ class UnreadFound(Message):
         self.forward = forward
 
 
+class LinkOpened(Message):
+    """An opener was started for `link`; `error` says why it failed (None: it did not)."""
+
+    def __init__(self, link: str, error: str | None) -> None:
+        super().__init__()
+        self.link = link
+        self.error = error
+
+
 class LinkResolved(Message):
     """The link (or file path) of an article, to open or to copy."""
 

@@ -1,14 +1,17 @@
-"""Hand a link or a file to the desktop's opener, without waiting and without a shell."""
+"""Hand a link or a file to an opener (the config's `opener`, else the desktop's), without a
+shell, and say when that cannot work: over SSH there is no local browser to open."""
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from urllib.parse import urlsplit
 
 SAFE_SCHEMES = ("http", "https")
+PATIENCE = 1.5  # seconds an opener has to fail at once (xdg-open without a browser does)
 
 
 def link_or_path(url: str | None, path: str) -> str:
@@ -16,6 +19,14 @@ def link_or_path(url: str | None, path: str) -> str:
     if url and urlsplit(url).scheme.lower() in SAFE_SCHEMES:
         return url
     return path
+
+
+def display_missing() -> bool:
+    """No screen to open a browser on: a console, or SSH without a forwarded display."""
+    over_ssh = bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+    if sys.platform in ("darwin", "win32"):
+        return over_ssh
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def opener_command() -> list[str] | None:
@@ -29,19 +40,46 @@ def opener_command() -> list[str] | None:
 
 
 def system_open(target: str) -> None:
-    """Open `target` in the background; raises OSError with a reason on failure."""
+    """Open `target` with the desktop's opener; raises OSError with a reason on failure."""
     if sys.platform == "win32":  # pragma: no cover
         os.startfile(target)  # type: ignore[attr-defined,unused-ignore]
         return
     command = opener_command()
     if command is None:
-        raise OSError("no system opener found (install xdg-utils)")
+        raise OSError("no system opener found (install xdg-utils, or set `opener`)")
+    launch(command, target)
+
+
+def configured_open(command: str, target: str) -> None:
+    """Open `target` with the config's `opener` ("firefox", "w3m", "open -a Safari"...)."""
+    try:
+        words = shlex.split(command)
+    except ValueError as error:
+        raise OSError(f"the opener {command!r} cannot be read: {error}") from None
+    if not words:
+        raise OSError("the opener setting is empty")
+    launch(words, target)
+
+
+def launch(command: list[str], target: str) -> None:
+    """Start `command target` in its own session; raises OSError when it cannot start, or
+    exits with an error within `PATIENCE` seconds (its first line of errors says why)."""
     if target.startswith("-"):
         target = "./" + target
-    subprocess.Popen(
+    process = subprocess.Popen(
         [*command, target],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    try:
+        code = process.wait(PATIENCE)
+    except subprocess.TimeoutExpired:
+        return  # still running: a browser (or a terminal one) took it
+    errors = process.stderr.read(2000).decode(errors="replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if code != 0:
+        first = next((line for line in errors.splitlines() if line.strip()), "")
+        raise OSError(f"{command[0]} exited with status {code}" + (f": {first}" if first else ""))

@@ -46,6 +46,7 @@ from newstui.tui.messages import (
     FetchProgress,
     FilesChanged,
     FoldersLoaded,
+    LinkOpened,
     LinkResolved,
     MarksSaved,
     RefreshCommitted,
@@ -626,18 +627,28 @@ class MainScreen(Screen[None]):
     @on(LinkResolved)
     def _link_resolved(self, message: LinkResolved) -> None:
         if message.action == "copy":
-            self.app.copy_to_clipboard(message.link)
-            self.notify(f"Copied {clean_line(message.link)}", timeout=3, markup=False)
-            return
-        from newstui.tui.opener import system_open
-
-        try:
-            system_open(message.link)
-        except OSError as error:
-            reason = clean_line(f"Cannot open {message.link}: {error}")
-            self.notify(reason, severity="error", markup=False)
+            self.copy_link(message.link)
         else:
-            self.notify(f"Opening {clean_line(message.link)}", timeout=3, markup=False)
+            self.open_link(message.link)
+
+    def copy_link(self, link: str, why: str = "") -> None:
+        self.app.copy_to_clipboard(link)  # OSC 52: reaches the local clipboard over SSH
+        self.notify(f"{why}Copied {clean_line(link)}", timeout=4, markup=False)
+
+    def open_link(self, link: str) -> None:
+        from newstui.tui.opener import display_missing
+
+        if self.settings.opener is None and display_missing():
+            self.copy_link(link, "No display to open it on (over SSH?); set `opener` to open. ")
+            return
+        self.notify(f"Opening {clean_line(link)}", timeout=3, markup=False)
+        self.run_opener(link)
+
+    @on(LinkOpened)
+    def _link_opened(self, message: LinkOpened) -> None:
+        if message.error is not None:
+            reason = clean_line(f"Cannot open {message.link}: {message.error}")
+            self.notify(reason, severity="error", markup=False)
 
     def action_folders(self) -> None:
         self.load_folders()
@@ -912,6 +923,20 @@ class MainScreen(Screen[None]):
             if article is None:
                 return
             self.post_message(LinkResolved(action, link_or_path(article.url, article.source.path)))
+
+    @work(thread=True, group="opener", exit_on_error=False, description="Opening the link")
+    def run_opener(self, link: str) -> None:
+        from newstui.tui import opener
+
+        try:
+            if self.settings.opener is not None:
+                opener.configured_open(self.settings.opener, link)
+            else:
+                opener.system_open(link)
+        except OSError as error:
+            self.post_message(LinkOpened(link, str(error)))
+        else:
+            self.post_message(LinkOpened(link, None))
 
     # --- errors -----------------------------------------------------------------------------
 
