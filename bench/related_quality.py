@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newstui.core import lang
 from newstui.core.formats import ArticleError, parse_file
 from newstui.core.formats.scraped import parse_text
 from newstui.core.index import related
@@ -66,6 +67,7 @@ class Doc:
     title: str
     text: str  # summary and body, as the index passes them
     key: str  # normalised words, for exact-duplicate detection
+    lang: str | None  # declared or detected, as the index stores it
 
 
 def load_corpus(folder: Path) -> list[Doc]:
@@ -77,7 +79,9 @@ def load_corpus(folder: Path) -> list[Doc]:
             continue
         text = article.summary + "\n\n" + article.body_text
         key = " ".join(_WORDS.findall(f"{article.title}\n{text}".casefold()))
-        docs.append(Doc(str(path.relative_to(folder)), path.parent.name, article.title, text, key))
+        found = lang.effective_language(article.lang, article.title, text)
+        relative = str(path.relative_to(folder))
+        docs.append(Doc(relative, path.parent.name, article.title, text, key, found))
     return docs
 
 
@@ -154,7 +158,7 @@ def query_indexes(docs: list[Doc], sample: int | None, seed: int = 1) -> list[in
 
 
 def build_index(
-    titles_texts: Iterable[tuple[str, str]], batch: int = 200, path: str = ":memory:"
+    titles_texts: Iterable[tuple[str, str, str | None]], batch: int = 200, path: str = ":memory:"
 ) -> sqlite3.Connection:
     """Index as the Library does: batches of `index_documents`, then one `finish`.
 
@@ -167,9 +171,9 @@ def build_index(
     conn.execute("BEGIN")
     spent = {"prepare": 0.0, "store": 0.0, "finish": 0.0}
     chunk: list[related.PreparedRow] = []
-    for rowid, (title, text) in enumerate(titles_texts, start=1):
+    for rowid, (title, text, language) in enumerate(titles_texts, start=1):
         started = time.process_time()
-        chunk.append((rowid, *related.prepare(title, text)))
+        chunk.append((rowid, *related.prepare(title, text, language)))
         spent["prepare"] += time.process_time() - started
         if len(chunk) >= batch:
             started = time.process_time()
@@ -223,15 +227,17 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def tfidf_ranker(docs: list[Doc]) -> tuple[Ranker, str]:
+    """English stop words for an English corpus (as before); none for the others."""
     texts = [f"{doc.title}\n\n{doc.text}" for doc in docs]
+    if majority_language(docs) != "en":
+        return _pure_tfidf(texts, frozenset()), "plain tf-idf cosine (no stop words)"
     try:
         from sklearn.feature_extraction.text import (  # type: ignore[import-not-found]
             TfidfVectorizer,
         )
     except ImportError:
-        return _pure_tfidf(
-            texts
-        ), "tf-idf cosine (pure Python, newstui.core.index.related stop words)"
+        stop = related._STOP_WORDS
+        return _pure_tfidf(texts, stop), "tf-idf cosine (pure Python, English stop words)"
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     similarity = (matrix @ matrix.T).tocsr()
 
@@ -243,12 +249,13 @@ def tfidf_ranker(docs: list[Doc]) -> tuple[Ranker, str]:
     return rank, "tf-idf cosine (scikit-learn, English stop words, sublinear tf)"
 
 
-def _pure_tfidf(texts: list[str]) -> Ranker:
+def majority_language(docs: list[Doc]) -> str | None:
+    return Counter(doc.lang for doc in docs).most_common(1)[0][0] if docs else None
+
+
+def _pure_tfidf(texts: list[str], stop: frozenset[str]) -> Ranker:
     token = re.compile(r"\b\w\w+\b")
-    counts = [
-        Counter(w for w in token.findall(text.lower()) if w not in related._STOP_WORDS)
-        for text in texts
-    ]
+    counts = [Counter(w for w in token.findall(text.lower()) if w not in stop) for text in texts]
     df = Counter(term for count in counts for term in count)
     n = len(texts)
     idf = {term: math.log((1 + n) / (1 + value)) + 1 for term, value in df.items()}
@@ -331,7 +338,8 @@ def synthetic(count: int, queries: int) -> None:
     for number in range(count):
         relative, text = generate.article_text(rng, world, number, titles, by_topic)
         article = parse_text(text, Path(relative))
-        docs.append((article.title, article.summary + "\n\n" + article.body_text))
+        body = article.summary + "\n\n" + article.body_text
+        docs.append((article.title, body, lang.effective_language(None, article.title, body)))
     print(f"generated and parsed {count} articles in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     conn = build_index(docs)
@@ -349,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, action="append", help="labelled corpus folder")
     parser.add_argument("--queries", type=int, help="score a random sample of this many")
-    parser.add_argument("--anchor", action="store_true", help="also score plain tf-idf cosine")
+    parser.add_argument("--anchor", action="store_true", help="(the default)")
+    parser.add_argument("--no-anchor", action="store_true", help="skip plain tf-idf cosine")
     parser.add_argument("--cli", action="store_true", help="score `newstui related --all`")
     parser.add_argument("--synthetic", type=int, metavar="N", help="latency at N articles")
     parser.add_argument("--by-category", action="store_true", help="print per-category scores")
@@ -362,16 +371,18 @@ def main(argv: list[str] | None = None) -> int:
         docs = load_corpus(folder)
         pairs = listed_duplicates(folder)
         queries = query_indexes(docs, args.queries)
-        print(f"{folder.name}: {len(docs)} articles, {len(queries)} queries")
+        languages = Counter(doc.lang for doc in docs).most_common(3)
+        shown = ", ".join(f"{name} {count}" for name, count in languages)
+        print(f"{folder.name}: {len(docs)} articles ({shown}), {len(queries)} queries")
         runs: list[tuple[str, Ranker]] = []
         if args.cli:
             runs.append(("newstui related --all", cli_ranker(folder, docs)))
         else:
             built = time.perf_counter()
-            ranker = TimedRanker(build_index((doc.title, doc.text) for doc in docs))
+            ranker = TimedRanker(build_index((doc.title, doc.text, doc.lang) for doc in docs))
             print(f"  indexed in {time.perf_counter() - built:.1f} s")
             runs.append(("newstui.core.index.related", ranker))
-        if args.anchor:
+        if not args.no_anchor:
             rank, name = tfidf_ranker(docs)
             runs.append((name, rank))
         for name, rank in runs:

@@ -155,7 +155,8 @@ def test_parse_chunk_prepares_words_and_counts_their_frequencies(tmp_path: Path)
     records = [record for file in chunk.files for record in file.records]
     assert len(records) == 5
     for record in records:
-        assert record.words == related.prepare(record.title, record.summary + "\n\n" + record.body)
+        text = record.summary + "\n\n" + record.body
+        assert record.words == related.prepare(record.title, text, record.lang)
     assert chunk.df == related.document_frequencies(record.words for record in records)
     assert chunk.df == Counter(
         term

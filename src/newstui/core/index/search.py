@@ -5,6 +5,10 @@ body 1). Ranking costs about 2 µs per matching article, so a query matching mor
 `RANK_CANDIDATES` articles (a very common word) is ranked among the `RANK_CANDIDATES`
 most recently indexed matches only; BM25 says little about such words anyway.
 
+A bare word finds its other forms (`word_forms`): in each language of the library that
+has a Snowball stemmer, the words of the index's vocabulary (`search_vocab`) with the same
+stem, all folded as FTS5 folds them (case, diacritics).
+
 Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
 FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
 asked for, `SNIPPET_BATCH` hits at a time: a face that shows one screenful of results
@@ -13,10 +17,13 @@ pays for one screenful of snippets.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
 
+from newstui.core import lang
+from newstui.core.index.db import languages
 from newstui.core.index.listing import (
     MARK_END,
     MARK_START,
@@ -46,6 +53,10 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     """
     conn = connect()
     limit = max(0, limit)
+    if query.words:
+        stemmers = [stem for stem in map(lang.stemmer, languages(conn)) if stem is not None]
+        if stemmers:
+            query = query.with_forms(lambda word: word_forms(conn, word, stemmers))
     conditions: list[str] = []
     if query.read is not None:
         conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
@@ -82,6 +93,34 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
         )
         for position, values in enumerate(found)
     ]
+
+
+MAX_FORMS = 400  # vocabulary words read for one query word
+
+
+def word_forms(
+    conn: sqlite3.Connection, word: str, stemmers: list[Callable[[str], str]]
+) -> list[str]:
+    """`word` and the words of the index with its stem in one of the languages, folded."""
+    folded = lang.fold(word.casefold())
+    stems = [stem(folded) for stem in stemmers]
+    # "company" and "companies" share "compan", not their stem "compani"
+    prefix = os.path.commonprefix([folded, *stems])[:-1]  # noqa: RUF071 (words, not paths)
+    if len(prefix) < MIN_STEM_PREFIX:
+        return [folded]
+    found = conn.execute(
+        "SELECT term FROM search_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (prefix, prefix + "\U0010ffff", MAX_FORMS),
+    )
+    forms = {
+        term
+        for (term,) in found
+        if any(stem(term) == stemmed for stem, stemmed in zip(stemmers, stems, strict=True))
+    }
+    return sorted(forms | {folded})
+
+
+MIN_STEM_PREFIX = 3
 
 
 class Snippets:
