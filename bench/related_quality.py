@@ -1,13 +1,14 @@
 """How good are related stories? precision@5 on labelled corpora, and similar() latency.
 
-    python bench/related_quality.py [--corpus DIR ...] [--anchor] [--queries N]
+    python bench/related_quality.py [--corpus DIR ...] [--no-anchor] [--queries N]
     python bench/related_quality.py --cli [--corpus DIR ...]
     python bench/related_quality.py --synthetic 100000
 
 A labelled corpus has one folder per category (the folder name is the label), holding
-headline-first `.txt` articles. precision@5 is the share of an article's five suggestions
-that come from its own folder, averaged over all articles of categories with at least six
-articles (a story of a smaller category cannot have five same-category neighbours).
+headline-first `.txt` articles, in any language. precision@5 is the share of an article's
+five suggestions that come from its own folder, averaged over all articles of categories
+with at least six articles (a story of a smaller category cannot have five same-category
+neighbours).
 
 Duplicates. An exact duplicate of the query (the same words once case, punctuation and
 whitespace are ignored, in title, summary and body) is excluded: the Library never suggests
@@ -16,16 +17,18 @@ different headline or an edited body; the corpora's `duplicates.tsv` lists them)
 legitimate suggestions and count; the script also reports precision with every pair listed
 in `duplicates.tsv` excluded, for comparison.
 
-Default mode builds an in-memory SQLite database with `newstui.core.index.related`'s schema, indexes
-every article as the index would (title, then summary and body, parsed by
-`newstui.core.formats.parse_file`) and calls `similar()` for every query article. `--anchor` adds
-plain tf-idf cosine (stop words, sublinear tf; scikit-learn's when it is installed, else a
-pure-Python equivalent with this module's stop words). `--cli` instead runs
-`newstui related --all --dir DIR --limit 5 --json` and scores its JSON lines.
-`--synthetic N` indexes N generated articles (bench/generate.py's world) and reports the
-indexing time and similar() latency at that size.
+Default mode builds an in-memory SQLite database with `newstui.core.index.related`'s schema,
+indexes every article as the index would (title, then summary and body, parsed by
+`newstui.core.formats.parse_file`, in the language the index gives it: declared, else
+detected) and calls `similar()` for every query article. Each corpus is also scored, in the
+same run, by plain tf-idf cosine (sublinear tf; English stop words on an English corpus, as
+before, scikit-learn's when it is installed; no stop words on the others); `--no-anchor`
+skips it. `--cli` instead runs `newstui related --all --dir DIR --limit 5 --json` and scores
+its JSON lines. `--synthetic N` indexes N generated articles (bench/generate.py's world) and
+reports the indexing time and similar() latency at that size.
 
-The corpora are research data: this script only reads them at run time.
+The corpora are research data: this script only reads them at run time, from outside the
+repository (BBC and Reuters in ../shared/corpus by default; others by --corpus).
 """
 
 from __future__ import annotations

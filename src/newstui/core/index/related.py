@@ -6,9 +6,14 @@ Pure Python over the index's SQLite database (no textual). Per refresh the index
 `finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
 count those documents again); the Library calls `similar` to rank an article's related ones.
 
-Scoring. A document is a bag of words: lower-cased runs of two or more letters or digits,
-English stop words dropped, plural endings stripped; the title's words count twice. For a
-query article q and another article c,
+Words. A document is a bag of words in its language (`newstui.core.lang`: declared, else
+detected): lower-cased runs of two or more letters or digits, its language's stop words
+dropped and its Snowball stem taken (English keeps this module's stop words and light
+plural stemmer, which score better on English news); the title's words count twice. Stop
+words of any language, listed or not, are also caught by the corpus: a word in more than
+`COMMON_SHARE` of a library's documents weighs nothing.
+
+Scoring. For a query article q and another article c,
 
     score(q, c) = sum over shared words t of  idf(t) * tf_q(t) * tf_c(t)
 
@@ -19,16 +24,19 @@ pseudo-relevance feedback (Rocchio): the vectors of its ten best matches are add
 the best 40 candidates ranked again, which brings in the topic's vocabulary that q itself
 lacks. Word weights (idf) read for one query are kept for the next while the corpus is
 unchanged (the Library holds them, per index generation).
-Exact copies (the same words) of the query or of a better suggestion are left out.
+Exact copies (the same words) of the query or of a better suggestion are left out. In a
+mixed library a document in another language than q's scores `CROSS_LANGUAGE` of its
+score: it shares names with q, but also words that two languages happen to spell alike.
 `bench/related_quality.py` measures all this against plain tf-idf cosine.
 
 Storage, tables `related_*` in the index database:
 - `related_doc`: each document's words and counts in one row, so `similar` reads one row
   per candidate, never a scan;
 - `related_df`: each word's document frequency; `related_meta`: the corpus totals;
-- `related_post`: per word, one blob listing the documents filed under it (each document
-  under its 40 most frequent words), best first; `similar` reads the head of the lists of
-  the query's 16 heaviest words to find ~120 candidates, then scores those exactly.
+- `related_post`: per word, one blob listing the documents filed under it, best first: each
+  document under its 40 most distinctive words (tf * idf when `finish` files it, so function
+  words never decide the candidates); `similar` reads the head of the lists of the query's
+  16 heaviest words to find ~120 candidates, then scores those exactly.
 `index_documents` only tokenises and stores; whatever depends on the whole corpus
 (frequencies, postings) is brought up to date by `finish`, for the documents added or
 removed since the last call (`related_pending`, `related_gone`, `related_dirty`).
@@ -470,20 +478,16 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
     _add_meta(conn, pending_docs, pending_words)
     docs, words = _meta(conn)
     avg = words / docs if docs else 1.0
+    pending = [rowid for (rowid,) in conn.execute("SELECT rowid FROM related_pending")]
     known = counted.rowids if counted is not None else set()
-    delta: Counter[str] = Counter()  # of the documents not in `known`
-    seen = 0
-    for rowid, terms in conn.execute(
-        "SELECT d.rowid, d.terms FROM related_pending p JOIN related_doc d ON d.rowid = p.rowid"
-    ):
-        if rowid in known:
-            seen += 1
-        elif terms:
-            delta.update(terms.split(" "))
-    if counted is not None and seen == len(known):
-        delta.update(counted.df)
-    elif counted is not None:  # some of them were removed since: count them all here
-        delta = document_frequencies((*row[1:], None) for row in conn.execute(_PENDING_DOCS))
+    unknown = [rowid for rowid in pending if rowid not in known]
+    if counted is not None and len(pending) - len(unknown) != len(known):
+        unknown = pending  # some of them were removed since: count them all here
+    delta = counted.df.copy() if counted is not None and unknown is not pending else Counter()
+    for chunk in _chunks(unknown):
+        sql = f"SELECT terms FROM related_doc WHERE rowid IN ({_marks(chunk)})"
+        for (terms,) in conn.execute(sql, chunk):
+            delta.update(terms.split(" ") if terms else ())
     conn.executemany(
         "INSERT INTO related_df(term, df) VALUES (?, ?) "
         "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
@@ -500,8 +504,8 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
         tfs = _tf_table(length, avg, set(counts))
         key = {count: round(tf * WEIGHT_SCALE) << 32 | rowid for count, tf in tfs.items()}
         scores = list(map(mul, map(tfs.__getitem__, counts), map(get, heads, repeat(0.0))))
-        top = heapq.nlargest(POSTED_TERMS, range(len(heads)), scores.__getitem__)
-        best = [i for i in top if scores[i] > 0]
+        ranked = sorted(range(len(heads)), key=scores.__getitem__, reverse=True)  # (in C)
+        best = [i for i in ranked[:POSTED_TERMS] if scores[i] > 0]
         drain.extend(
             map(list.append, [new[heads[i]] for i in best], [key[counts[i]] for i in best])
         )
@@ -511,7 +515,7 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
 
 def _filing_weights(conn: sqlite3.Connection, terms: Iterable[str], docs: int) -> dict[str, float]:
     """The idf of each of `terms` a document may be filed under: words of letters only,
-    not in more than a `COMMON_SHARE` of the documents."""
+    not in more than a `FILED_SHARE` of the documents."""
     wanted = list(terms)
     if len(wanted) > _READ_ALL_DF:
         frequencies = dict(conn.execute("SELECT term, df FROM related_df"))
@@ -568,9 +572,8 @@ def similar(
     (stems: `surface_forms` has the words) that weigh most in the score. A document in
     another language than the query's counts `CROSS_LANGUAGE` of its score. Never `rowid`
     itself, a rowid in `exclude`, or a document with exactly the same words as the query or
-    as a better match (a copy). `known`: idfs kept
-    between calls while the corpus stays the same (see `_idfs`); they save a third of the
-    time.
+    as a better match (a copy). `known`: idfs kept between calls while the corpus stays the
+    same (see `_idfs`); they save a third of the time.
     """
     docs, words = _meta(conn)
     if not docs or limit <= 0:
