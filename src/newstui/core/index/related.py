@@ -51,7 +51,7 @@ import sqlite3
 import sys
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from itertools import islice, repeat
 from operator import mul
 from typing import TypeVar
@@ -142,6 +142,12 @@ def stem(word: str) -> str:
     return word
 
 
+def stemmer_of(language: str | None) -> Callable[[str], str] | None:
+    """The stemmer of a language's words, here and in search: the light one for English
+    (and text of no known language), else its Snowball stemmer, if it has one."""
+    return stem if language in (None, "en") else lang.stemmer(language)
+
+
 class _Terms(dict[str, str]):
     """Each word of one language seen so far and the term it counts as: its stem, or ""
     for a stop word. English (and text of no known language) keeps this module's stop
@@ -150,9 +156,8 @@ class _Terms(dict[str, str]):
 
     def __init__(self, language: str | None) -> None:
         super().__init__()
-        english = language in (None, "en")
-        self.stop = _STOP_WORDS if english else lang.stop_words(language)
-        self.stem = stem if english else (lang.stemmer(language) or str)
+        self.stop = _STOP_WORDS if language in (None, "en") else lang.stop_words(language)
+        self.stem = stemmer_of(language) or str
 
     def __missing__(self, word: str) -> str:
         if len(self) >= _STEM_CACHE_MAX:

@@ -6,8 +6,9 @@ body 1). Ranking costs about 2 µs per matching article, so a query matching mor
 most recently indexed matches only; BM25 says little about such words anyway.
 
 A bare word finds its other forms (`word_forms`): in each language of the library that
-has a Snowball stemmer, the words of the index's vocabulary (`search_vocab`) with the same
-stem, all folded as FTS5 folds them (case, diacritics).
+has a stemmer (`related.stemmer_of`: Snowball's, and English's light plural one), the words
+of the index's vocabulary (`search_vocab`) with the same stem, all folded as FTS5 folds
+them (case, diacritics): "Wahl" finds "Wahlen", "election" finds "élections".
 
 Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
 FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
@@ -35,6 +36,7 @@ from newstui.core.index.listing import (
     to_row,
 )
 from newstui.core.index.query import Query
+from newstui.core.index.related import stemmer_of
 
 RANK_CANDIDATES = 5000
 SNIPPET_TOKENS = 16
@@ -54,7 +56,7 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     conn = connect()
     limit = max(0, limit)
     if query.words:
-        stemmers = [stem for stem in map(lang.stemmer, languages(conn)) if stem is not None]
+        stemmers = [stem for stem in map(stemmer_of, languages(conn)) if stem is not None]
         if stemmers:
             query = query.with_forms(lambda word: word_forms(conn, word, stemmers))
     conditions: list[str] = []
@@ -104,8 +106,9 @@ def word_forms(
     """`word` and the words of the index with its stem in one of the languages, folded."""
     folded = lang.fold(word.casefold())
     stems = [stem(folded) for stem in stemmers]
-    # "company" and "companies" share "compan", not their stem "compani"
-    prefix = os.path.commonprefix([folded, *stems])[:-1]  # noqa: RUF071 (words, not paths)
+    common = os.path.commonprefix([folded, *stems])  # noqa: RUF071 (words, not paths)
+    # "company" and "companies" share "compan", not their stem "company"
+    prefix = common[:-1] if len(common) > MIN_STEM_PREFIX else common
     if len(prefix) < MIN_STEM_PREFIX:
         return [folded]
     found = conn.execute(
