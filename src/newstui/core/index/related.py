@@ -79,7 +79,8 @@ SCHEMA: list[str] = [
 
 K1 = 3.0  # term-frequency saturation: high, because repeated topic words matter
 IDF_POWER = 0.8  # flattens idf a little: a topic's common words count
-POSTED_TERMS = 40  # a document is filed under this many of its most distinctive words
+POSTED_TERMS = 40  # a document is filed under this many of its most distinctive words...
+FILING_POOL = 100  # ...among this many of its most frequent ones (the cost of filing)
 MAX_POSTINGS = 4000  # longest postings list kept (best weights first)
 QUERY_TERMS = 16  # the query's heaviest words, looked up for candidates
 POSTINGS_READ = 400  # entries read from each of their lists
@@ -95,8 +96,8 @@ MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faste
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
 MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
-COMMON_SHARE = 0.5  # a word in more of the documents than this says nothing of a topic...
-FILED_SHARE = 0.2  # ...nor is a document filed under one in more than this share
+COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
+FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
 COMMON_MIN_DOCS = 200  # ...in a library of at least this many (smaller ones are too noisy)
 CROSS_LANGUAGE = 0.6  # a document in another language than the query's scores this share
 
@@ -297,8 +298,7 @@ def _idfs(
     if missing:
         idf = _Idf(docs)
         read = _read_document_frequencies(conn, missing)
-        common = _common_df(docs)
-        weighed = {term: idf[df] for term, df in read.items() if 1 < df <= common}
+        weighed = {term: idf[df] for term, df in read.items() if df > 1}
         known.update(dict.fromkeys(missing, 0.0))
         known.update(weighed)
         found.update(weighed)
@@ -505,7 +505,8 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
     for rowid, length, terms, counts in conn.execute(_PENDING_DOCS):
         if not terms or rowid > MAX_ROWID:
             continue
-        heads = terms.split(" ")
+        heads = terms.split(" ", FILING_POOL)[:FILING_POOL]
+        counts = counts[:FILING_POOL]
         tfs = _tf_table(length, avg, set(counts))
         key = {count: round(tf * WEIGHT_SCALE) << 32 | rowid for count, tf in tfs.items()}
         scores = list(map(mul, map(tfs.__getitem__, counts), map(get, heads, repeat(0.0))))
@@ -589,6 +590,12 @@ def similar(
         return []
     query = found[0]
     idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
+    # Words in more than COMMON_SHARE of the documents (idf below `common`) weigh nothing
+    # for a query in a language without this module's curated stop words, and are never
+    # shown as reasons.
+    common = _idf(docs, _common_df(docs))
+    floor = 0.0 if query.lang in (None, "en") else common
+    idfs = {term: value for term, value in idfs.items() if value >= floor}
     weights = {t: tf * idfs[t] for tf, words in query.groups for t in words if t in idfs}
     if not weights:
         return []
@@ -602,7 +609,8 @@ def similar(
     }
     first = {other: _score(weights, doc) * shares[other] for other, doc in pool.items()}
     feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
-    expanded = _expand(conn, weights, [pool[other] for other in feedback], idfs, docs, known)
+    neighbours = [pool[other] for other in feedback]
+    expanded = _expand(conn, weights, neighbours, idfs, docs, known, floor)
     # Only the best of the first pass can end up on top: ranking more again changes nothing.
     rescored = heapq.nlargest(
         max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
@@ -619,7 +627,7 @@ def similar(
         if other in exclude or doc.signature in seen:  # excluded, or a copy of a better one
             continue
         seen.add(doc.signature)
-        terms = _key_terms(weights, doc)
+        terms = _key_terms(weights, doc, idfs, common)
         results.append((other, min(final[other] / top, 1.0), terms))
     return results
 
@@ -655,10 +663,11 @@ def _expand(
     idfs: dict[str, float],
     docs: int,
     known: dict[str, float] | None,
+    floor: float,
 ) -> dict[str, float]:
     """Rocchio: the query plus the mean of its best matches' weighted word vectors.
 
-    `idfs` holds the query's idfs; the neighbours' are added to it."""
+    `idfs` holds the query's idfs; the neighbours' (those of at least `floor`) are added."""
     if not neighbours:
         return weights
     mass: dict[str, float] = {}
@@ -670,7 +679,8 @@ def _expand(
     if MIN_SUPPORT > 1:
         seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
         mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
-    idfs.update(_idfs(conn, [term for term in mass if term not in idfs], docs, known))
+    read = _idfs(conn, [term for term in mass if term not in idfs], docs, known)
+    idfs.update((term, value) for term, value in read.items() if value >= floor)
     share = FEEDBACK_WEIGHT / len(neighbours)
     expanded = {term: share * total * idfs[term] for term, total in mass.items() if term in idfs}
     for term, weight in weights.items():
@@ -678,10 +688,18 @@ def _expand(
     return expanded
 
 
-def _key_terms(weights: dict[str, float], doc: _Doc) -> list[str]:
-    """The shared words that weigh most in a match, readable ones first."""
+def _key_terms(
+    weights: dict[str, float], doc: _Doc, idfs: dict[str, float], common: float
+) -> list[str]:
+    """The shared words that weigh most in a match, readable ones first; not words with an
+    idf below `common` ("said", "year": they say nothing of why two stories are related)."""
     shared = sorted(
-        [(weights[t] * tf, t) for tf, words in doc.groups for t in words if t in weights],
+        [
+            (weights[t] * tf, t)
+            for tf, words in doc.groups
+            for t in words
+            if t in weights and idfs.get(t, 0.0) >= common
+        ],
         reverse=True,
     )
     readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))
