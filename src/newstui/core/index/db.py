@@ -92,8 +92,6 @@ SCHEMA = [
         content='texts', content_rowid='num',
         tokenize='unicode61 remove_diacritics 2'
     )""",
-    # Its vocabulary, for the other forms of a searched word (`search.word_forms`).
-    "CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, 'row')",
     # bm25 weights: title, summary, author, body.
     "INSERT INTO search(search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 2.5, 1.0)')",
     # Building: terms pile up in memory to 16 MB (not 1) before a segment is written, and

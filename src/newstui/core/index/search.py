@@ -6,9 +6,9 @@ body 1). Ranking costs about 2 µs per matching article, so a query matching mor
 most recently indexed matches only; BM25 says little about such words anyway.
 
 A bare word finds its other forms (`word_forms`): in each language of the library that
-has a stemmer (`related.stemmer_of`: Snowball's, and English's light plural one), the words
-of the index's vocabulary (`search_vocab`) with the same stem, all folded as FTS5 folds
-them (case, diacritics): "Wahl" finds "Wahlen", "election" finds "élections".
+has a stemmer (`related.stemmer_of`: Snowball's, and English's light plural one), the forms
+made with common endings that have the same stem, all folded as FTS5 folds words (case,
+diacritics): "Wahl" finds "Wahlen", "election" finds "élections".
 
 Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
 FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
@@ -18,7 +18,6 @@ pays for one screenful of snippets.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -56,9 +55,9 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     conn = connect()
     limit = max(0, limit)
     if query.words:
-        stemmers = [stem for stem in map(stemmer_of, languages(conn)) if stem is not None]
-        if stemmers:
-            query = query.with_forms(lambda word: word_forms(conn, word, stemmers))
+        inflecting = inflectors(languages(conn))
+        if inflecting:
+            query = query.with_forms(lambda word: word_forms(word, inflecting))
     conditions: list[str] = []
     if query.read is not None:
         conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
@@ -97,33 +96,51 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     ]
 
 
-MAX_FORMS = 400  # vocabulary words read for one query word
+# Endings that make the other forms of a word (folded, as FTS5 indexes words), by language:
+# tried on the word, on it less one to three letters and on its stem; a form is kept where
+# the language's stemmer gives it the word's stem. No vocabulary is read: the cost does not
+# grow with the library (a form the library lacks costs one lookup in the index).
+ENDINGS = {
+    "en": ("s", "es", "ies", "y"),
+    "de": ("e", "en", "n", "er", "ern", "es", "s", "nen"),
+    "fr": ("s", "x", "e", "es", "aux", "ux"),
+    "nl": ("en", "s", "e", "n", "'s"),
+    "ru": ("а", "ы", "и", "ов", "ам", "ами", "ах", "е", "у", "ой", "ом", "ей", "я", "ь"),
+    "sv": ("er", "ar", "or", "en", "et", "na", "erna", "arna", "orna", "e", "r"),
+}
+for _same, _as in (("da", "sv"), ("no", "sv"), ("nb", "sv"), ("nn", "sv"), ("uk", "ru")):
+    ENDINGS[_same] = ENDINGS[_as]
+OTHER_ENDINGS = ("s", "es", "a", "as", "o", "os", "i", "e", "en")  # Romance and the rest
+MAX_FORMS = 16  # forms of one word searched
+MIN_STEM = 3  # shorter words are searched as they are
+
+Inflector = tuple[Callable[[str], str], tuple[str, ...]]  # a language's stemmer and endings
 
 
-def word_forms(
-    conn: sqlite3.Connection, word: str, stemmers: list[Callable[[str], str]]
-) -> list[str]:
-    """`word` and the words of the index with its stem in one of the languages, folded."""
+def inflectors(languages: list[str]) -> list[Inflector]:
+    """The stemmer and endings of each of `languages` that has a stemmer."""
+    found = []
+    for language in languages:
+        stem = stemmer_of(language)
+        if stem is not None:
+            found.append((stem, ENDINGS.get(language, OTHER_ENDINGS)))
+    return found
+
+
+def word_forms(word: str, languages: list[Inflector]) -> list[str]:
+    """`word` and its other forms in `languages`, folded; the word first, then shortest."""
     folded = lang.fold(word.casefold())
-    stems = [stem(folded) for stem in stemmers]
-    common = os.path.commonprefix([folded, *stems])  # noqa: RUF071 (words, not paths)
-    # "company" and "companies" share "compan", not their stem "company"
-    prefix = common[:-1] if len(common) > MIN_STEM_PREFIX else common
-    if len(prefix) < MIN_STEM_PREFIX:
+    if len(folded) < MIN_STEM:
         return [folded]
-    found = conn.execute(
-        "SELECT term FROM search_vocab WHERE term >= ? AND term < ? LIMIT ?",
-        (prefix, prefix + "\U0010ffff", MAX_FORMS),
-    )
-    forms = {
-        term
-        for (term,) in found
-        if any(stem(term) == stemmed for stem, stemmed in zip(stemmers, stems, strict=True))
-    }
-    return sorted(forms | {folded})
-
-
-MIN_STEM_PREFIX = 3
+    forms: set[str] = set()
+    for stem, endings in languages:
+        wanted = stem(folded)
+        bases = {folded, folded[:-1], folded[:-2], folded[:-3], wanted}
+        for base in bases:
+            if len(base) >= MIN_STEM:
+                forms.update(f for f in (base, *(base + e for e in endings)) if stem(f) == wanted)
+    forms.discard(folded)
+    return [folded, *sorted(forms, key=lambda form: (len(form), form))[: MAX_FORMS - 1]]
 
 
 class Snippets:
