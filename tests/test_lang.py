@@ -57,6 +57,24 @@ def test_the_model_decides_when_function_words_do_not() -> None:
     assert lang.detect("Hochwasser überflutet Brennholm: Feuerwehr evakuiert Altstadt") == "de"
 
 
+def test_a_few_shared_function_words_are_not_enough() -> None:
+    """Hausa uses "da" and "do" a lot, as Portuguese does: many different Portuguese
+    function words are needed to say Portuguese without the model."""
+    hausa = (
+        "Shugaban kasa ya ce za a gudanar da zaben a watan gobe, kuma jam'iyyun siyasa suna "
+        "shirin yakin neman zabe da karfi a cikin kasar. Da yake magana da manema labarai, "
+        "ya ce da gwamnati da 'yan adawa za su hada kai domin zaman lafiya da ci gaba."
+    )
+    assert lang.detect(hausa) != "pt"
+    assert (
+        lang.detect(
+            "O governo anunciou em Lisboa que a eleição será em maio, e os partidos "
+            "já preparam a campanha com uma força que não se via há anos."
+        )
+        == "pt"
+    )
+
+
 def test_short_texts_get_no_language() -> None:
     assert lang.detect("Hi") is None
     assert lang.detect("") is None

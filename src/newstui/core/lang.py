@@ -84,7 +84,8 @@ SAMPLE_CHARS = 1500  # detection reads the start of an article only...
 SAMPLE_WORDS = 150  # ...and counts function words among these first words
 MODEL_CHARS = 600  # what py3langid reads when they do not settle it (its time grows with it)
 MIN_VOTES = 8  # function words needed to decide without the model...
-MARGIN = 4  # ...and how many times the runner-up's count
+MARGIN = 4  # ...and how many times the runner-up's count...
+MIN_VOTERS = 5  # ...from this many different words (Hausa's "da" is not Portuguese)
 MIN_CONFIDENCE = 0.8  # py3langid's normalised probability needed for an answer
 MIN_LETTERS = 12  # shorter texts get no detected language
 _WORD = re.compile(r"\w+")
@@ -119,10 +120,13 @@ def detect(text: str) -> str | None:
     words = (runs if runs is not None else _WORD.findall(lowered))[:SAMPLE_WORDS]
     if sum(map(len, words[:MIN_LETTERS])) < MIN_LETTERS:
         return None
+    voters = set(filter(_VOTES.__contains__, words))
     votes = Counter(filter(None, map(_VOTES.get, words))).most_common(2)
     runner_up = votes[1][1] if len(votes) > 1 else 0
     if votes and votes[0][1] >= max(MIN_VOTES, MARGIN * runner_up):
-        return votes[0][0]
+        winner = votes[0][0]
+        if sum(_VOTES[word] == winner for word in voters) >= MIN_VOTERS:
+            return winner
     found, confidence = _identifier().classify(sample[:MODEL_CHARS])
     return str(found) if confidence >= MIN_CONFIDENCE else None
 
