@@ -63,7 +63,8 @@ def test_a_few_shared_function_words_are_not_enough() -> None:
     hausa = (
         "Shugaban kasa ya ce za a gudanar da zaben a watan gobe, kuma jam'iyyun siyasa suna "
         "shirin yakin neman zabe da karfi a cikin kasar. Da yake magana da manema labarai, "
-        "ya ce da gwamnati da 'yan adawa za su hada kai domin zaman lafiya da ci gaba."
+        "ya ce da gwamnati da 'yan adawa za su hada kai domin zaman lafiya da ci gaba. "
+        "Mutane da dama sun fito da safe da yamma, da maza da mata, da yara da manya."
     )
     assert lang.detect(hausa) != "pt"
     assert (
