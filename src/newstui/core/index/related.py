@@ -80,7 +80,7 @@ SCHEMA: list[str] = [
 K1 = 3.0  # term-frequency saturation: high, because repeated topic words matter
 IDF_POWER = 0.8  # flattens idf a little: a topic's common words count
 POSTED_TERMS = 40  # a document is filed under this many of its most distinctive words...
-FILING_POOL = 100  # ...among this many of its most frequent ones (the cost of filing)
+FILING_POOL = 150  # ...among this many of its most frequent ones (the cost of filing)
 MAX_POSTINGS = 4000  # longest postings list kept (best weights first)
 QUERY_TERMS = 16  # the query's heaviest words, looked up for candidates
 POSTINGS_READ = 400  # entries read from each of their lists
@@ -97,7 +97,7 @@ FINAL_POOL = 40  # documents ranked again with the expanded query: the best of t
 MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
 COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
-FILED_SHARE = 0.35  # ...nor is a document filed under one in more than this share
+FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
 COMMON_MIN_DOCS = 200  # ...in a library of at least this many (smaller ones are too noisy)
 CROSS_LANGUAGE = 0.6  # a document in another language than the query's scores this share
 
