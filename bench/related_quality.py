@@ -1,13 +1,14 @@
 """How good are related stories? precision@5 on labelled corpora, and similar() latency.
 
-    python bench/related_quality.py [--corpus DIR ...] [--anchor] [--queries N]
+    python bench/related_quality.py [--corpus DIR ...] [--no-anchor] [--queries N]
     python bench/related_quality.py --cli [--corpus DIR ...]
     python bench/related_quality.py --synthetic 100000
 
 A labelled corpus has one folder per category (the folder name is the label), holding
-headline-first `.txt` articles. precision@5 is the share of an article's five suggestions
-that come from its own folder, averaged over all articles of categories with at least six
-articles (a story of a smaller category cannot have five same-category neighbours).
+headline-first `.txt` articles, in any language. precision@5 is the share of an article's
+five suggestions that come from its own folder, averaged over all articles of categories
+with at least six articles (a story of a smaller category cannot have five same-category
+neighbours).
 
 Duplicates. An exact duplicate of the query (the same words once case, punctuation and
 whitespace are ignored, in title, summary and body) is excluded: the Library never suggests
@@ -16,16 +17,18 @@ different headline or an edited body; the corpora's `duplicates.tsv` lists them)
 legitimate suggestions and count; the script also reports precision with every pair listed
 in `duplicates.tsv` excluded, for comparison.
 
-Default mode builds an in-memory SQLite database with `newstui.core.index.related`'s schema, indexes
-every article as the index would (title, then summary and body, parsed by
-`newstui.core.formats.parse_file`) and calls `similar()` for every query article. `--anchor` adds
-plain tf-idf cosine (stop words, sublinear tf; scikit-learn's when it is installed, else a
-pure-Python equivalent with this module's stop words). `--cli` instead runs
-`newstui related --all --dir DIR --limit 5 --json` and scores its JSON lines.
-`--synthetic N` indexes N generated articles (bench/generate.py's world) and reports the
-indexing time and similar() latency at that size.
+Default mode builds an in-memory SQLite database with `newstui.core.index.related`'s schema,
+indexes every article as the index would (title, then summary and body, parsed by
+`newstui.core.formats.parse_file`, in the language the index gives it: declared, else
+detected) and calls `similar()` for every query article. Each corpus is also scored, in the
+same run, by plain tf-idf cosine (sublinear tf; English stop words on an English corpus, as
+before, scikit-learn's when it is installed; no stop words on the others); `--no-anchor`
+skips it. `--cli` instead runs `newstui related --all --dir DIR --limit 5 --json` and scores
+its JSON lines. `--synthetic N` indexes N generated articles (bench/generate.py's world) and
+reports the indexing time and similar() latency at that size.
 
-The corpora are research data: this script only reads them at run time.
+The corpora are research data: this script only reads them at run time, from outside the
+repository (BBC and Reuters in ../shared/corpus by default; others by --corpus).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newstui.core import lang
 from newstui.core.formats import ArticleError, parse_file
 from newstui.core.formats.scraped import parse_text
 from newstui.core.index import related
@@ -66,6 +70,7 @@ class Doc:
     title: str
     text: str  # summary and body, as the index passes them
     key: str  # normalised words, for exact-duplicate detection
+    lang: str | None  # declared or detected, as the index stores it
 
 
 def load_corpus(folder: Path) -> list[Doc]:
@@ -77,7 +82,9 @@ def load_corpus(folder: Path) -> list[Doc]:
             continue
         text = article.summary + "\n\n" + article.body_text
         key = " ".join(_WORDS.findall(f"{article.title}\n{text}".casefold()))
-        docs.append(Doc(str(path.relative_to(folder)), path.parent.name, article.title, text, key))
+        found = lang.effective_language(article.lang, article.title, text)
+        relative = str(path.relative_to(folder))
+        docs.append(Doc(relative, path.parent.name, article.title, text, key, found))
     return docs
 
 
@@ -154,7 +161,7 @@ def query_indexes(docs: list[Doc], sample: int | None, seed: int = 1) -> list[in
 
 
 def build_index(
-    titles_texts: Iterable[tuple[str, str]], batch: int = 200, path: str = ":memory:"
+    titles_texts: Iterable[tuple[str, str, str | None]], batch: int = 200, path: str = ":memory:"
 ) -> sqlite3.Connection:
     """Index as the Library does: batches of `index_documents`, then one `finish`.
 
@@ -167,9 +174,9 @@ def build_index(
     conn.execute("BEGIN")
     spent = {"prepare": 0.0, "store": 0.0, "finish": 0.0}
     chunk: list[related.PreparedRow] = []
-    for rowid, (title, text) in enumerate(titles_texts, start=1):
+    for rowid, (title, text, language) in enumerate(titles_texts, start=1):
         started = time.process_time()
-        chunk.append((rowid, *related.prepare(title, text)))
+        chunk.append((rowid, *related.prepare(title, text, language)))
         spent["prepare"] += time.process_time() - started
         if len(chunk) >= batch:
             started = time.process_time()
@@ -223,15 +230,17 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def tfidf_ranker(docs: list[Doc]) -> tuple[Ranker, str]:
+    """English stop words for an English corpus (as before); none for the others."""
     texts = [f"{doc.title}\n\n{doc.text}" for doc in docs]
+    if majority_language(docs) != "en":
+        return _pure_tfidf(texts, frozenset()), "plain tf-idf cosine (no stop words)"
     try:
         from sklearn.feature_extraction.text import (  # type: ignore[import-not-found]
             TfidfVectorizer,
         )
     except ImportError:
-        return _pure_tfidf(
-            texts
-        ), "tf-idf cosine (pure Python, newstui.core.index.related stop words)"
+        stop = related._STOP_WORDS
+        return _pure_tfidf(texts, stop), "tf-idf cosine (pure Python, English stop words)"
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     similarity = (matrix @ matrix.T).tocsr()
 
@@ -243,12 +252,13 @@ def tfidf_ranker(docs: list[Doc]) -> tuple[Ranker, str]:
     return rank, "tf-idf cosine (scikit-learn, English stop words, sublinear tf)"
 
 
-def _pure_tfidf(texts: list[str]) -> Ranker:
+def majority_language(docs: list[Doc]) -> str | None:
+    return Counter(doc.lang for doc in docs).most_common(1)[0][0] if docs else None
+
+
+def _pure_tfidf(texts: list[str], stop: frozenset[str]) -> Ranker:
     token = re.compile(r"\b\w\w+\b")
-    counts = [
-        Counter(w for w in token.findall(text.lower()) if w not in related._STOP_WORDS)
-        for text in texts
-    ]
+    counts = [Counter(w for w in token.findall(text.lower()) if w not in stop) for text in texts]
     df = Counter(term for count in counts for term in count)
     n = len(texts)
     idf = {term: math.log((1 + n) / (1 + value)) + 1 for term, value in df.items()}
@@ -331,7 +341,8 @@ def synthetic(count: int, queries: int) -> None:
     for number in range(count):
         relative, text = generate.article_text(rng, world, number, titles, by_topic)
         article = parse_text(text, Path(relative))
-        docs.append((article.title, article.summary + "\n\n" + article.body_text))
+        body = article.summary + "\n\n" + article.body_text
+        docs.append((article.title, body, lang.effective_language(None, article.title, body)))
     print(f"generated and parsed {count} articles in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     conn = build_index(docs)
@@ -349,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, action="append", help="labelled corpus folder")
     parser.add_argument("--queries", type=int, help="score a random sample of this many")
-    parser.add_argument("--anchor", action="store_true", help="also score plain tf-idf cosine")
+    parser.add_argument("--anchor", action="store_true", help="(the default)")
+    parser.add_argument("--no-anchor", action="store_true", help="skip plain tf-idf cosine")
     parser.add_argument("--cli", action="store_true", help="score `newstui related --all`")
     parser.add_argument("--synthetic", type=int, metavar="N", help="latency at N articles")
     parser.add_argument("--by-category", action="store_true", help="print per-category scores")
@@ -362,16 +374,18 @@ def main(argv: list[str] | None = None) -> int:
         docs = load_corpus(folder)
         pairs = listed_duplicates(folder)
         queries = query_indexes(docs, args.queries)
-        print(f"{folder.name}: {len(docs)} articles, {len(queries)} queries")
+        languages = Counter(doc.lang for doc in docs).most_common(3)
+        shown = ", ".join(f"{name} {count}" for name, count in languages)
+        print(f"{folder.name}: {len(docs)} articles ({shown}), {len(queries)} queries")
         runs: list[tuple[str, Ranker]] = []
         if args.cli:
             runs.append(("newstui related --all", cli_ranker(folder, docs)))
         else:
             built = time.perf_counter()
-            ranker = TimedRanker(build_index((doc.title, doc.text) for doc in docs))
+            ranker = TimedRanker(build_index((doc.title, doc.text, doc.lang) for doc in docs))
             print(f"  indexed in {time.perf_counter() - built:.1f} s")
             runs.append(("newstui.core.index.related", ranker))
-        if args.anchor:
+        if not args.no_anchor:
             rank, name = tfidf_ranker(docs)
             runs.append((name, rank))
         for name, rank in runs:

@@ -12,6 +12,7 @@ import pytest
 from newstui.cli import main
 from newstui.core.formats import ArticleError, parse_file
 from newstui.core.formats.feeds import entry_id
+from newstui.core.lang import with_language
 from newstui.core.models import Article, content_id
 
 if TYPE_CHECKING:
@@ -65,11 +66,12 @@ def test_computed_fields_are_ignored_on_input() -> None:
 def test_show_json_loads_back_equal(
     source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    originals = parse_file(source).articles
+    originals = [with_language(a) for a in parse_file(source).articles]  # as show prints
     saved = tmp_path / "saved.json"
     saved.write_text(show_json(source, capsys), encoding="utf-8")
     loaded = parse_file(saved)
     assert loaded.problems == []
+    loaded.articles[:] = [with_language(a) for a in loaded.articles]
     assert [without_source(a) for a in loaded.articles] == [without_source(a) for a in originals]
     assert [a.source.name for a in loaded.articles] == [a.source.name for a in originals]
     assert {a.source.path for a in loaded.articles} == {str(saved)}
@@ -87,10 +89,11 @@ def test_round_trip_of_a_scraped_text_sample(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = sorted(SAMPLE_TXT.glob("*.txt"))[0]
-    original = parse_file(source).articles[0]
+    original = with_language(parse_file(source).articles[0])
     saved = tmp_path / "s.json"
     saved.write_text(show_json(source, capsys), encoding="utf-8")
     assert without_source(parse_file(saved).articles[0]) == without_source(original)
+    assert original.lang == "en"  # detected: show --json prints it
 
 
 def test_list_keeps_good_items_and_reports_bad_ones() -> None:

@@ -156,7 +156,8 @@ def test_parse_chunk_prepares_words_and_counts_their_frequencies(tmp_path: Path)
     assert len(records) == 5
     prepared: list[related.Prepared] = []
     for record in records:
-        assert record.words == related.prepare(record.title, record.summary + "\n\n" + record.body)
+        text = record.summary + "\n\n" + record.body
+        assert record.words == related.prepare(record.title, text, record.lang)
         assert record.words is not None
         prepared.append(record.words)
     assert chunk.df == related.document_frequencies(prepared)

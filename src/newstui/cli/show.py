@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from newstui.core.formats import ArticleError, parse_file
+from newstui.core.lang import with_language
 from newstui.core.models import Article
 
 MEASURE = 78
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{path}: {error}") from None
     for problem in result.problems:
         print(f"newstui: {path}: {problem}", file=sys.stderr)
+    result.articles[:] = [with_language(article) for article in result.articles]
     if args.json:
         if len(result.articles) == 1:
             print(result.articles[0].model_dump_json(indent=2))

@@ -437,13 +437,13 @@ class Library:
         """
         conn = self._conn()
         found = conn.execute(
-            "SELECT a.num, t.meta FROM articles a JOIN texts t ON t.num = a.num "
+            "SELECT a.num, t.meta, a.lang FROM articles a JOIN texts t ON t.num = a.num "
             "WHERE a.id = ? ORDER BY a.num LIMIT 1",
             (article_id,),
         ).fetchone()
         if found is None or limit <= 0:
             return []
-        num, meta = found
+        num, meta, language = found
         taken = _Copies(conn)
         taken.take([num])
         picked: list[tuple[int, float, str, bool]] = []
@@ -458,9 +458,11 @@ class Library:
             known = self._known_idfs(conn)
             similar = related.similar(conn, num, wanted + SPARE_SUGGESTIONS, taken.nums, known)
             fresh = set(taken.take([other for other, _, _ in similar], most=wanted))
+            forms = _surface_forms(conn, num, language) if similar else {}
             for other, score, terms in similar:
                 if other in fresh:
-                    reason = "shared: " + ", ".join(terms) if terms else "similar content"
+                    words = [forms.get(term, term) for term in terms]
+                    reason = "shared: " + ", ".join(words) if words else "similar content"
                     picked.append((other, float(score), reason, False))
         rows = self._rows_by_num([other for other, *_ in picked])
         return [
@@ -574,3 +576,12 @@ def _listed_titles(meta_json: str) -> list[str]:
 
     related: list[str] = json.loads(meta_json).get("related", [])
     return list(dict.fromkeys(normalise_title(title) for title in related if title.strip()))
+
+
+def _surface_forms(conn: sqlite3.Connection, num: int, language: str | None) -> dict[str, str]:
+    """The related scorer's terms (stems) of an article -> the words it writes them as."""
+    found = conn.execute("SELECT title, summary, body FROM texts WHERE num = ?", (num,)).fetchone()
+    if found is None:
+        return {}
+    title, summary, body = found
+    return related.surface_forms(title, summary + "\n\n" + body, language)

@@ -27,6 +27,7 @@ from typing import Any
 from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
 from newstui.core.formats._html_blocks import html_to_blocks, html_to_text, text_to_blocks
+from newstui.core.lang import primary_subtag
 from newstui.core.models import Article, Author, Block, Source, content_id, normalise_title
 from newstui.core.sanitize import clean_line
 
@@ -84,6 +85,7 @@ def parse_xml_feed(path: Path, data: bytes) -> ParseResult:
         name=_text(feed, "title") or None,
     )
     builder = _EntryBuilder(source, _author(feed), skip_empty=problem is not None)
+    builder.lang = primary_subtag(feed.get("language"))  # <language>, or the feed's xml:lang
     for number, entry in enumerate(entries, 1):
         builder.add(number, partial(_xml_entry, entry))
     problems = [problem] if problem else []
@@ -168,6 +170,8 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
         for tag in entry.get("tags") or []
         if isinstance(tag, Mapping)
     ]
+    details = [content or {}, summary_detail, entry.get("title_detail") or {}]
+    declared = (d.get("language") for d in details if isinstance(d, Mapping))  # xml:lang
     return _Entry(
         key=str(entry.get("id") or entry.get("link") or ""),
         title=_text(entry, "title"),
@@ -177,6 +181,7 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
         published=published,
         url=safe_url(entry.get("link")),
         tags=tags,
+        lang=next(filter(None, map(primary_subtag, declared)), None),
     )
 
 
@@ -200,6 +205,7 @@ def parse_json_feed(path: Path, feed: Mapping[str, Any]) -> ParseResult:
         path=str(path), format="jsonfeed", name=title if isinstance(title, str) else None
     )
     builder = _EntryBuilder(source, _json_author(feed))
+    builder.lang = primary_subtag(feed.get("language"))
     for number, item in enumerate(items, 1):
         builder.add(number, partial(_json_item, item))
     return builder.result([])
@@ -241,6 +247,7 @@ def _json_item(item: object) -> _Entry:
         tags=[clean_line(str(tag)) for tag in tags if isinstance(tag, (str, int))]
         if isinstance(tags, list)
         else [],
+        lang=primary_subtag(item.get("language")),
     )
 
 
@@ -261,10 +268,12 @@ class _Entry:
         published: datetime | None,
         url: str | None,
         tags: list[str],
+        lang: str | None = None,
     ) -> None:
         self.key, self.title, self.author = clean_line(key), title, author
         self.blocks, self.summary, self.published = blocks, summary, published
         self.url, self.tags = url, [tag for tag in dict.fromkeys(tags) if tag]
+        self.lang = lang
 
     @property
     def is_empty(self) -> bool:
@@ -281,6 +290,7 @@ class _EntryBuilder:
         self.articles: list[Article] = []
         self.problems: list[str] = []
         self._ids: set[str] = set()
+        self.lang: str | None = None  # the feed's language, for entries that declare none
 
     def add(self, number: int, read: Callable[[], _Entry]) -> None:
         try:
@@ -312,6 +322,7 @@ class _EntryBuilder:
             source=self.source,
             published=entry.published,
             url=entry.url,
+            lang=entry.lang or self.lang,
             tags=entry.tags,
         )
 

@@ -1,11 +1,12 @@
 """Markdown articles (`.md`, `.markdown`) with optional YAML (`---`) or TOML (`+++`) front matter.
 
-Front matter keys: title, author (a name, or a mapping with name and bio), author_bio, date,
-slug, summary, tags, related, url. Unknown keys are ignored. Front matter that is not a
-key/value mapping, or not valid YAML/TOML, is skipped with a problem record; the body is
-still read. The body is parsed by markdown-it-py (CommonMark plus tables) into blocks;
-inline markup is flattened to its text. Without a title in the front matter, the first
-level-1 heading is the title (and leaves the body); failing that, the file name.
+Front matter keys: title, author (a name, or a mapping with name and bio), author_bio,
+date, slug, summary, tags, related, url, lang (or language). Unknown keys are ignored.
+Front matter that is not a key/value mapping, or not valid YAML/TOML, is skipped with a
+problem record; the body is still read. The body is parsed by markdown-it-py (CommonMark
+plus tables) into blocks; inline markup is flattened to its text. Without a title in the
+front matter, the first level-1 heading is the title (and leaves the body); failing that,
+the file name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newstui.core.formats._fields import (
 )
 from newstui.core.formats._html_blocks import html_to_blocks
 from newstui.core.formats.text import decode, looks_binary
+from newstui.core.lang import primary_subtag
 from newstui.core.models import (
     Article,
     Author,
@@ -51,7 +53,7 @@ _FRONT_MATTER = re.compile(
     r"\A(?P<fence>---|\+\+\+)[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$\n?",
     re.MULTILINE | re.DOTALL,
 )
-_TEXT_KEYS = ("title", "author_bio", "slug", "summary", "url")
+_TEXT_KEYS = ("title", "author_bio", "slug", "summary", "url", "lang", "language")
 
 
 @dataclass
@@ -104,6 +106,7 @@ def build_article(
         source=Source(path=str(path), format="markdown"),
         published=meta.get("date") or published_from_name(path),
         url=safe_url(meta.get("url")),
+        lang=primary_subtag(meta.get("lang") or meta.get("language")),
         tags=meta.get("tags", []),
     )
 

@@ -21,7 +21,7 @@ from newstui.core.sqlite import transaction
 if TYPE_CHECKING:  # the parsers are not needed to read an index
     from newstui.core.index.scan import ParsedFile
 
-SCHEMA_VERSION = 4  # also goes up when what is stored changes, e.g. the order of words
+SCHEMA_VERSION = 5  # also goes up when what is stored changes, e.g. the order of words
 BUSY_TIMEOUT_S = 10.0
 # SQLite's page cache per connection. Small: each thread of the reader has a connection,
 # and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).
@@ -54,6 +54,7 @@ SCHEMA = [
         word_count INTEGER NOT NULL,
         norm_title TEXT NOT NULL,
         body_hash TEXT NOT NULL,
+        lang TEXT,
         author_sort TEXT GENERATED ALWAYS AS (ifnull(author_key, char(1114111))) VIRTUAL
     )""",
     "CREATE INDEX articles_path ON articles(path)",
@@ -63,6 +64,8 @@ SCHEMA = [
     "CREATE INDEX articles_author ON articles(author_sort, date_key DESC, num, id)",
     "CREATE INDEX articles_norm_title ON articles(norm_title)",
     "CREATE INDEX articles_body_hash ON articles(body_hash)",
+    # The languages of the library, one index seek each (see `languages`).
+    "CREATE INDEX articles_lang ON articles(lang)",
     # The text of each article (same `num`), the search index's external content.
     # `meta` (JSON) holds the rest of the Article: block kinds and lengths, related
     # titles, tags... The body goes last: reading the other columns never walks it.
@@ -210,8 +213,8 @@ def known_files(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
 
 INSERT_ARTICLE = """INSERT INTO articles(
     num, path, id, title, author, published, date_key, title_key, author_key, author_bio,
-    format, word_count, norm_title, body_hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    format, word_count, norm_title, body_hash, lang)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 INSERT_TEXT = "INSERT INTO texts(num, title, summary, author, meta, body) VALUES (?, ?, ?, ?, ?, ?)"
 # The search index follows `texts` by hand (not by trigger): one INSERT ... SELECT per
 # batch costs about half as much as a trigger per row.
@@ -267,11 +270,12 @@ def add_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile]) -> range:
             (
                 *(num, path, r.id, r.title, r.author, r.published, r.date_key, r.title_key),
                 *(r.author_key, r.author_bio, r.format, r.word_count, r.norm_title, r.body_hash),
+                r.lang,
             )
         )
         texts.append((num, r.title, r.summary, r.author, r.meta, r.body))
         # the words, unless the parser already worked them out
-        made = r.words or related.prepare(r.title, r.summary + "\n\n" + r.body)
+        made = r.words or related.prepare(r.title, r.summary + "\n\n" + r.body, r.lang)
         words.append((num, *made))
     conn.executemany(INSERT_ARTICLE, articles)
     conn.executemany(INSERT_TEXT, texts)
@@ -287,6 +291,19 @@ def add_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile]) -> range:
     if words:
         related.index_prepared(conn, words)
     return range(first, first + len(records))
+
+
+_LANGUAGES = """WITH RECURSIVE found(lang) AS (
+    SELECT min(lang) FROM articles WHERE lang IS NOT NULL
+    UNION ALL
+    SELECT (SELECT min(lang) FROM articles WHERE lang > found.lang) FROM found
+    WHERE found.lang IS NOT NULL
+) SELECT lang FROM found WHERE lang IS NOT NULL"""
+
+
+def languages(conn: sqlite3.Connection) -> list[str]:
+    """The languages of the library's articles (an index seek per language, not a scan)."""
+    return [lang for (lang,) in conn.execute(_LANGUAGES)]
 
 
 def bump_generation(conn: sqlite3.Connection) -> None:

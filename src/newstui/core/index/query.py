@@ -7,7 +7,9 @@
     author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
     is:unread is:read is:starred
 
-Every word and phrase reaches FTS5 inside double quotes, so user text can never be read
+A bare word also finds the other forms of it in the library's languages ("Wahl" finds
+"Wahlen"): `with_forms` puts them in, from `search.word_forms`. Every word and phrase
+reaches FTS5 inside double quotes, so user text can never be read
 as FTS5 syntax (AND, OR, NOT, NEAR, parentheses, column filters, stray quotes or stars):
 no input raises an SQLite error. Words made only of punctuation are dropped.
 """
@@ -15,7 +17,8 @@ no input raises an SQLite error. Words made only of punctuation are dropped.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from newstui.core.sanitize import clean_line
 
@@ -35,6 +38,7 @@ class Query:
     authors: list[str] = field(default_factory=list)  # FTS5 phrases for the author column
     read: bool | None = None
     starred: bool | None = None
+    words: frozenset[str] = frozenset()  # the phrases that are one bare word (no quotes, no *)
 
     @property
     def match(self) -> str | None:
@@ -56,6 +60,21 @@ class Query:
     def ranked(self) -> bool:
         return bool(self.include)
 
+    def with_forms(self, forms: Callable[[str], list[str]]) -> Query:
+        """Each bare word as any of `forms(word)` (the word itself among them)."""
+
+        def expand(phrase: str) -> str:
+            if phrase not in self.words:
+                return phrase
+            found = forms(phrase[1:-1].replace('""', '"'))
+            if len(found) < 2:
+                return phrase
+            return "(" + " OR ".join('"' + form.replace('"', '""') + '"' for form in found) + ")"
+
+        include = [expand(phrase) for phrase in self.include]
+        exclude = [expand(phrase) for phrase in self.exclude]
+        return replace(self, include=include, exclude=exclude, words=frozenset())
+
 
 def parse_query(text: str) -> Query:
     """Parse the search box; raises `QueryError` for a qualifier that makes no sense."""
@@ -63,6 +82,7 @@ def parse_query(text: str) -> Query:
     exclude: list[str] = []
     authors: list[str] = []
     flags: dict[str, bool] = {}
+    words: set[str] = set()
     text = clean_line(text)
     position = 0
     while position < len(text):
@@ -95,16 +115,21 @@ def parse_query(text: str) -> Query:
             continue
         value, position = _value(text, position)
         prefix = value.endswith("*") and not value.startswith('"')
-        if value.startswith('"'):
+        quoted = value.startswith('"')
+        if quoted:
             value = value[1:].removesuffix('"')
             if position < len(text) and text[position] == "*":
                 prefix, position = True, position + 1
         phrase = _phrase(value, prefix=prefix)
         if phrase is not None:
             (exclude if negated else include).append(phrase)
+            if not (quoted or prefix) and all(map(_is_token_char, value)):
+                words.add(phrase)
     if not (include or authors or flags or exclude) and text.strip():
         raise QueryError('nothing to search for: type a word, a "phrase" or a prefix*')
-    return Query(include, exclude, authors, flags.get("read"), flags.get("starred"))
+    return Query(
+        include, exclude, authors, flags.get("read"), flags.get("starred"), frozenset(words)
+    )
 
 
 def _value(text: str, position: int) -> tuple[str, int]:

@@ -6,9 +6,14 @@ Pure Python over the index's SQLite database (no textual). Per refresh the index
 `finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
 count those documents again); the Library calls `similar` to rank an article's related ones.
 
-Scoring. A document is a bag of words: lower-cased runs of two or more letters or digits,
-English stop words dropped, plural endings stripped; the title's words count twice. For a
-query article q and another article c,
+Words. A document is a bag of words in its language (`newstui.core.lang`: declared, else
+detected): lower-cased runs of two or more letters or digits, its language's stop words
+dropped and its Snowball stem taken (English keeps this module's stop words and light
+plural stemmer, which score better on English news); the title's words count twice. Stop
+words of any language, listed or not, are also caught by the corpus: a word in more than
+`COMMON_SHARE` of a library's documents weighs nothing.
+
+Scoring. For a query article q and another article c,
 
     score(q, c) = sum over shared words t of  idf(t) * tf_q(t) * tf_c(t)
 
@@ -19,16 +24,19 @@ pseudo-relevance feedback (Rocchio): the vectors of its ten best matches are add
 the best 40 candidates ranked again, which brings in the topic's vocabulary that q itself
 lacks. Word weights (idf) read for one query are kept for the next while the corpus is
 unchanged (the Library holds them, per index generation).
-Exact copies (the same words) of the query or of a better suggestion are left out.
+Exact copies (the same words) of the query or of a better suggestion are left out. In a
+mixed library a document in another language than q's scores `CROSS_LANGUAGE` of its
+score: it shares names with q, but also words that two languages happen to spell alike.
 `bench/related_quality.py` measures all this against plain tf-idf cosine.
 
 Storage, tables `related_*` in the index database:
 - `related_doc`: each document's words and counts in one row, so `similar` reads one row
   per candidate, never a scan;
 - `related_df`: each word's document frequency; `related_meta`: the corpus totals;
-- `related_post`: per word, one blob listing the documents filed under it (each document
-  under its 40 most frequent words), best first; `similar` reads the head of the lists of
-  the query's 16 heaviest words to find ~120 candidates, then scores those exactly.
+- `related_post`: per word, one blob listing the documents filed under it, best first: each
+  document under its 40 most distinctive words (tf * idf when `finish` files it, so function
+  words never decide the candidates); `similar` reads the head of the lists of the query's
+  16 heaviest words to find ~120 candidates, then scores those exactly.
 `index_documents` only tokenises and stores; whatever depends on the whole corpus
 (frequencies, postings) is brought up to date by `finish`, for the documents added or
 removed since the last call (`related_pending`, `related_gone`, `related_dirty`).
@@ -43,21 +51,20 @@ import sqlite3
 import sys
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from itertools import islice, repeat
 from operator import mul
 from typing import TypeVar
 
+from newstui.core import lang
 from newstui.core.index.words import word_runs
 
 SCHEMA: list[str] = [
-    # length: words counted; terms: the distinct words, space-separated; counts: how often
-    # each occurs, one byte each (capped at 255), in the same order; posted: the document
-    # is filed in related_post under that many of its first words (its most frequent ones).
-    # Those words, and then the others, are each stored most frequent first.
+    # length: words counted; terms: the distinct words (stems), space-separated, most
+    # frequent first; counts: how often each occurs, one byte each (capped at 255), in the
+    # same order; lang: the document's language, or NULL.
     "CREATE TABLE IF NOT EXISTS related_doc(rowid INTEGER PRIMARY KEY, "
-    "length INTEGER NOT NULL, terms TEXT NOT NULL, counts BLOB NOT NULL, "
-    "posted INTEGER NOT NULL)",
+    "length INTEGER NOT NULL, terms TEXT NOT NULL, counts BLOB NOT NULL, lang TEXT)",
     "CREATE TABLE IF NOT EXISTS related_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) "
     "WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS related_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -72,7 +79,8 @@ SCHEMA: list[str] = [
 
 K1 = 3.0  # term-frequency saturation: high, because repeated topic words matter
 IDF_POWER = 0.8  # flattens idf a little: a topic's common words count
-POSTED_TERMS = 40  # a document is filed under this many of its most frequent words
+POSTED_TERMS = 40  # a document is filed under this many of its most distinctive words...
+FILING_POOL = 150  # ...among this many of its most frequent ones (the cost of filing)
 MAX_POSTINGS = 4000  # longest postings list kept (best weights first)
 QUERY_TERMS = 16  # the query's heaviest words, looked up for candidates
 POSTINGS_READ = 400  # entries read from each of their lists
@@ -88,6 +96,10 @@ MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faste
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
 MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
+COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
+FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
+COMMON_MIN_DOCS = 200  # ...in a library of at least this many (smaller ones are too noisy)
+CROSS_LANGUAGE = 0.6  # a document in another language than the query's scores this share
 
 T = TypeVar("T")
 
@@ -131,28 +143,66 @@ def stem(word: str) -> str:
     return word
 
 
+def stemmer_of(language: str | None) -> Callable[[str], str] | None:
+    """The stemmer of a language's words, here and in search: the light one for English
+    (and text of no known language), else its Snowball stemmer, if it has one."""
+    return stem if language in (None, "en") else lang.stemmer(language)
+
+
 class _Terms(dict[str, str]):
-    """Each word seen so far and the term it counts as: its stem, or "" for a stop word."""
+    """Each word of one language seen so far and the term it counts as: its stem, or ""
+    for a stop word. English (and text of no known language) keeps this module's stop
+    words and light stemmer; other languages get stopwordsiso's list and their Snowball
+    stemmer where there is one (`newstui.core.lang`)."""
+
+    def __init__(self, language: str | None) -> None:
+        super().__init__()
+        self.stop = _STOP_WORDS if language in (None, "en") else lang.stop_words(language)
+        self.stem = stemmer_of(language) or str
 
     def __missing__(self, word: str) -> str:
         if len(self) >= _STEM_CACHE_MAX:
             self.clear()
-        term = self[word] = "" if len(word) < 2 or word in _STOP_WORDS else stem(word)
+        term = self[word] = "" if len(word) < 2 or word in self.stop else self.stem(word)
         return term
 
 
-_TERMS = _Terms()
+class _Languages(dict[str | None, _Terms]):
+    def __missing__(self, language: str | None) -> _Terms:
+        terms = self[language] = _Terms(language)
+        return terms
 
 
-def term_counts(title: str, text: str) -> dict[str, int]:
+_TERMS = _Languages()
+
+
+def term_counts(title: str, text: str, language: str | None = None) -> dict[str, int]:
     """How often each word that can describe a document occurs in it (title and text),
     in order of first appearance."""
     tokens = _tokens(f"{title}\n{text}".lower())
     if TITLE_BOOST > 1:
         tokens += _tokens(title.lower()) * (TITLE_BOOST - 1)
-    counts = Counter(map(_TERMS.__getitem__, tokens))  # (loops in C: the hot path of indexing)
+    terms = _TERMS[language]
+    counts = Counter(map(terms.__getitem__, tokens))  # (loops in C: the hot path of indexing)
     counts.pop("", None)
     return counts
+
+
+def surface_forms(title: str, text: str, language: str | None = None) -> dict[str, str]:
+    """term -> the word that stands for it most often in this text ("wahl" -> "Wahlen"):
+    what a reason shows instead of a stem. Lower case wins where the text uses it (a
+    capital at the start of a headline or a sentence is not a name's)."""
+    terms = _TERMS[language]
+    seen: Counter[tuple[str, str]] = Counter()
+    for word in _TOKEN.findall(f"{title}\n{text}"):
+        term = terms[word.lower()]
+        if term:
+            seen[term, word] += 1
+    forms: dict[str, str] = {}
+    for (term, word), _ in seen.most_common():
+        if term not in forms or (word.islower() and not forms[term].islower()):
+            forms[term] = word
+    return forms
 
 
 def _tokens(lowered: str) -> list[str]:
@@ -172,24 +222,31 @@ def _readable(term: str) -> bool:
 class _Doc:
     """One document's stored words, in groups of equal counts, each with its BM25 weight."""
 
-    __slots__ = ("groups", "rowid", "signature")
+    __slots__ = ("groups", "lang", "rowid", "signature")
 
     def __init__(
-        self, rowid: int, length: int, terms: str, counts: bytes, posted: int, avg_length: float
+        self,
+        rowid: int,
+        length: int,
+        terms: str,
+        counts: bytes,
+        language: str | None,
+        avg_length: float,
     ) -> None:
         self.rowid = rowid
+        self.lang = language
         self.signature = (terms, counts)  # equal for documents with the very same words
         words = terms.split(" ") if terms else []
         scale = K1 * max(length, 1) / avg_length  # `_tf_table`'s formula, inline: calling it
         self.groups: list[tuple[float, list[str]]] = []  # costs a fifth more per candidate
-        # The filed words and then the others are each stored most frequent first (see
-        # `prepare`): each stretch of equal counts is one group.
-        for start, stop in ((0, posted), (posted, len(counts))):
-            while start < stop:
-                count = counts[start]
-                end = counts.rfind(count, start, stop) + 1
-                self.groups.append((count * (K1 + 1) / (count + scale), words[start:end]))
-                start = end
+        # The words are stored most frequent first (see `prepare`): each stretch of equal
+        # counts is one group.
+        start, stop = 0, len(counts)
+        while start < stop:
+            count = counts[start]
+            end = counts.rfind(count, start, stop) + 1
+            self.groups.append((count * (K1 + 1) / (count + scale), words[start:end]))
+            start = end
 
 
 def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
@@ -210,12 +267,12 @@ def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg_length: floa
     found: list[_Doc] = []
     for chunk in _chunks(rowids):
         sql = (
-            "SELECT rowid, length, terms, counts, posted FROM related_doc "
+            "SELECT rowid, length, terms, counts, lang FROM related_doc "
             f"WHERE rowid IN ({_marks(chunk)})"
         )
         found += [
-            _Doc(rowid, length, terms, counts, posted, avg_length)
-            for rowid, length, terms, counts, posted in conn.execute(sql, chunk)
+            _Doc(rowid, length, terms, counts, language, avg_length)
+            for rowid, length, terms, counts, language in conn.execute(sql, chunk)
         ]
     return found
 
@@ -270,6 +327,12 @@ def _add_meta(conn: sqlite3.Connection, docs: int, words: int) -> None:
     )
 
 
+def _common_df(docs: int, share: float | None = None) -> int:
+    """Words in more documents than this carry no weight (the stop words of any language)."""
+    share = COMMON_SHARE if share is None else share
+    return int(docs * share) if docs >= COMMON_MIN_DOCS else docs
+
+
 def _idf(docs: int, df: int) -> float:
     return float((math.log((docs + 1) / (df + 1)) + 1.0) ** IDF_POWER)
 
@@ -304,32 +367,30 @@ def _decode(entries: bytes) -> array[int]:
 
 # -- the index's API: writing ----------------------------------------------------------------
 
-Prepared = tuple[int, str, bytes, int]  # length, terms, counts, posted (see SCHEMA)
-PreparedRow = tuple[int, int, str, bytes, int]  # rowid, then a Prepared
+Prepared = tuple[int, str, bytes, str | None]  # length, terms, counts, lang (see SCHEMA)
+PreparedRow = tuple[int, int, str, bytes, str | None]  # rowid, then a Prepared
 
 
-def prepare(title: str, text: str) -> Prepared:
-    """The words of a document as `index_prepared` stores them.
+def prepare(title: str, text: str, language: str | None = None) -> Prepared:
+    """The words of a document as `index_prepared` stores them, most frequent first (among
+    equals, those seen first, so the title's), in the words of its `language`.
 
-    Independent of the database, so worker processes can run it in parallel. A document is
-    filed under its most frequent words that contain no digit (among equals, those seen
-    first, so the title's): that needs no global statistics.
-    """
-    counts = term_counts(title, text)
-    by_count = sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties in order
-    ordered = dict.fromkeys(islice(filter(str.isalpha, by_count), POSTED_TERMS))
-    posted = len(ordered)
-    ordered.update(dict.fromkeys(by_count))  # the filed words, then the others (see `_Doc`)
+    Independent of the database, so worker processes can run it in parallel."""
+    counts = term_counts(title, text, language)
+    ordered = sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties in order
     try:
         packed = bytes(map(counts.__getitem__, ordered))
     except ValueError:  # a count above 255
         packed = bytes(min(counts[word], MAX_COUNT) for word in ordered)
-    return sum(counts.values()), " ".join(ordered), packed, posted
+    return sum(counts.values()), " ".join(ordered), packed, language
 
 
-def index_documents(conn: sqlite3.Connection, docs: Iterable[tuple[int, str, str]]) -> None:
+def index_documents(
+    conn: sqlite3.Connection, docs: Iterable[tuple[int, str, str]], language: str | None = None
+) -> None:
     """Store the words of new or changed documents; `finish` makes them findable."""
-    index_prepared(conn, [(rowid, *prepare(title, text)) for rowid, title, text in docs])
+    rows = [(rowid, *prepare(title, text, language)) for rowid, title, text in docs]
+    index_prepared(conn, rows)
 
 
 def index_prepared(conn: sqlite3.Connection, rows: Sequence[PreparedRow]) -> None:
@@ -338,7 +399,7 @@ def index_prepared(conn: sqlite3.Connection, rows: Sequence[PreparedRow]) -> Non
         return
     remove_documents(conn, [row[0] for row in rows])
     conn.executemany(
-        "INSERT INTO related_doc(rowid, length, terms, counts, posted) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO related_doc(rowid, length, terms, counts, lang) VALUES (?, ?, ?, ?, ?)",
         rows,
     )
     conn.executemany("INSERT INTO related_pending(rowid) VALUES (?)", [(row[0],) for row in rows])
@@ -349,28 +410,25 @@ def remove_documents(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     wanted = list(rowids)
     gone: Counter[str] = Counter()
     filed: list[tuple[int]] = []
-    dirty: set[str] = set()
     words = 0
     for chunk in _chunks(wanted):
         marks = _marks(chunk)
-        for rowid, length, terms, posted in conn.execute(
-            f"SELECT rowid, length, terms, posted FROM related_doc WHERE rowid IN ({marks}) "
+        for rowid, length, terms in conn.execute(
+            f"SELECT rowid, length, terms FROM related_doc WHERE rowid IN ({marks}) "
             "AND rowid NOT IN (SELECT rowid FROM related_pending)",
             chunk,
         ):
             filed.append((rowid,))
             words += length
-            words_of = terms.split(" ") if terms else []
-            gone.update(words_of)
-            dirty.update(words_of[:posted])
+            gone.update(terms.split(" ") if terms else [])
         for table in ("related_doc", "related_pending"):
             conn.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", chunk)
     if not filed:
         return
     conn.executemany("INSERT OR IGNORE INTO related_gone(rowid) VALUES (?)", filed)
-    conn.executemany(
-        "INSERT OR IGNORE INTO related_dirty(term) VALUES (?)", [(term,) for term in dirty]
-    )
+    # Which of its words a document was filed under depended on the corpus of the time:
+    # any of them may list it.
+    conn.executemany("INSERT OR IGNORE INTO related_dirty(term) VALUES (?)", [(t,) for t in gone])
     conn.executemany(
         "UPDATE related_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in gone.items()]
     )
@@ -382,7 +440,7 @@ def document_frequencies(prepared: Iterable[Prepared]) -> Counter[str]:
     """How many of these documents use each word: their share of `related_df`, counted
     where they were prepared (a worker process) and handed to `finish` by a `Counted`."""
     found: Counter[str] = Counter()
-    for _length, terms, _counts, _posted in prepared:
+    for _length, terms, _counts, _lang in prepared:
         if terms:
             found.update(terms.split(" "))
     return found
@@ -405,51 +463,73 @@ class Counted:
 
 
 _PENDING_DOCS = (
-    "SELECT d.rowid, d.length, d.terms, d.counts, d.posted FROM related_pending p "
+    "SELECT d.rowid, d.length, d.terms, d.counts FROM related_pending p "
     "JOIN related_doc d ON d.rowid = p.rowid"
 )
+_READ_ALL_DF = 20_000  # more words than this to look up: read the whole related_df
 
 
 def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
-    """Count pending documents into the statistics and rewrite the postings that change."""
+    """Count pending documents into the statistics, file each under its most distinctive
+    words (tf * idf, so the function words of any language never decide the candidates)
+    and rewrite the postings that change."""
     pending_docs, pending_words = conn.execute(
         "SELECT count(*), coalesce(sum(d.length), 0) FROM related_pending p "
         "JOIN related_doc d ON d.rowid = p.rowid"
     ).fetchone()
-    if pending_docs:
-        _add_meta(conn, pending_docs, pending_words)
+    if not pending_docs:
+        _rewrite_postings(conn, {})
+        return
+    _add_meta(conn, pending_docs, pending_words)
     docs, words = _meta(conn)
     avg = words / docs if docs else 1.0
+    pending = [rowid for (rowid,) in conn.execute("SELECT rowid FROM related_pending")]
     known = counted.rowids if counted is not None else set()
-    delta: Counter[str] = Counter()  # of the documents not in `known`
-    seen = 0
-    new: defaultdict[str, list[int]] = defaultdict(list)
-    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
-    for rowid, length, terms, counts, posted in conn.execute(_PENDING_DOCS):
-        if rowid in known:
-            seen += 1
-        elif terms:
-            delta.update(terms.split(" "))
-        if not posted or rowid > MAX_ROWID:
-            continue
-        tops = counts[:posted]
-        key = {
-            count: round(tf * WEIGHT_SCALE) << 32 | rowid
-            for count, tf in _tf_table(length, avg, set(tops)).items()
-        }
-        heads = terms.split(" ", posted)[:posted]
-        drain.extend(map(list.append, map(new.__getitem__, heads), map(key.__getitem__, tops)))
-    if counted is not None and seen == len(known):
-        delta.update(counted.df)
-    elif counted is not None:  # some of them were removed since: count them all here
-        delta = document_frequencies(row[1:] for row in conn.execute(_PENDING_DOCS))
+    unknown = [rowid for rowid in pending if rowid not in known]
+    if counted is not None and len(pending) - len(unknown) != len(known):
+        unknown = pending  # some of them were removed since: count them all here
+    delta = counted.df.copy() if counted is not None and unknown is not pending else Counter()
+    for chunk in _chunks(unknown):
+        sql = f"SELECT terms FROM related_doc WHERE rowid IN ({_marks(chunk)})"
+        for (terms,) in conn.execute(sql, chunk):
+            delta.update(terms.split(" ") if terms else ())
     conn.executemany(
         "INSERT INTO related_df(term, df) VALUES (?, ?) "
         "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
         delta.items(),
     )
+    weight = _filing_weights(conn, delta.keys(), docs)
+    new: defaultdict[str, list[int]] = defaultdict(list)
+    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
+    get = weight.get
+    for rowid, length, terms, counts in conn.execute(_PENDING_DOCS):
+        if not terms or rowid > MAX_ROWID:
+            continue
+        heads = terms.split(" ", FILING_POOL)[:FILING_POOL]
+        counts = counts[:FILING_POOL]
+        tfs = _tf_table(length, avg, set(counts))
+        key = {count: round(tf * WEIGHT_SCALE) << 32 | rowid for count, tf in tfs.items()}
+        scores = list(map(mul, map(tfs.__getitem__, counts), map(get, heads, repeat(0.0))))
+        ranked = sorted(range(len(heads)), key=scores.__getitem__, reverse=True)  # (in C)
+        best = [i for i in ranked[:POSTED_TERMS] if scores[i] > 0]
+        drain.extend(
+            map(list.append, [new[heads[i]] for i in best], [key[counts[i]] for i in best])
+        )
     conn.execute("DELETE FROM related_pending")
     _rewrite_postings(conn, new)
+
+
+def _filing_weights(conn: sqlite3.Connection, terms: Iterable[str], docs: int) -> dict[str, float]:
+    """The idf of each of `terms` a document may be filed under: words of letters only,
+    not in more than a `FILED_SHARE` of the documents."""
+    wanted = list(terms)
+    if len(wanted) > _READ_ALL_DF:
+        frequencies = dict(conn.execute("SELECT term, df FROM related_df"))
+    else:
+        frequencies = _read_document_frequencies(conn, wanted)
+    idf = _Idf(docs)
+    common = _common_df(docs, FILED_SHARE)
+    return {term: idf[df] for term, df in frequencies.items() if df <= common and term.isalpha()}
 
 
 def _rewrite_postings(conn: sqlite3.Connection, new: dict[str, list[int]]) -> None:
@@ -494,11 +574,12 @@ def similar(
     """The `limit` documents most similar to document `rowid`, best first.
 
     Each comes as (rowid, score, shared key words): the score is relative to the query's
-    similarity to itself (so about 0 to 1); the words, at most four, are the shared words
-    that weigh most in the score. Never `rowid` itself, a rowid in `exclude`, or a document
-    with exactly the same words as the query or as a better match (a copy). `known`: idfs kept
-    between calls while the corpus stays the same (see `_idfs`); they save a third of the
-    time.
+    similarity to itself (so about 0 to 1); the words, at most four, are the shared terms
+    (stems: `surface_forms` has the words) that weigh most in the score. A document in
+    another language than the query's counts `CROSS_LANGUAGE` of its score. Never `rowid`
+    itself, a rowid in `exclude`, or a document with exactly the same words as the query or
+    as a better match (a copy). `known`: idfs kept between calls while the corpus stays the
+    same (see `_idfs`); they save a third of the time.
     """
     docs, words = _meta(conn)
     if not docs or limit <= 0:
@@ -509,20 +590,32 @@ def similar(
         return []
     query = found[0]
     idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
+    # Words in more than COMMON_SHARE of the documents (idf below `common`) weigh nothing
+    # for a query in a language without this module's curated stop words, and are never
+    # shown as reasons.
+    common = _idf(docs, _common_df(docs))
+    floor = 0.0 if query.lang in (None, "en") else common
+    idfs = {term: value for term, value in idfs.items() if value >= floor}
     weights = {t: tf * idfs[t] for tf, words in query.groups for t in words if t in idfs}
     if not weights:
         return []
     # Excluded documents (often the article's own picks) still inform the feedback step.
     candidates = _candidates(conn, weights, rowid)
     pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, avg)}
-    first = {other: _score(weights, doc) for other, doc in pool.items()}
+    # Another language's document shares a word by spelling as often as by topic.
+    shares = {
+        other: CROSS_LANGUAGE if doc.lang and query.lang and doc.lang != query.lang else 1.0
+        for other, doc in pool.items()
+    }
+    first = {other: _score(weights, doc) * shares[other] for other, doc in pool.items()}
     feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
-    expanded = _expand(conn, weights, [pool[other] for other in feedback], idfs, docs, known)
+    neighbours = [pool[other] for other in feedback]
+    expanded = _expand(conn, weights, neighbours, idfs, docs, known, floor)
     # Only the best of the first pass can end up on top: ranking more again changes nothing.
     rescored = heapq.nlargest(
         max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
     )
-    final = {other: _score(expanded, pool[other]) for other in rescored}
+    final = {other: _score(expanded, pool[other]) * shares[other] for other in rescored}
     top = _score(expanded, query) or 1.0
     results: list[tuple[int, float, list[str]]] = []
     seen: set[object] = {query.signature}
@@ -534,7 +627,7 @@ def similar(
         if other in exclude or doc.signature in seen:  # excluded, or a copy of a better one
             continue
         seen.add(doc.signature)
-        terms = _key_terms(weights, doc)
+        terms = _key_terms(weights, doc, idfs, common)
         results.append((other, min(final[other] / top, 1.0), terms))
     return results
 
@@ -570,10 +663,11 @@ def _expand(
     idfs: dict[str, float],
     docs: int,
     known: dict[str, float] | None,
+    floor: float,
 ) -> dict[str, float]:
     """Rocchio: the query plus the mean of its best matches' weighted word vectors.
 
-    `idfs` holds the query's idfs; the neighbours' are added to it."""
+    `idfs` holds the query's idfs; the neighbours' (those of at least `floor`) are added."""
     if not neighbours:
         return weights
     mass: dict[str, float] = {}
@@ -585,7 +679,8 @@ def _expand(
     if MIN_SUPPORT > 1:
         seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
         mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
-    idfs.update(_idfs(conn, [term for term in mass if term not in idfs], docs, known))
+    read = _idfs(conn, [term for term in mass if term not in idfs], docs, known)
+    idfs.update((term, value) for term, value in read.items() if value >= floor)
     share = FEEDBACK_WEIGHT / len(neighbours)
     expanded = {term: share * total * idfs[term] for term, total in mass.items() if term in idfs}
     for term, weight in weights.items():
@@ -593,10 +688,18 @@ def _expand(
     return expanded
 
 
-def _key_terms(weights: dict[str, float], doc: _Doc) -> list[str]:
-    """The shared words that weigh most in a match, readable ones first."""
+def _key_terms(
+    weights: dict[str, float], doc: _Doc, idfs: dict[str, float], common: float
+) -> list[str]:
+    """The shared words that weigh most in a match, readable ones first; not words with an
+    idf below `common` ("said", "year": they say nothing of why two stories are related)."""
     shared = sorted(
-        [(weights[t] * tf, t) for tf, words in doc.groups for t in words if t in weights],
+        [
+            (weights[t] * tf, t)
+            for tf, words in doc.groups
+            for t in words
+            if t in weights and idfs.get(t, 0.0) >= common
+        ],
         reverse=True,
     )
     readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))

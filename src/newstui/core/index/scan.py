@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from newstui.core.formats import ArticleError, parse_bytes, supported_extensions
 from newstui.core.index.words import word_runs
+from newstui.core.lang import effective_language
 
 if TYPE_CHECKING:  # the models (pydantic) are imported where first used: a refresh that
     from newstui.core.index.related import Prepared
@@ -115,7 +116,7 @@ def _reason(error: OSError) -> str:
     return f"cannot read: {error.strerror or error}"
 
 
-Prepare = Callable[[str, str], "Prepared"]  # related.prepare: (title, text) -> words
+Prepare = Callable[[str, str, "str | None"], "Prepared"]  # related.prepare: title, text, lang
 
 
 class Record(NamedTuple):
@@ -136,7 +137,8 @@ class Record(NamedTuple):
     norm_title: str
     body_hash: str
     meta: str  # JSON: everything else needed to rebuild the Article
-    words: Prepared | None = None  # related.prepare(title, summary + body), made by the parser
+    lang: str | None = None  # declared, else detected (`lang.effective_language`)
+    words: Prepared | None = None  # related.prepare(title, summary + body, lang), by the parser
 
 
 @dataclass
@@ -197,6 +199,8 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
     from newstui.core.models import normalise_title  # (loaded already: the parser made `article`)
 
     body = BLOCK_SEPARATOR.join(block.text for block in article.blocks)
+    text = article.summary + "\n\n" + body
+    language = effective_language(article.lang, article.title, text)
     published = article.published
     date_key = None
     if published is not None:
@@ -213,7 +217,7 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
         ("source_name", article.source.name),
         ("url", article.url),
         ("feed", article.feed),
-        ("lang", article.lang),
+        ("lang", language),
         ("dir", article.direction),
     )
     for key, value in extras:
@@ -237,7 +241,8 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
         norm_title=normalise_title(article.title),
         body_hash=body_hash(body),
         meta=json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
-        words=prepare(article.title, article.summary + "\n\n" + body) if prepare else None,
+        lang=language,
+        words=prepare(article.title, text, language) if prepare else None,
     )
 
 

@@ -5,6 +5,11 @@ body 1). Ranking costs about 2 µs per matching article, so a query matching mor
 `RANK_CANDIDATES` articles (a very common word) is ranked among the `RANK_CANDIDATES`
 most recently indexed matches only; BM25 says little about such words anyway.
 
+A bare word finds its other forms (`word_forms`): in each language of the library that
+has a stemmer (`related.stemmer_of`: Snowball's, and English's light plural one), the forms
+made with common endings that have the same stem, all folded as FTS5 folds words (case,
+diacritics): "Wahl" finds "Wahlen", "election" finds "élections".
+
 Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
 FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
 asked for, `SNIPPET_BATCH` hits at a time: a face that shows one screenful of results
@@ -17,6 +22,8 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
+from newstui.core import lang
+from newstui.core.index.db import languages
 from newstui.core.index.listing import (
     MARK_END,
     MARK_START,
@@ -28,6 +35,7 @@ from newstui.core.index.listing import (
     to_row,
 )
 from newstui.core.index.query import Query
+from newstui.core.index.related import stemmer_of
 
 RANK_CANDIDATES = 5000
 SNIPPET_TOKENS = 16
@@ -46,6 +54,10 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
     """
     conn = connect()
     limit = max(0, limit)
+    if query.words:
+        inflecting = inflectors(languages(conn))
+        if inflecting:
+            query = query.with_forms(lambda word: word_forms(word, inflecting))
     conditions: list[str] = []
     if query.read is not None:
         conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
@@ -82,6 +94,53 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
         )
         for position, values in enumerate(found)
     ]
+
+
+# Endings that make the other forms of a word (folded, as FTS5 indexes words), by language:
+# tried on the word, on it less one to three letters and on its stem; a form is kept where
+# the language's stemmer gives it the word's stem. No vocabulary is read: the cost does not
+# grow with the library (a form the library lacks costs one lookup in the index).
+ENDINGS = {
+    "en": ("s", "es", "ies", "y"),
+    "de": ("e", "en", "n", "er", "ern", "es", "s", "nen"),
+    "fr": ("s", "x", "e", "es", "aux", "ux"),
+    "nl": ("en", "s", "e", "n", "'s"),
+    "ru": ("а", "ы", "и", "ов", "ам", "ами", "ах", "е", "у", "ой", "ом", "ей", "я", "ь"),
+    "sv": ("er", "ar", "or", "en", "et", "na", "erna", "arna", "orna", "e", "r"),
+}
+for _same, _as in (("da", "sv"), ("no", "sv"), ("nb", "sv"), ("nn", "sv"), ("uk", "ru")):
+    ENDINGS[_same] = ENDINGS[_as]
+OTHER_ENDINGS = ("s", "es", "a", "as", "o", "os", "i", "e", "en")  # Romance and the rest
+MAX_FORMS = 16  # forms of one word searched
+MIN_STEM = 3  # shorter words are searched as they are
+
+Inflector = tuple[Callable[[str], str], tuple[str, ...]]  # a language's stemmer and endings
+
+
+def inflectors(languages: list[str]) -> list[Inflector]:
+    """The stemmer and endings of each of `languages` that has a stemmer."""
+    found = []
+    for language in languages:
+        stem = stemmer_of(language)
+        if stem is not None:
+            found.append((stem, ENDINGS.get(language, OTHER_ENDINGS)))
+    return found
+
+
+def word_forms(word: str, languages: list[Inflector]) -> list[str]:
+    """`word` and its other forms in `languages`, folded; the word first, then shortest."""
+    folded = lang.fold(word.casefold())
+    if len(folded) < MIN_STEM:
+        return [folded]
+    forms: set[str] = set()
+    for stem, endings in languages:
+        wanted = stem(folded)
+        bases = {folded, folded[:-1], folded[:-2], folded[:-3], wanted}
+        for base in bases:
+            if len(base) >= MIN_STEM:
+                forms.update(f for f in (base, *(base + e for e in endings)) if stem(f) == wanted)
+    forms.discard(folded)
+    return [folded, *sorted(forms, key=lambda form: (len(form), form))[: MAX_FORMS - 1]]
 
 
 class Snippets:
