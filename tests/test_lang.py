@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -136,7 +136,7 @@ def test_surface_forms_show_words_not_stems() -> None:
 # -- distinctive filing ----------------------------------------------------------------------
 
 
-def build(docs: list[tuple[str, str, str | None]]) -> sqlite3.Connection:
+def build(docs: Sequence[tuple[str, str, str | None]]) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     for statement in related.SCHEMA:
         conn.execute(statement)
