@@ -26,6 +26,7 @@ Text = Annotated[str, AfterValidator(clean_text)]
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item", "code", "image"]
 WORDS_PER_MINUTE = 230
+LINK_SCHEMES = ("http", "https", "mailto")  # the only links an article keeps (never javascript:)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -55,7 +56,8 @@ class Block(BaseModel):
     def _links_inside_text(cls, links: tuple[Link, ...], info: ValidationInfo) -> tuple[Link, ...]:
         size, kept, end = len(info.data.get("text", "")), [], 0
         for link in links:  # a span outside the text, or overlapping the one before, is dropped
-            if end <= link.start < link.end <= size and link.url:
+            scheme = link.url.partition(":")[0].lower()
+            if end <= link.start < link.end <= size and scheme in LINK_SCHEMES:
                 kept.append(link)
                 end = link.end
         return tuple(kept)

@@ -650,6 +650,25 @@ class MainScreen(Screen[None]):
             reason = clean_line(f"Cannot open {message.link}: {message.error}")
             self.notify(reason, severity="error", markup=False)
 
+    def action_links(self, number: int = 0) -> None:
+        """The open article's links (`number` highlighted): open or copy one."""
+        from newstui.core.links import numbered_links
+        from newstui.tui.screens.links import LinkChoice, LinksScreen
+
+        article = self.reader.article
+        links = numbered_links(article) if article is not None else []
+        if not links or number > len(links):
+            what = f"no link {number}" if links else "no links"
+            self.notify(f"This article has {what}.", timeout=2, markup=False)
+            return
+
+        def chosen(choice: LinkChoice | None) -> None:
+            if choice is not None:
+                action, url = choice
+                (self.copy_link if action == "copy" else self.open_link)(url)
+
+        self.app.push_screen(LinksScreen(links, number), chosen)
+
     def action_folders(self) -> None:
         self.load_folders()
 

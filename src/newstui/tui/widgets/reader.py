@@ -17,12 +17,14 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style
 from textual.timer import Timer
 
+from newstui.core.links import IMAGE, numbered_links
 from newstui.tui.widgets.cells import spelled_date
 
 if TYPE_CHECKING:
-    from newstui.core.models import Article
+    from newstui.core.models import Article, Block
 
 MEASURE = 76
 """Widest line of body text, in cells: a comfortable reading measure."""
@@ -59,8 +61,11 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     lines: list[ReaderLine] = []
     blank = ReaderLine(Content(""), "reader--paragraph", HEADER_BLOCK)
 
+    links = numbered_links(article)
+    numbers = {(link.block, link.in_block): link.number for link in links}
+
     def add(
-        text: str,
+        text: str | Content,
         component: str,
         block: int,
         indent: int = 0,
@@ -69,7 +74,8 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
         first_prefix: str | None = None,
     ) -> None:
         width = max(8, measure - indent - len(prefix))
-        for number, line in enumerate(Content(text).wrap(width)):
+        content = text if isinstance(text, Content) else Content(text)
+        for number, line in enumerate(content.wrap(width)):
             shown_prefix = first_prefix if first_prefix is not None and number == 0 else prefix
             lines.append(ReaderLine(line, component, block, indent, shown_prefix, prefix_component))
 
@@ -89,12 +95,13 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     blocks = article.blocks
     for index, block in enumerate(blocks):
         kind = block.kind
+        text = linked_text(block, index, numbers) if block.links else block.text
         if kind == "heading":
-            add(block.text, "reader--heading", index)
+            add(text, "reader--heading", index)
         elif kind == "quote":
-            add(block.text, "reader--quote", index, 2, QUOTE_BAR, "reader--quote-bar")
+            add(text, "reader--quote", index, 2, QUOTE_BAR, "reader--quote-bar")
         elif kind == "list_item":
-            add(block.text, "reader--list-item", index, 0, "  ", "reader--bullet", BULLET)
+            add(text, "reader--list-item", index, 0, "  ", "reader--bullet", BULLET)
             if index + 1 < len(blocks) and blocks[index + 1].kind == "list_item":
                 continue
         elif kind == "code":
@@ -102,16 +109,41 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
                 for piece in Content(code_line.expandtabs(4)).fold(max(8, measure - 2)):
                     lines.append(ReaderLine(piece, "reader--code", index, 2))
         elif kind == "image":
-            label = Content(f"[image: {block.text or 'picture'}]")
-            if block.url:
-                label = label + " " + block.url
-            for line in label.wrap(max(8, measure)):
-                lines.append(ReaderLine(line, "reader--image", index))
+            number = numbers.get((index, IMAGE))
+            label = f"[image {number}: " if number else "[image: "
+            add(label + (block.text or "picture") + "]", "reader--image", index)
         else:
-            add(block.text, "reader--paragraph", index)
+            add(text, "reader--paragraph", index)
         gap(index)
-    lines.append(ReaderLine(Content("· · ·"), "reader--end", len(blocks), (measure - 5) // 2))
+    end = len(blocks)
+    lines.append(ReaderLine(Content("· · ·"), "reader--end", end, (measure - 5) // 2))
+    if links:  # each URL whole on its own lines (folded, never wrapped at a "/")
+        lines.append(ReaderLine(Content(""), "reader--paragraph", end))
+        lines.append(ReaderLine(Content("Links (1-9 or l to pick)"), "reader--heading", end))
+        for link in links:
+            mark = (f"[{link.number}] ", "dim")
+            listed = Content.assemble(mark, (link.url, link_style(link.url)))
+            for piece in listed.fold(max(8, measure)):
+                lines.append(ReaderLine(piece, "reader--link", end))
     return lines
+
+
+def link_style(url: str) -> Style:
+    """Underlined, and a hyperlink (OSC 8) where the terminal supports one."""
+    return Style(underline=True, link=url)
+
+
+def linked_text(block: Block, index: int, numbers: dict[tuple[int, int], int]) -> Content:
+    """The block's text with each link underlined (a hyperlink) and its number after it."""
+    parts: list[str | tuple[str, Style | str]] = []
+    at = 0
+    for number, link in enumerate(block.links):
+        parts.append(block.text[at : link.start])
+        parts.append((block.text[link.start : link.end], link_style(link.url)))
+        parts.append((f"[{numbers[(index, number)]}]", "dim"))
+        at = link.end
+    parts.append(block.text[at:])
+    return Content.assemble(*parts)
 
 
 RESTORE_TRIES = 10  # frames to wait for the pane's layout before resuming a reading position
@@ -128,6 +160,8 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("g,home", "top", "Top", show=False, id="top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
         Binding("q", "screen.back", "Back to the list", show=False, id="reader_back"),
+        Binding("l", "screen.links(0)", "Links (1-9 picks one)", show=False, id="links"),
+        *(Binding(str(n), f"screen.links({n})", show=False, id=f"link_{n}") for n in range(1, 10)),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -143,6 +177,7 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         "reader--bullet",
         "reader--code",
         "reader--image",
+        "reader--link",
         "reader--end",
         "reader--placeholder",
     }
