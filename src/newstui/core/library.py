@@ -416,7 +416,7 @@ class Library:
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         """Ranked full-text search (`core.index.query` has the syntax, `core.index.search`
         how it runs). Raises `QueryError` for a query the user must fix."""
-        return run_search(self._conn, parse_query(query), limit)
+        return run_search(self._conn, parse_query(query), limit, str(self.folder))
 
     # related stories
 

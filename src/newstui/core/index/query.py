@@ -6,6 +6,9 @@
     -pipeline                articles without the word (or "-a phrase")
     author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
     is:unread is:read is:starred
+    folder:tech              articles in a subfolder of that name (folder:"world news")
+    feed:"harbour desk"      articles from a feed (or site) whose name has these words
+Any other `name:value` is an error naming the qualifiers there are.
 
 A bare word also finds the other forms of it in the library's languages ("Wahl" finds
 "Wahlen"): `with_forms` puts them in, from `search.word_forms`. Every word and phrase
@@ -16,6 +19,7 @@ no input raises an SQLite error. Words made only of punctuation are dropped.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,6 +32,8 @@ class QueryError(ValueError):
 
 
 MIN_PREFIX = 3
+QUALIFIERS = ("author", "is", "folder", "feed")
+_QUALIFIER = re.compile(r"([a-z]+):(?=[^\s/])", re.IGNORECASE)  # (not http://)
 FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
 
 
@@ -39,6 +45,8 @@ class Query:
     read: bool | None = None
     starred: bool | None = None
     words: frozenset[str] = frozenset()  # the phrases that are one bare word (no quotes, no *)
+    folders: list[str] = field(default_factory=list)  # folder names, as typed
+    feeds: list[str] = field(default_factory=list)  # words of feed names, casefolded
 
     @property
     def match(self) -> str | None:
@@ -81,6 +89,8 @@ def parse_query(text: str) -> Query:
     include: list[str] = []
     exclude: list[str] = []
     authors: list[str] = []
+    folders: list[str] = []
+    feeds: list[str] = []
     flags: dict[str, bool] = {}
     words: set[str] = set()
     text = clean_line(text)
@@ -93,6 +103,23 @@ def parse_query(text: str) -> Query:
         if negated:
             position += 1
         lowered = text[position : position + 7].casefold()
+        named = _QUALIFIER.match(text, position)
+        if named and named.group(1).casefold() in ("folder", "feed"):
+            name = named.group(1).casefold()
+            value, position = _value(text, named.end())
+            value = " ".join(value.strip('"').split())
+            if not value or negated:
+                raise QueryError(f'{name}: needs a name, e.g. {name}:tech or {name}:"world news"')
+            (folders if name == "folder" else feeds).append(
+                value if name == "folder" else value.casefold()
+            )
+            continue
+        if named and named.group(1).casefold() not in QUALIFIERS:
+            known = ", ".join(f"{q}:" for q in QUALIFIERS)
+            raise QueryError(
+                f"unknown qualifier {named.group(1)}: (known: {known}); "
+                f'quote it to search for the words: "{named.group(0)}…"'
+            )
         if lowered.startswith("author:"):
             value, position = _value(text, position + len("author:"))
             phrase = _phrase(value, prefix=False)
@@ -125,10 +152,17 @@ def parse_query(text: str) -> Query:
             (exclude if negated else include).append(phrase)
             if not (quoted or prefix) and all(map(_is_token_char, value)):
                 words.add(phrase)
-    if not (include or authors or flags or exclude) and text.strip():
+    if not (include or authors or flags or exclude or folders or feeds) and text.strip():
         raise QueryError('nothing to search for: type a word, a "phrase" or a prefix*')
     return Query(
-        include, exclude, authors, flags.get("read"), flags.get("starred"), frozenset(words)
+        include,
+        exclude,
+        authors,
+        flags.get("read"),
+        flags.get("starred"),
+        frozenset(words),
+        folders,
+        feeds,
     )
 
 

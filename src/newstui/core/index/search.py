@@ -18,6 +18,7 @@ pays for one screenful of snippets.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -46,11 +47,11 @@ BODY, SUMMARY = 3, 1  # search-table column numbers
 Connect = Callable[[], sqlite3.Connection]
 
 
-def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
+def run_search(connect: Connect, query: Query, limit: int, root: str = "") -> list[SearchHit]:
     """Hits best first; a query of only qualifiers lists matches newest first.
 
     `connect` gives the calling thread's connection (snippets are made later, perhaps
-    on another thread).
+    on another thread); `root` is the library's folder, for `folder:`.
     """
     conn = connect()
     limit = max(0, limit)
@@ -63,12 +64,22 @@ def run_search(connect: Connect, query: Query, limit: int) -> list[SearchHit]:
         conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
     if query.starred is not None:
         conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
+    params: list[object] = []
+    for folder in query.folders:  # a folder of that name inside the library
+        conditions.append("instr(substr(a.path, ?), ?) > 0")
+        params += [len(root) + 1, os.sep + folder.strip(os.sep) + os.sep]
+    for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
+        conditions.append(
+            "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
+            "WHERE t.num = a.num), '')), ?) > 0"
+        )
+        params.append(name)
     match = query.match
     if match is None:
         if not (conditions or query.exclude):
             return []
-        return _filtered(conn, query, conditions, limit)
-    params: list[object] = [match]
+        return _filtered(conn, query, conditions, params, limit)
+    params = [match, *params]
     if query.ranked:
         cut = conn.execute(
             "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
@@ -188,10 +199,13 @@ class Snippets:
 
 
 def _filtered(
-    conn: sqlite3.Connection, query: Query, conditions: list[str], limit: int
+    conn: sqlite3.Connection,
+    query: Query,
+    conditions: list[str],
+    params: list[object],
+    limit: int,
 ) -> list[SearchHit]:
     """Qualifiers and exclusions only: matching articles, newest first."""
-    params: list[object] = []
     if query.exclude_match:
         conditions.append("a.num NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
         params.append(query.exclude_match)
