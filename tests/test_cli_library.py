@@ -72,6 +72,8 @@ def test_list_json(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "read": False,
         "starred": False,
         "word_count": first["word_count"],
+        "url": None,
+        "feed": None,
     }
     assert first["word_count"] > 5
     assert items[0]["author"] is None
@@ -265,3 +267,16 @@ def test_unusable_cache_dir_is_a_clear_error(
     code, out, err = run(capsys, "list", str(folder))
     assert code == 2 and out == ""
     assert err.startswith("newstui: ") and "cannot open the index" in err
+
+
+def test_list_json_gives_each_article_its_url_and_feed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from newstui.core.resources import sample_articles_dir
+
+    assert main(["list", str(sample_articles_dir()), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert all("url" in row and "feed" in row for row in rows)
+    linked = [row for row in rows if row["url"]]
+    assert linked and all(row["url"].startswith("http") for row in linked)
+    assert len(rows) > len(linked)  # the scraped texts have no link

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import shutil
 import sqlite3
@@ -166,7 +167,7 @@ def run_list(args: argparse.Namespace) -> int:
     with refreshed_library(args.directory) as library:
         rows = library.iter_rows(args.sort, flt)
         if args.json:
-            write_json_array(sys.stdout, (row_json(row) for row in rows))
+            write_json_array(sys.stdout, with_web_links(library, rows))
         else:  # streamed too: a fixed author column instead of the widest name
             print_rows(sys.stdout, rows, author_width=AUTHOR_COLUMN_MAX)
     return 0
@@ -183,6 +184,21 @@ def row_json(row: ArticleRow) -> dict[str, Any]:
         "starred": row.starred,
         "word_count": row.word_count,
     }
+
+
+def with_web_links(library: Library, rows: Iterable[ArticleRow]) -> Iterator[dict[str, Any]]:
+    """Each row as JSON with its `url` and `feed`, looked up a batch of rows at a time."""
+    batch: list[ArticleRow] = []
+    for row in itertools.chain(rows, [None]):
+        if row is not None:
+            batch.append(row)
+            if len(batch) < 500:
+                continue
+        links = library.web_links([each.rowid for each in batch])
+        for each in batch:
+            url, feed = links.get(each.rowid, (None, None))
+            yield {**row_json(each), "url": url, "feed": feed}
+        batch = []
 
 
 def write_json_array(out: TextIO, items: Iterable[dict[str, Any]]) -> None:

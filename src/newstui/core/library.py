@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, ParamSpec, TypeVar, cast
 
@@ -84,6 +84,11 @@ class ListFilter(NamedTuple):
     starred: bool = False
     author: str | None = None
     folder: str | None = None  # a subfolder of the library ("feeds/tech"), and those below it
+
+
+class WebLinks(NamedTuple):
+    url: str | None  # the article on the web
+    feed: str | None  # the subscription it was fetched from
 
 
 class FolderInfo(NamedTuple):
@@ -470,6 +475,21 @@ class Library:
             for other, score, reason, listed in picked
             if other in rows
         ]
+
+    @_reads(dict)
+    def web_links(self, nums: Sequence[int]) -> dict[int, WebLinks]:
+        """Where each of these articles (by `row.rowid`) is on the web, and its feed."""
+        found: dict[int, WebLinks] = {}
+        for start in range(0, len(nums), 500):
+            chunk = list(nums[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = (
+                "SELECT num, json_extract(meta, '$.url'), json_extract(meta, '$.feed') "
+                f"FROM texts WHERE num IN ({marks})"
+            )
+            for num, url, feed in self._conn().execute(query, chunk):
+                found[num] = WebLinks(url, feed)
+        return found
 
     def _rows_by_num(self, nums: list[int]) -> dict[int, ArticleRow]:
         if not nums:
