@@ -98,6 +98,7 @@ class FolderInfo(NamedTuple):
     depth: int
     total: int
     unread: int
+    feed: str | None = None  # the one feed (or site) all its articles come from, if one
 
 
 NO_FILTER = ListFilter()
@@ -506,17 +507,24 @@ class Library:
         by name, with how many articles they hold and how many are unread."""
         root = str(self.folder) + os.sep
         counts: dict[str, list[int]] = {"": [0, 0]}
-        query = f"SELECT a.path, s.read_at IS NULL FROM {ROWS}"
-        for path, unread in self._conn().execute(query):
+        sources: dict[str, set[str | None]] = {}  # the feeds (or sites) of each folder's own
+        query = (
+            "SELECT a.path, s.read_at IS NULL, json_extract(t.meta, '$.source_name') "
+            f"FROM {ROWS} JOIN texts t ON t.num = a.num"
+        )
+        for path, unread, source in self._conn().execute(query):
             parts = (path[len(root) :] if path.startswith(root) else path).split(os.sep)[:-1]
+            sources.setdefault("/".join(parts), set()).add(source)
             for depth in range(len(parts) + 1):
                 tally = counts.setdefault("/".join(parts[:depth]), [0, 0])
                 tally[0] += 1
                 tally[1] += unread
-        return [
-            FolderInfo(name, name.count("/") + 1 if name else 0, total, unread)
-            for name, (total, unread) in sorted(counts.items())
-        ]
+        infos = []
+        for name, (total, unread) in sorted(counts.items()):
+            only = sources.get(name, set())
+            label = next(iter(only)) if len(only) == 1 and name else None
+            infos.append(FolderInfo(name, name.count("/") + 1 if name else 0, total, unread, label))
+        return infos
 
     # authors
 

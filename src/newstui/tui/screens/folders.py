@@ -23,6 +23,8 @@ ALL = "\x00all"  # the option id of the whole library (no folder name can hold N
 def folder_prompt(folder: FolderInfo) -> Content:
     name = clean_line(folder.name.rsplit("/", 1)[-1]) if folder.name else "All articles"
     counts = f"{folder.total:,}" + (f", {folder.unread:,} unread" if folder.unread else "")
+    if folder.feed:  # a feed's folder: its name says more than the folder's
+        name = f"{clean_line(folder.feed)} ({name})"
     return Content.assemble("  " * folder.depth, (name, "bold"), "  ", (counts, "dim"))
 
 
