@@ -136,6 +136,7 @@ def test_layout_wraps_to_the_measure_and_sets_quotes_apart() -> None:
     text = [line.prefix + line.content.plain for line in lines]
     assert any(t.startswith("┃ ") and "pull quote" in t for t in text)
     assert "• first" in text and "• second" in text
-    assert "[image: a harbour] http://example.com/h.jpg" in text
+    assert "[image 1: a harbour]" in text
+    assert "[1] http://example.com/h.jpg" in text  # the URL whole, in the links at the end
     assert "print('[b]x[/b]')" in text
     assert {line.block for line in lines if "word" in line.content.plain} == {0}
