@@ -191,6 +191,7 @@ def test_read_original_gives_the_url_and_read_on_lines_go(write_file: WriteFile)
     )
     article = article_of(write_file, body)
     assert article.url == "https://site.example/t"
+    assert article.tags == ["Omnivore", "boats"]
     assert [block.text for block in article.blocks] == ["Body with #hashtag.", "#not-furniture"]
 
 

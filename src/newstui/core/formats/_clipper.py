@@ -1,14 +1,14 @@
 """Clipper furniture: what web clippers put around an article, recognised and kept out of its body.
 
 MarkDownload's `> ## Excerpt` blockquote (the summary), Omnivore's `[Read Original](url)` (the
-article's address) and `[Read on Omnivore](…)` lines and its `#Omnivore` tag line, and a site
+article's address) and `[Read on Omnivore](…)` lines and its `#Omnivore` tag line (tags), and a site
 name after ` | ` or ` - ` in a clipped title when it names the site the article came from.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from newstui.core.formats._fields import safe_url
@@ -34,6 +34,7 @@ class Furniture:
     body: str  # the Markdown body without the furniture
     excerpt: str = ""  # Markdown source of the excerpt block
     original_url: str | None = None
+    tags: list[str] = field(default_factory=list)  # from a `#tag #tag` line at the top
 
 
 def take_furniture(body: str) -> Furniture:
@@ -45,21 +46,22 @@ def take_furniture(body: str) -> Furniture:
     for match in _READ_LINE.finditer(body):
         if match.group("label").lower() == "read original" and furniture.original_url is None:
             furniture.original_url = safe_url(match.group("url"))
-    furniture.body = _without_leading_hashtags(_READ_LINE.sub("", body))
+    furniture.body = _READ_LINE.sub("", body)
+    _take_leading_hashtags(furniture)
     return furniture
 
 
-def _without_leading_hashtags(body: str) -> str:
-    """A `#tag #tag` line among the headings and blank lines the body starts with is dropped."""
-    lines = body.split("\n")
+def _take_leading_hashtags(furniture: Furniture) -> None:
+    """A `#tag #tag` line among the headings and blank lines the body starts with: tags."""
+    lines = furniture.body.split("\n")
     for number, line in enumerate(lines):
         text = line.strip()
         if _HASHTAG_LINE.fullmatch(text):
-            del lines[number]
-            return "\n".join(lines)
+            furniture.tags = [tag.lstrip("#") for tag in text.split()]
+            furniture.body = "\n".join(lines[:number] + lines[number + 1 :])
+            return
         if text and not _HEADING_LINE.match(text):
-            break
-    return body
+            return
 
 
 def without_site_name(title: str, url: str | None) -> str:

@@ -53,6 +53,7 @@ def parse(path: Path, data: bytes) -> ParseResult:
     if not front.summary and furniture.excerpt:
         front.summary = " ".join(block.text for block in markdown_blocks(furniture.excerpt)[0])
     front.url = front.url or furniture.original_url
+    front.tags += [tag for tag in furniture.tags if tag not in front.tags]
     article = build_article(path, front, blocks, first_h1)
     return ParseResult([article], front.problems)
 
