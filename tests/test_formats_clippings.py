@@ -208,6 +208,7 @@ def test_front_matter_url_wins_over_read_original(write_file: WriteFile) -> None
         ("Tide tables | Harbour Weekly", "https://www.harbourweekly.example/x", "Tide tables"),
         ("Storm warning - BBC News", "https://www.bbc.co.uk/news/1", "Storm warning"),
         ("Storm warning – The Courier", "https://thecourier.example/1", "Storm warning"),
+        ("Storm warning | The Courier", "https://courier.example/1", "Storm warning"),
         ("Storm warning - The Courier", "https://other.example/1", "Storm warning - The Courier"),
         ("Left - right", "https://right.example/", "Left"),
         ("Left - right", None, "Left - right"),

@@ -76,12 +76,13 @@ def without_site_name(title: str, url: str | None) -> str:
 
 def names_site(name: str, url: str) -> bool:
     """Whether `name` ("Harbour Weekly", "BBC News") names the site of `url` (bbc.co.uk)."""
-    compact = _NOT_ALNUM.sub("", name.casefold())
+    folded = name.casefold()
+    names = {_NOT_ALNUM.sub("", folded), _NOT_ALNUM.sub("", folded.removeprefix("the "))}
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     labels = [_NOT_ALNUM.sub("", label) for label in host.split(".")[:-1]]
-    if len(compact) < _MIN_SITE_CHARS:
-        return False
     return any(
-        len(label) >= _MIN_SITE_CHARS and (compact.startswith(label) or label.startswith(compact))
+        min(len(label), len(compact)) >= _MIN_SITE_CHARS
+        and (compact.startswith(label) or label.startswith(compact))
         for label in labels
+        for compact in names
     )
