@@ -93,11 +93,12 @@ def build_article(
 
 
 def _same_title(heading: str, title: str, url: str | None) -> bool:
-    headings = {normalise_title(heading), normalise_title(without_site_name(heading, url))}
-    return (
-        normalise_title(title) in headings
-        or normalise_title(without_site_name(title, url)) in headings
-    )
+    """Whether `heading` repeats `title`, either of them with or without its site name."""
+
+    def forms(text: str) -> set[str]:
+        return {normalise_title(text), normalise_title(without_site_name(text, url))}
+
+    return not forms(heading).isdisjoint(forms(title))
 
 
 # -- body
