@@ -1,65 +1,41 @@
 """Markdown articles (`.md`, `.markdown`) with optional YAML (`---`) or TOML (`+++`) front matter.
 
-Front matter keys: title, author (a name, or a mapping with name and bio), author_bio,
-date, slug, summary, tags, related, url, lang (or language). Unknown keys are ignored.
-Front matter that is not a key/value mapping, or not valid YAML/TOML, is skipped with a
-problem record; the body is still read. The body is parsed by markdown-it-py (CommonMark
-plus tables) into blocks; inline markup is flattened to its text. Without a title in the
-front matter, the first level-1 heading is the title (and leaves the body); failing that,
-the file name.
+Front matter is read as clippers and site generators write it (`_front_matter`: title, authors,
+source URL, summary, dates, tags, lang); clipper furniture (`_clipper`: an excerpt block,
+"Read Original" lines, a site name in the title) is recognised and kept out of the body. The
+body is parsed by markdown-it-py (CommonMark plus tables) into blocks; inline markup is
+flattened to its text, links kept as `Link`s. Without a title in the front matter, the first
+level-1 heading is the title (and leaves the body); failing that, the file name. A title
+repeated as the first heading leaves the body too.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from dataclasses import dataclass, field
-from datetime import date, time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from newstui.core.formats import ArticleError, ParseResult
-from newstui.core.formats._fields import (
-    guarded,
-    parse_datetime,
-    published_from_name,
-    safe_url,
-    title_from_name,
-)
-from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._clipper import take_furniture, without_site_name
+from newstui.core.formats._fields import guarded, published_from_name, safe_url, title_from_name
+from newstui.core.formats._front_matter import FrontMatter, split_front_matter
+from newstui.core.formats._html_blocks import html_to_blocks, link_url
 from newstui.core.formats.text import decode, looks_binary
-from newstui.core.lang import primary_subtag
 from newstui.core.models import (
     Article,
     Author,
     Block,
     BlockKind,
+    Link,
     Source,
     content_id,
     normalise_title,
 )
-from newstui.core.sanitize import clean_line, clean_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-_FRONT_MATTER = re.compile(
-    r"\A(?P<fence>---|\+\+\+)[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$\n?",
-    re.MULTILINE | re.DOTALL,
-)
-_TEXT_KEYS = ("title", "author_bio", "slug", "summary", "url", "lang", "language")
-
-
-@dataclass
-class FrontMatter:
-    fields: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+from newstui.core.sanitize import clean_text
 
 
 @guarded
@@ -70,9 +46,14 @@ def parse(path: Path, data: bytes) -> ParseResult:
         raise ArticleError("binary data, not Markdown text")
     text = clean_text(decode(data))
     front, body = split_front_matter(text)
-    blocks, first_h1 = markdown_blocks(body)
-    if not blocks and not front.fields.get("title"):
+    furniture = take_furniture(body)
+    blocks, first_h1 = markdown_blocks(furniture.body)
+    if not blocks and not front.title:
         raise ArticleError("no article text")
+    if not front.summary and furniture.excerpt:
+        front.summary = " ".join(block.text for block in markdown_blocks(furniture.excerpt)[0])
+    front.url = front.url or furniture.original_url
+    front.tags += [tag for tag in furniture.tags if tag not in front.tags]
     article = build_article(path, front, blocks, first_h1)
     return ParseResult([article], front.problems)
 
@@ -80,138 +61,44 @@ def parse(path: Path, data: bytes) -> ParseResult:
 def build_article(
     path: Path, front: FrontMatter, blocks: list[Block], first_h1: int | None
 ) -> Article:
-    meta = front.fields
-    title = clean_line(meta.get("title") or "")
+    title = front.title
     if title:
-        if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, title):
+        if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, title, front.url):
             blocks = blocks[1:]  # the front matter title repeated as the first heading
     elif first_h1 is not None:
         title = blocks[first_h1].text
         blocks = blocks[:first_h1] + blocks[first_h1 + 1 :]
     else:
         title = title_from_name(path)
-    slug = clean_line(meta.get("slug") or "") or None
+    title = without_site_name(title, front.url)
+    slug = front.slug or None
     body = "\n".join(block.text for block in blocks)
     author = None
-    if meta.get("author"):
-        author = Author(name=meta["author"], bio=meta.get("author_bio") or None)
+    if front.authors:  # several authors share the one Author, their names joined
+        author = Author(name=", ".join(front.authors), bio=front.author_bio or None)
     return Article(
         id=slug or content_id(title, body),
         slug=slug,
         title=title,
-        summary=meta.get("summary") or "",
+        summary=front.summary,
         author=author,
         blocks=blocks,
-        related=meta.get("related", []),
+        related=front.related,
         source=Source(path=str(path), format="markdown"),
-        published=meta.get("date") or published_from_name(path),
-        url=safe_url(meta.get("url")),
-        lang=primary_subtag(meta.get("lang") or meta.get("language")),
-        tags=meta.get("tags", []),
+        published=front.published or published_from_name(path),
+        url=front.url,
+        lang=front.lang,
+        tags=front.tags,
     )
 
 
-def _same_title(heading: str, title: str) -> bool:
-    return normalise_title(heading) == normalise_title(title)
+def _same_title(heading: str, title: str, url: str | None) -> bool:
+    """Whether `heading` repeats `title`, either of them with or without its site name."""
 
+    def forms(text: str) -> set[str]:
+        return {normalise_title(text), normalise_title(without_site_name(text, url))}
 
-# -- front matter
-
-
-def split_front_matter(text: str) -> tuple[FrontMatter, str]:
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return FrontMatter(), text
-    body = text[match.end() :]
-    front = FrontMatter()
-    raw, is_toml = match.group("body"), match.group("fence") == "+++"
-    try:
-        loaded = _load_toml(raw) if is_toml else _load_yaml(raw)
-    except ValueError as error:
-        front.problems.append(f"front matter ignored: {error}")
-        return front, body
-    if loaded is None:
-        return front, body
-    if not isinstance(loaded, dict):
-        front.problems.append("front matter ignored: not a list of key: value fields")
-        return front, body
-    front.fields = _read_fields(loaded, front.problems)
-    return front, body
-
-
-def _load_yaml(raw: str) -> object:
-    import yaml
-
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        reason = getattr(error, "problem", None) or "cannot be read"
-        raise ValueError(f"invalid YAML: {reason}{where}") from None
-
-
-def _load_toml(raw: str) -> object:
-    try:
-        return tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"invalid TOML: {error}") from None
-
-
-def _read_fields(meta: dict[Any, Any], problems: list[str]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for key in _TEXT_KEYS:
-        if meta.get(key) is not None:
-            value = _scalar(meta[key])
-            if value is None:
-                problems.append(f"front matter: {key!r} should be text, ignored")
-            else:
-                fields[key] = value
-    author = meta.get("author")
-    if isinstance(author, dict):
-        fields["author"] = _scalar(author.get("name")) or ""
-        if author.get("bio") is not None and "author_bio" not in fields:
-            fields["author_bio"] = _scalar(author["bio"]) or ""
-    elif author is not None:
-        fields["author"] = _scalar(author) or ""
-        if not fields["author"]:
-            problems.append("front matter: 'author' should be a name, ignored")
-    date_value = meta.get("date", meta.get("published"))
-    if date_value is not None:
-        published = parse_datetime(date_value)
-        if published is None:
-            shown = clean_line(_scalar(date_value) or "")[:80]  # never str() a YAML alias bomb
-            problems.append(f"front matter: unrecognised date {shown!r}")
-        else:
-            fields["date"] = published
-    for key in ("tags", "related"):
-        if meta.get(key) is not None:
-            fields[key] = _list(meta[key], key, problems)
-    return fields
-
-
-def _scalar(value: object) -> str | None:
-    """Text, numbers and dates as text; anything else (mappings, lists, booleans) is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    if isinstance(value, (date, time)):  # datetime is a date
-        return value.isoformat()
-    return None
-
-
-def _list(value: object, key: str, problems: list[str]) -> list[str]:
-    if isinstance(value, str):
-        items: list[object] = list(value.split(",")) if key == "tags" else [value]
-    elif isinstance(value, list):
-        items = value
-    else:
-        items = [value]
-    texts = [_scalar(item) for item in items]
-    if any(text is None for text in texts):
-        problems.append(f"front matter: {key!r} should be a list of text, some items ignored")
-    return [clean_line(text) for text in texts if text and clean_line(text)]
+    return not forms(heading).isdisjoint(forms(title))
 
 
 # -- body
@@ -259,7 +146,7 @@ class _BlockWalker:
         elif kind == "tr_open":
             self.row = []
         elif kind == "tr_close" and self.row is not None:
-            self._add(" | ".join(cell for cell in self.row if cell))
+            self._add([" | ".join(cell for cell in self.row if cell)])
             self.row = None
         elif kind in {"fence", "code_block"}:
             code = token.content.strip("\n")
@@ -278,36 +165,80 @@ class _BlockWalker:
             return "heading"
         return self.containers[-1] if self.containers else "paragraph"
 
-    def _add(self, text: str) -> None:
-        text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    def _add(self, pieces: list[_Piece]) -> None:
+        text, links = _linked_text(pieces)
         if not text:
             return
         kind = self._kind()
         if kind == "list_item" and self.item_prefix:
+            shift = len(self.item_prefix)
             text, self.item_prefix = self.item_prefix + text, ""
+            links = tuple(
+                Link(start=link.start + shift, end=link.end + shift, url=link.url) for link in links
+            )
         if self.heading == "h1" and not self.containers and self.first_h1 is None:
             self.first_h1 = len(self.blocks)
-        self.blocks.append(Block(kind=kind, text=text))
+        self.blocks.append(Block(kind=kind, text=text, links=links))
 
     def _inline(self, children: list[Token]) -> None:
-        """Flatten inline markup to text; images follow their paragraph as blocks of their own."""
-        parts: list[str] = []
+        """Flatten inline markup to text with its links; images follow their paragraph as
+        blocks of their own."""
+        pieces: list[_Piece] = []
         images: list[Block] = []
         for child in children:
             if child.type in {"text", "code_inline"}:
-                parts.append(child.content)
+                pieces.append(child.content)
             elif child.type == "softbreak":
-                parts.append(" ")
+                pieces.append(" ")
             elif child.type == "hardbreak":
-                parts.append("\n")
+                pieces.append("\n")
+            elif child.type == "link_open":
+                href = child.attrGet("href")
+                pieces.append(_Open(link_url(href if isinstance(href, str) else None)))
+            elif child.type == "link_close":
+                pieces.append(_CLOSE)
             elif child.type == "image":
                 url = safe_url(child.attrGet("src"))
                 if self.row is not None:
-                    parts.append(child.content)
+                    pieces.append(child.content)
                 elif url or child.content.strip():
                     images.append(Block(kind="image", text=child.content, url=url))
         if self.row is not None:
-            self.row.append(" ".join("".join(parts).split()))
+            self.row.append(" ".join(_linked_text(pieces)[0].split()))
             return
-        self._add("".join(parts))
+        self._add(pieces)
         self.blocks.extend(images)
+
+
+@dataclass(frozen=True)
+class _Open:
+    url: str | None  # None for a link not worth keeping (relative, javascript:)
+
+
+_CLOSE = None
+_WHITE_SPACE = re.compile(r"\s+")
+_Piece = str | _Open | None  # text, a link's start, a link's end
+
+
+def _linked_text(pieces: list[_Piece]) -> tuple[str, tuple[Link, ...]]:
+    """The pieces' text, each line's white space folded, and its links as spans of it."""
+    text, links = "", []
+    opened: tuple[int, str | None] | None = None
+    for piece in pieces:
+        if isinstance(piece, _Open):
+            opened = (len(text), piece.url)
+        elif piece is None:
+            if opened is not None and opened[1]:
+                start = opened[0] + (text[opened[0] : opened[0] + 1] == " ")
+                end = len(text.rstrip(" "))
+                if start < end:
+                    links.append(Link(start=start, end=end, url=opened[1]))
+            opened = None
+        else:
+            for number, line in enumerate(piece.split("\n")):
+                if number and text:
+                    text = text.rstrip(" ") + "\n"
+                words = _WHITE_SPACE.sub(" ", line)
+                text += words.lstrip(" ") if not text or text.endswith((" ", "\n")) else words
+    text = text.rstrip()
+    return text, tuple(link for link in links if link.end <= len(text))
