@@ -9,7 +9,7 @@ the change at once and the write follows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from newstui.core.config import MarkRead
 from newstui.core.index.listing import ArticleRow
@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 UNREAD_SCAN_PAGE = 500
 AUTHOR_ARTICLES = 51
 UNDO_DEPTH = 50
+Mark = Literal["read", "starred"]
 
 
 class Change(NamedTuple):
     """A marking or starring the user made, with what it replaced: undo puts that back."""
 
     what: str  # "Marked 120 articles read", "Starred", ...
-    field: str  # "read" or "starred"
+    field: Mark
     before: dict[str, bool]  # article id -> the value it had
 
 
@@ -62,14 +63,14 @@ class ReadingSession:
             folder = str(self.library.folder)
             self.writer.submit("last opened", lambda s: s.set_last_opened(folder, article_id))
         if marks:
-            self.set_read(article_id, True)
+            self._write("read", [article_id], True)
         return Opened(article, state.position, state.block, marks)
 
     def reached_end(self, article_id: str, already_read: bool) -> bool:
         """The reader scrolled to the end; True when that marks it read (now queued)."""
         if self.mark_read != "end" or already_read:
             return False
-        self.set_read(article_id, True)
+        self._write("read", [article_id], True)
         return True
 
     def author_of(self, article: Article) -> tuple[AuthorInfo | None, list[ArticleRow]]:
@@ -79,12 +80,6 @@ class ReadingSession:
         return self.library.author(name), self.library.articles_by(name, limit=AUTHOR_ARTICLES)
 
     # marks, positions, preferences: queued
-
-    def set_read(self, article_id: str, read: bool) -> None:
-        self.writer.submit("read mark", lambda s: s.set_read([article_id], read))
-
-    def set_starred(self, article_id: str, starred: bool) -> None:
-        self.writer.submit("star", lambda s: s.set_starred([article_id], starred))
 
     # changes the user makes by hand: undoable
 
@@ -126,7 +121,7 @@ class ReadingSession:
             self._write(change.field, list(change.before), value)
         self._changes = [*self._changes[-(UNDO_DEPTH - 1) :], change]
 
-    def _write(self, field: str, ids: list[str], value: bool) -> None:
+    def _write(self, field: Mark, ids: list[str], value: bool) -> None:
         if field == "read":
             self.writer.submit("read marks", lambda s: s.set_read(ids, value))
         else:

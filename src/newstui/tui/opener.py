@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlsplit
 
 SAFE_SCHEMES = ("http", "https")
@@ -66,20 +67,22 @@ def launch(command: list[str], target: str) -> None:
     exits with an error within `PATIENCE` seconds (its first line of errors says why)."""
     if target.startswith("-"):
         target = "./" + target
-    process = subprocess.Popen(
-        [*command, target],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        code = process.wait(PATIENCE)
-    except subprocess.TimeoutExpired:
-        return  # still running: a browser (or a terminal one) took it
-    errors = process.stderr.read(2000).decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
+    # Its errors go to a file, not a pipe: a browser that keeps running and logging would
+    # block on a full pipe nobody reads.
+    with tempfile.TemporaryFile() as errors_file:
+        process = subprocess.Popen(
+            [*command, target],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors_file,
+            start_new_session=True,
+        )
+        try:
+            code = process.wait(PATIENCE)
+        except subprocess.TimeoutExpired:
+            return  # still running: a browser (or a terminal one) took it
+        errors_file.seek(0)
+        errors = errors_file.read(2000).decode(errors="replace")
     if code != 0:
         first = next((line for line in errors.splitlines() if line.strip()), "")
         raise OSError(f"{command[0]} exited with status {code}" + (f": {first}" if first else ""))

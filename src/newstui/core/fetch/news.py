@@ -28,8 +28,9 @@ def fetch_news(
 ) -> NewsFetched:
     """Fetch every subscription (those not yet due are skipped, as by `newstui fetch`)."""
     news_folder = news_folder_of(settings, paths.data_dir).resolve()
-    loaded = load_subscriptions(subscriptions_file(paths.config_dir))
-    problems = [Problem(str(subscriptions_file(paths.config_dir)), w) for w in loaded.warnings]
+    listed = subscriptions_file(paths.config_dir)
+    loaded = load_subscriptions(listed)
+    problems = [Problem(str(listed), warning) for warning in loaded.warnings]
     if not loaded.subscriptions:
         hint = "No subscriptions yet: `newstui feeds add URL` (or `feeds import FILE.opml`)."
         return NewsFetched(hint, problems, False, news_folder)
