@@ -47,7 +47,7 @@ async def with_full_text(
                 "blocks": page.blocks,
                 "title": page.title if article.title == UNTITLED else article.title,
                 "summary": summary[:400],
-                "author": article.author or page.author,
+                "authors": article.authors or page.authors,
                 "published": article.published or page.published,
                 "lang": article.lang or page.lang,
             }
