@@ -2,7 +2,7 @@
 
 The page goes through the same HTTP client (address policy, limits, per-host cap) and its
 bytes through `newstui.core.formats.html`, exactly as a saved `.html` file would. The feed's
-own title, author and date win; the page fills in what the feed lacks. Any failure keeps
+own title, authors and date win; the page fills in what the feed lacks. Any failure keeps
 the feed's text and returns the reason.
 """
 

@@ -1,7 +1,7 @@
 """Feed files: RSS 0.9x/1.0/2.0 and Atom via feedparser, and JSON Feed 1.0/1.1.
 
-Every entry becomes an Article: title (else a shortened summary, else "(untitled)"), author
-(else the feed's author), published date in UTC, link, tags, and the content (else summary)
+Every entry becomes an Article: title (else a shortened summary, else "(untitled)"), authors
+(else the feed's), published date in UTC, link, tags, and the content (else summary)
 HTML as blocks. The feed's title is the article's `source.name`. The article id is a hash of
 the entry's id/guid (else link, else title and date), so re-saving a feed keeps the state of
 the entries it already had.
