@@ -140,6 +140,8 @@ def _split_authors(blocks: list[Lines]) -> tuple[list[Lines], list[Author]]:
     if author is None:
         return blocks, []
     names = split_names(author.name)
+    if len(names) < 2:
+        return blocks, [author]
     return blocks, [
         Author(name=name, bio=None if n else author.bio) for n, name in enumerate(names)
     ]
