@@ -27,7 +27,7 @@ def observed(article: Article) -> dict[str, Any]:
     blocks = article.blocks
     return {
         "title": article.title,
-        "authors": article.author.name if article.author else None,
+        "authors": [author.name for author in article.authors],
         "url": article.url,
         "date": article.published.date().isoformat() if article.published else None,
         "summary": article.summary or None,
@@ -42,7 +42,7 @@ def score(expected: dict[str, Any], seen: dict[str, Any]) -> dict[str, bool]:
     for key in ("title", "url", "date", "summary", "lang"):
         if key in expected:
             points[key] = seen[key] == expected[key]
-    points["authors"] = seen["authors"] == ", ".join(expected["authors"])
+    points["authors"] = seen["authors"] == expected["authors"]  # each person, in order
     points["links"] = set(expected["links"]) <= set(seen["links"])
     body = seen["body"]
     starts = bool(body) and body[0].startswith(expected["body_start"])

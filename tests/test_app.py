@@ -187,7 +187,7 @@ async def test_author_panel_shows_author_and_opens_their_article(make_app: AppFa
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_first(pilot)
         panel = screen.author_panel
-        assert panel.author is not None and panel.author.name == "Ada Lindqvist"
+        assert [author.name for author in panel.authors] == ["Ada Lindqvist"]
         heading = str(panel.query_one("#author-heading").render())
         assert "Ada Lindqvist" in heading and "2 articles" in heading
         assert "covers the coast" in heading

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newstui.core.formats import parse_file
-from newstui.core.models import Article
+from newstui.core.models import MAX_AUTHORS, Article, Author
 
 if TYPE_CHECKING:
     from libhelpers import WriteFile
@@ -34,8 +34,9 @@ def test_each_clipper_shape_is_read_as_expected(name: str) -> None:
     article = result.articles[0]
     assert result.problems == []
     assert article.title == expected["title"]
+    assert [author.name for author in article.authors] == expected["authors"]
     assert article.author is not None
-    assert article.author.name == ", ".join(expected["authors"])
+    assert article.author.name == ", ".join(expected["authors"])  # the byline
     assert article.url == expected.get("url")
     assert article.published is not None
     assert article.published.date().isoformat() == expected["date"]
@@ -72,11 +73,16 @@ def test_author_shapes(write_file: WriteFile, lines: str, name: str) -> None:
     assert article.author.name == name
 
 
-def test_a_lone_author_keeps_a_bio_and_several_do_not(write_file: WriteFile) -> None:
+def test_each_author_keeps_their_own_bio(write_file: WriteFile) -> None:
     one = front(write_file, "author: {name: Ana, bio: Writes about boats.}")
     assert one.author is not None and one.author.bio == "Writes about boats."
     two = front(write_file, "author: [{name: Ana, bio: Boats.}, {name: Tom, bio: Trains.}]")
+    assert [(a.name, a.bio) for a in two.authors] == [("Ana", "Boats."), ("Tom", "Trains.")]
     assert two.author is not None and (two.author.name, two.author.bio) == ("Ana, Tom", None)
+    lone = front(write_file, "author: Ana\nauthor_bio: Boats.")
+    assert lone.authors == [Author(name="Ana", bio="Boats.")]
+    shared = front(write_file, "authors: [Ana, Tom]\nauthor_bio: Whose?")
+    assert [a.bio for a in shared.authors] == [None, None]  # `author_bio` is a lone author's
 
 
 def test_zola_extra_author_in_toml(write_file: WriteFile) -> None:
@@ -276,4 +282,5 @@ def test_hostile_front_matter(write_file: WriteFile) -> None:
     article = front(write_file, lines)
     assert article.title == "[b]Bold[/b] red"
     assert article.author is not None and article.author.name.startswith("Name 0, Name 1, ")
+    assert len(article.authors) == MAX_AUTHORS
     assert article.url == "https://a.example/"

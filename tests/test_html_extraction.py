@@ -249,11 +249,11 @@ def test_links_and_direction_survive_the_index(saved: Article) -> None:
         record.id,
         record.title,
         record.summary,
-        record.author,
-        record.author_bio,
+        list(record.authors),
         record.body,
         record.published,
         record.meta,
     )
     assert rebuilt.blocks == rtl.blocks and rebuilt.direction == "rtl"
+    assert rebuilt.authors == rtl.authors and len(rebuilt.authors) == 2
     assert any(block.links for block in rebuilt.blocks)

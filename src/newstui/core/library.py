@@ -10,7 +10,10 @@ Orders (all stable, ties broken by rowid, which a first build assigns in path or
   last. (File times are not used: copying a folder would reorder it.) `.txt` files get
   their date from a `YYYY-MM-DD` file-name prefix.
 - "title": by casefolded title.
-- "author": by casefolded author name (articles without one last), each newest first.
+- "author": by casefolded byline (the authors' names; articles without one last), each
+  newest first.
+
+Authors are people: an article by two is listed, counted and found under each of them.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ class AuthorInfo(NamedTuple):
 class ListFilter(NamedTuple):
     unread: bool = False
     starred: bool = False
-    author: str | None = None
+    author: str | None = None  # articles by this author (among others), casefolded name
     folder: str | None = None  # a subfolder of the library ("feeds/tech"), and those below it
 
 
@@ -103,7 +106,6 @@ class FolderInfo(NamedTuple):
 
 NO_FILTER = ListFilter()
 SQL_OFFSET_MAX = 2000  # beyond this offset, paging builds and uses the cached order
-NO_AUTHOR = "char(1114111)"  # `author_sort` of articles without an author: they sort last
 
 
 def _filter_sql(flt: ListFilter, root: str = "") -> tuple[str, list[object]]:
@@ -114,7 +116,7 @@ def _filter_sql(flt: ListFilter, root: str = "") -> tuple[str, list[object]]:
     if flt.starred:
         conditions.append("s.starred = 1")
     if flt.author is not None:
-        conditions.append("a.author_sort = ?")
+        conditions.append("a.num IN (SELECT num FROM article_authors WHERE key = ?)")
         params.append(flt.author.casefold())
     if flt.folder:
         prefix = os.path.join(root, *flt.folder.split("/")) + os.sep
@@ -387,17 +389,19 @@ class Library:
         """The full article, rebuilt from the index (no file is read)."""
         from newstui.core.index.scan import from_record
 
-        found = (
-            self._conn()
-            .execute(
-                "SELECT a.path, a.format, a.id, a.title, t.summary, a.author, a.author_bio, "
-                "t.body, a.published, t.meta FROM articles a JOIN texts t ON t.num = a.num "
-                "WHERE a.id = ? ORDER BY a.num LIMIT 1",
-                (article_id,),
-            )
-            .fetchone()
-        )
-        return from_record(*found) if found else None
+        conn = self._conn()
+        found = conn.execute(
+            "SELECT a.num, a.path, a.format, a.id, a.title, t.summary, t.body, a.published, "
+            "t.meta FROM articles a JOIN texts t ON t.num = a.num "
+            "WHERE a.id = ? ORDER BY a.num LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if found is None:
+            return None
+        num, path, fmt, found_id, title, summary, body, published, meta = found
+        query = "SELECT name, bio FROM article_authors WHERE num = ? ORDER BY position"
+        authors = conn.execute(query, (num,)).fetchall()
+        return from_record(path, fmt, found_id, title, summary, authors, body, published, meta)
 
     @_reads(lambda: None)
     def resolve(self, id_or_path: str) -> str | None:
@@ -531,11 +535,11 @@ class Library:
     @_reads(list)
     def authors(self) -> list[AuthorInfo]:
         """Every author with their article count, by name (casefolded)."""
-        return self._authors(f"a.author_sort != {NO_AUTHOR}", ())
+        return self._authors("1", ())
 
     @_reads(lambda: None)
     def author(self, name: str) -> AuthorInfo | None:
-        found = self._authors("a.author_sort = ?", (name.casefold(),))
+        found = self._authors("w.key = ?", (name.casefold(),))
         return found[0] if found else None
 
     def _authors(self, where: str, params: tuple[str, ...]) -> list[AuthorInfo]:
@@ -543,11 +547,11 @@ class Library:
         # the latest one with a bio the bio.
         query = f"""
             SELECT count(*),
-                (SELECT b.author FROM articles b WHERE b.author_sort = a.author_sort
+                (SELECT b.name FROM article_authors b WHERE b.key = w.key
                  ORDER BY b.date_key DESC, b.num LIMIT 1),
-                (SELECT b.author_bio FROM articles b WHERE b.author_sort = a.author_sort
-                 AND b.author_bio IS NOT NULL ORDER BY b.date_key DESC, b.num LIMIT 1)
-            FROM articles a WHERE {where} GROUP BY a.author_sort ORDER BY a.author_sort"""
+                (SELECT b.bio FROM article_authors b WHERE b.key = w.key
+                 AND b.bio IS NOT NULL ORDER BY b.date_key DESC, b.num LIMIT 1)
+            FROM article_authors w WHERE {where} GROUP BY w.key ORDER BY w.key"""
         return [
             AuthorInfo(name=name, bio=bio, article_count=count)
             for count, name, bio in self._conn().execute(query, params)

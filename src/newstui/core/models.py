@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -16,6 +16,7 @@ from pydantic import (
     ValidationInfo,
     computed_field,
     field_validator,
+    model_validator,
 )
 
 from newstui.core.sanitize import clean_line, clean_text
@@ -27,6 +28,10 @@ Text = Annotated[str, AfterValidator(clean_text)]
 BlockKind = Literal["heading", "paragraph", "quote", "list_item", "code", "image"]
 WORDS_PER_MINUTE = 230
 LINK_SCHEMES = ("http", "https", "mailto")  # the only links an article keeps (never javascript:)
+MAX_AUTHORS = 20  # an article's authors kept (a hostile file may name thousands)
+# `meta`: the fields no other field takes (unknown front matter keys), capped.
+MAX_META_KEYS, MAX_META_KEY_CHARS, MAX_META_ITEMS, MAX_META_CHARS = 50, 100, 50, 1000
+MetaFields = dict[str, str | list[str]]
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -64,10 +69,17 @@ class Block(BaseModel):
 
 
 class Author(BaseModel):
+    """One person. A bare string is read as a name: `"Ana Brum"` is `{"name": "Ana Brum"}`."""
+
     model_config = ConfigDict(frozen=True)
 
     name: Line
     bio: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
 
 
 class Source(BaseModel):
@@ -85,7 +97,7 @@ class Article(BaseModel):
     slug: Line | None = None
     title: Line
     summary: Text = ""
-    author: Author | None = None
+    authors: list[Author] = Field(default_factory=list)  # each person once, in byline order
     blocks: list[Block] = Field(default_factory=list)
     related: list[Line] = Field(default_factory=list)
     source: Source
@@ -95,6 +107,52 @@ class Article(BaseModel):
     lang: Line | None = None  # primary language subtag, lower case ("en", "de"), when known
     direction: Literal["rtl"] | None = None  # the text runs right to left (`dir=rtl`)
     tags: list[Line] = Field(default_factory=list)
+    meta: dict[Line, Line | list[Line]] = Field(default_factory=dict)  # see `meta_fields`
+
+    @model_validator(mode="before")
+    @classmethod
+    def _author_given(cls, data: Any) -> Any:
+        """`author` (a name or an Author: files and callers from before `authors`) is read
+        when no `authors` are given; next to `authors` it is their byline and is ignored."""
+        if isinstance(data, dict) and "author" in data:
+            data = dict(data)
+            given = data.pop("author")
+            if not data.get("authors") and given is not None:
+                data["authors"] = [given]
+        return data
+
+    @field_validator("authors")
+    @classmethod
+    def _distinct_authors(cls, authors: list[Author]) -> list[Author]:
+        """Each name once (compared casefolded; the first spelling, the first bio given);
+        nameless entries dropped; at most `MAX_AUTHORS`."""
+        found: dict[str, Author] = {}
+        for author in authors:
+            key = author.name.casefold()
+            if not key:
+                continue
+            first = found.get(key)
+            if first is None:
+                if len(found) == MAX_AUTHORS:
+                    break
+                found[key] = author
+            elif first.bio is None and author.bio:
+                found[key] = first.model_copy(update={"bio": author.bio})
+        return list(found.values())
+
+    @field_validator("meta", mode="before")
+    @classmethod
+    def _meta_fields(cls, value: Any) -> MetaFields:
+        return meta_fields(value)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def author(self) -> Author | None:
+        """The byline, derived from `authors`: the one author as they are, or several names
+        joined with ", " (and no bio: a bio is one person's). None without authors."""
+        if len(self.authors) < 2:
+            return self.authors[0] if self.authors else None
+        return Author(name=", ".join(author.name for author in self.authors))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -109,6 +167,41 @@ class Article(BaseModel):
     @property
     def body_text(self) -> str:
         return "\n\n".join(block.text for block in self.blocks)
+
+
+def meta_fields(value: object) -> MetaFields:
+    """Text, numbers, booleans and dates as text, lists of those as lists; mappings and
+    anything else dropped (never walked: a YAML alias bomb is a tree of lists). Capped."""
+    if not isinstance(value, dict):
+        return {}
+    kept: MetaFields = {}
+    for key, item in value.items():
+        if len(kept) == MAX_META_KEYS:
+            break
+        name = clean_line(key[:MAX_META_KEY_CHARS]) if isinstance(key, str) else ""
+        if not name:
+            continue
+        if isinstance(item, list):
+            texts = [_meta_text(each) for each in item[:MAX_META_ITEMS]]
+            kept[name] = [text for text in texts if text is not None]
+        elif (text := _meta_text(item)) is not None:
+            kept[name] = text
+    return kept
+
+
+def _meta_text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value[:MAX_META_CHARS]
+    if isinstance(value, (int, float)):
+        try:
+            return str(value)[:MAX_META_CHARS]
+        except ValueError:  # an integer of more digits than Python will print
+            return None
+    if isinstance(value, (date, time)):  # datetime is a date
+        return value.isoformat()
+    return None
 
 
 def count_words(text: str) -> int:

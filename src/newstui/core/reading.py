@@ -73,11 +73,14 @@ class ReadingSession:
         self._write("read", [article_id], True)
         return True
 
-    def author_of(self, article: Article) -> tuple[AuthorInfo | None, list[ArticleRow]]:
-        name = article.author.name if article.author else None
-        if not name:
-            return None, []
-        return self.library.author(name), self.library.articles_by(name, limit=AUTHOR_ARTICLES)
+    def authors_of(self, article: Article) -> list[tuple[AuthorInfo, list[ArticleRow]]]:
+        """Each author of the article as the library knows them (else as the article has
+        them), with their articles, newest first."""
+        found = []
+        for author in article.authors:
+            info = self.library.author(author.name) or AuthorInfo(author.name, author.bio, 1)
+            found.append((info, self.library.articles_by(author.name, limit=AUTHOR_ARTICLES)))
+        return found
 
     # marks, positions, preferences: queued
 

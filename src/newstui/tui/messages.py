@@ -100,13 +100,14 @@ class ArticleLoaded(Message):
 
 
 class AuthorLoaded(Message):
+    """The open article's authors, each with their articles (none: it names no author)."""
+
     def __init__(
-        self, article_id: str, author: AuthorInfo | None, articles: list[ArticleRow] | None = None
+        self, article_id: str, authors: list[tuple[AuthorInfo, list[ArticleRow]]] | None = None
     ) -> None:
         super().__init__()
         self.article_id = article_id
-        self.author = author
-        self.articles = articles or []
+        self.authors = authors or []
 
 
 class RelatedLoaded(Message):

@@ -2,7 +2,7 @@
 
 The page goes through the same HTTP client (address policy, limits, per-host cap) and its
 bytes through `newstui.core.formats.html`, exactly as a saved `.html` file would. The feed's
-own title, author and date win; the page fills in what the feed lacks. Any failure keeps
+own title, authors and date win; the page fills in what the feed lacks. Any failure keeps
 the feed's text and returns the reason.
 """
 
@@ -47,7 +47,7 @@ async def with_full_text(
                 "blocks": page.blocks,
                 "title": page.title if article.title == UNTITLED else article.title,
                 "summary": summary[:400],
-                "author": article.author or page.author,
+                "authors": article.authors or page.authors,
                 "published": article.published or page.published,
                 "lang": article.lang or page.lang,
             }

@@ -16,6 +16,7 @@ from newstui.core.sanitize import clean_line
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]*")
 _PUBLISHED_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
+_NAME_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+")
 UNTITLED = "(untitled)"
 TITLE_FROM_TEXT_CHARS = 80
 
@@ -109,3 +110,12 @@ def shorten(text: str, limit: int = TITLE_FROM_TEXT_CHARS) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def split_names(byline: str) -> list[str]:
+    """ "Ann Lee, Bo Chan and Cy Dor" -> the three names; kept whole unless every part has two
+    words or more ("Procter & Gamble" and "Lee, Ann" stay one name)."""
+    parts = _NAME_SEPARATOR.split(clean_line(byline))
+    if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
+        return parts
+    return [clean_line(byline)] if clean_line(byline) else []

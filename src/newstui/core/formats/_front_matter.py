@@ -2,7 +2,8 @@
 
 Keys are matched without regard to case, at the top level and then in Hugo's `params` and
 Zola's `[extra]` tables. Each field takes the first key present (the table in the README):
-a value of the wrong shape is a problem record, never a failure, and unknown keys are skipped.
+a value of the wrong shape is a problem record, never a failure. Unknown keys (of the top level,
+then of those tables) are kept as they are spelled in `meta`; the Article model makes them text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from newstui.core.formats._fields import parse_datetime, safe_url
+from newstui.core.models import MAX_AUTHORS, Author, MetaFields, meta_fields
 from newstui.core.sanitize import clean_line
 
 if sys.version_info >= (3, 11):
@@ -35,6 +37,10 @@ PUBLISHED_KEYS = ("published", "date", "date_published", "pubdate", "publishdate
 SAVED_KEYS = ("created", "date_saved", "updated", "lastmod")  # only when nothing says published
 TAG_KEYS = ("tags", "categories", "keywords")
 LANG_KEYS = ("lang", "language")
+_OTHER_KEYS = ("slug", "author_bio", "related", "taxonomies", *_NESTED)
+KNOWN_KEYS = frozenset(
+    (*TITLE_KEYS, *AUTHOR_KEYS, *URL_KEYS, *SUMMARY_KEYS, *PUBLISHED_KEYS, *SAVED_KEYS)
+).union(TAG_KEYS, LANG_KEYS, _OTHER_KEYS)
 _WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 _LANG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 _DATE_NOTE = re.compile(r"\s*\((?:UTC|GMT)\s*([+-]\d{2}:?\d{2})\)\s*$")  # MarkDownload's
@@ -45,8 +51,7 @@ _DATE_FORMATS = ("%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "
 @dataclass
 class FrontMatter:
     title: str = ""
-    authors: list[str] = field(default_factory=list)
-    author_bio: str = ""
+    authors: list[Author] = field(default_factory=list)
     slug: str = ""
     summary: str = ""
     url: str | None = None
@@ -54,6 +59,7 @@ class FrontMatter:
     lang: str | None = None
     tags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    meta: MetaFields = field(default_factory=dict)  # the unknown keys, as text
     problems: list[str] = field(default_factory=list)
 
 
@@ -76,7 +82,23 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
         front.problems.append("front matter ignored: not a list of key: value fields")
         return front, body
     _read(_Keys(loaded), front)
+    front.meta = unknown_keys(loaded)
     return front, body
+
+
+def unknown_keys(loaded: dict[Any, Any]) -> MetaFields:
+    """The keys no field takes, top level first, then those of `params` and `extra`."""
+    tables = [loaded, *(value for key, value in loaded.items() if _is_nested(key))]
+    found: dict[str, object] = {}
+    for table in tables:
+        for key, value in table.items() if isinstance(table, dict) else ():
+            if isinstance(key, str) and key.casefold() not in KNOWN_KEYS:
+                found.setdefault(key, value)
+    return meta_fields(found)
+
+
+def _is_nested(key: object) -> bool:
+    return isinstance(key, str) and key.casefold() in _NESTED
 
 
 def _load_yaml(raw: str) -> object:
@@ -142,9 +164,11 @@ def _read(keys: _Keys, front: FrontMatter) -> None:
             break
     found = keys.first(AUTHOR_KEYS)
     if found is not None:
-        front.authors, bio = _authors(found[1])
+        front.authors = _authors(found[1])
         given = keys.first(("author_bio",))
-        front.author_bio = clean_line((_scalar(given[1]) if given else None) or bio or "")
+        bio = clean_line((_scalar(given[1]) if given else None) or "")
+        if bio and len(front.authors) == 1:  # `author_bio` is the lone author's
+            front.authors = [front.authors[0].model_copy(update={"bio": bio})]
         if not front.authors:
             problems.append(f"front matter: {found[0]!r} should be a name, ignored")
     front.published = _date(keys, PUBLISHED_KEYS, problems) or _date(keys, SAVED_KEYS, problems)
@@ -159,24 +183,22 @@ def _read(keys: _Keys, front: FrontMatter) -> None:
         front.lang = match.group(1).lower() if match else None
 
 
-def _authors(value: object) -> tuple[list[str], str | None]:
-    """Names from a string, `[[wikilinks]]`, `{name: …}` or a list of those; a lone author's bio."""
+def _authors(value: object) -> list[Author]:
+    """Authors from a string, `[[wikilinks]]`, `{name: …, bio: …}` or a list of those."""
     items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    bio = None
-    for item in items:
+    authors: list[Author] = []
+    for item in items[: MAX_AUTHORS * 4]:  # (a hostile list may be long: enough to fill)
+        bio = None
         if isinstance(item, dict):
             item = _folded(item)
-            bio = _scalar(item.get("bio")) if len(items) == 1 else None
+            bio = clean_line(_scalar(item.get("bio")) or "") or None
             item = item.get("name")
         if not isinstance(item, str):
             continue
         links = _WIKILINK.findall(item)
-        for name in [alias or page for page, alias in links] if links else [item]:
-            name = clean_line(name)
-            if name and name not in names:
-                names.append(name)
-    return names, bio
+        names = [alias or page for page, alias in links] if links else [item]
+        authors += [Author(name=name, bio=bio) for name in names[:MAX_AUTHORS]]
+    return [author for author in authors if author.name]  # the Article keeps each name once
 
 
 def _date(keys: _Keys, options: tuple[str, ...], problems: list[str]) -> datetime | None:

@@ -1,7 +1,7 @@
 """Feed files: RSS 0.9x/1.0/2.0 and Atom via feedparser, and JSON Feed 1.0/1.1.
 
-Every entry becomes an Article: title (else a shortened summary, else "(untitled)"), author
-(else the feed's author), published date in UTC, link, tags, and the content (else summary)
+Every entry becomes an Article: title (else a shortened summary, else "(untitled)"), authors
+(else the feed's), published date in UTC, link, tags, and the content (else summary)
 HTML as blocks. The feed's title is the article's `source.name`. The article id is a hash of
 the entry's id/guid (else link, else title and date), so re-saving a feed keeps the state of
 the entries it already had.
@@ -28,7 +28,15 @@ from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
 from newstui.core.formats._html_blocks import html_to_blocks, html_to_text, text_to_blocks
 from newstui.core.lang import primary_subtag
-from newstui.core.models import Article, Author, Block, Source, content_id, normalise_title
+from newstui.core.models import (
+    MAX_AUTHORS,
+    Article,
+    Author,
+    Block,
+    Source,
+    content_id,
+    normalise_title,
+)
 from newstui.core.sanitize import clean_line
 
 SUMMARY_MAX_CHARS = 400
@@ -84,7 +92,7 @@ def parse_xml_feed(path: Path, data: bytes) -> ParseResult:
         format="atom" if version.startswith("atom") else "rss",
         name=_text(feed, "title") or None,
     )
-    builder = _EntryBuilder(source, _author(feed), skip_empty=problem is not None)
+    builder = _EntryBuilder(source, _authors(feed), skip_empty=problem is not None)
     builder.lang = primary_subtag(feed.get("language"))  # <language>, or the feed's xml:lang
     for number, entry in enumerate(entries, 1):
         builder.add(number, partial(_xml_entry, entry))
@@ -115,21 +123,20 @@ def _text(item: Mapping[str, Any], key: str) -> str:
     return clean_line(value)
 
 
-def _author(item: Mapping[str, Any]) -> str:
+def _authors(item: Mapping[str, Any]) -> list[str]:
     raw = clean_line(str(item.get("author") or ""))
     rss_style = _EMAIL_AND_NAME.fullmatch(raw)
     if rss_style:  # feedparser misreads "desk@example.news (Name)" with long domain endings
-        return clean_line(rss_style.group(1))
+        return [clean_line(rss_style.group(1))]
     names = [
         clean_line(str(author.get("name") or ""))
-        for author in item.get("authors") or []
+        for author in (item.get("authors") or [])[:MAX_AUTHORS]
         if isinstance(author, Mapping)
     ]
-    names = list(dict.fromkeys(name for name in names if name))
-    if names:
-        return ", ".join(names)
+    if any(names):
+        return names
     detail = item.get("author_detail") or {}
-    return clean_line(str(detail.get("name") or raw))
+    return [clean_line(str(detail.get("name") or raw))]
 
 
 def _blocks(value: str, kind: str | None) -> list[Block]:
@@ -175,7 +182,7 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
     return _Entry(
         key=str(entry.get("id") or entry.get("link") or ""),
         title=_text(entry, "title"),
-        author=_author(entry),
+        authors=_authors(entry),
         blocks=blocks,
         summary=summary,
         published=published,
@@ -204,19 +211,18 @@ def parse_json_feed(path: Path, feed: Mapping[str, Any]) -> ParseResult:
     source = Source(
         path=str(path), format="jsonfeed", name=title if isinstance(title, str) else None
     )
-    builder = _EntryBuilder(source, _json_author(feed))
+    builder = _EntryBuilder(source, _json_authors(feed))
     builder.lang = primary_subtag(feed.get("language"))
     for number, item in enumerate(items, 1):
         builder.add(number, partial(_json_item, item))
     return builder.result([])
 
 
-def _json_author(item: Mapping[str, Any]) -> str:
+def _json_authors(item: Mapping[str, Any]) -> list[str]:
     authors = item.get("authors")
     if not isinstance(authors, list):
         authors = [item.get("author")]
-    names = [clean_line(str(a.get("name") or "")) for a in authors if isinstance(a, Mapping)]
-    return ", ".join(dict.fromkeys(name for name in names if name))
+    return [str(a.get("name") or "") for a in authors[:MAX_AUTHORS] if isinstance(a, Mapping)]
 
 
 def _json_item(item: object) -> _Entry:
@@ -239,7 +245,7 @@ def _json_item(item: object) -> _Entry:
     return _Entry(
         key=str(item_id) if isinstance(item_id, (str, int)) else text("url"),
         title=clean_line(text("title")),
-        author=_json_author(item),
+        authors=_json_authors(item),
         blocks=blocks,
         summary=summary,
         published=parse_datetime(item.get("date_published") or item.get("date_modified")),
@@ -262,7 +268,7 @@ class _Entry:
         *,
         key: str,
         title: str,
-        author: str,
+        authors: list[str],
         blocks: list[Block],
         summary: str,
         published: datetime | None,
@@ -270,7 +276,7 @@ class _Entry:
         tags: list[str],
         lang: str | None = None,
     ) -> None:
-        self.key, self.title, self.author = clean_line(key), title, author
+        self.key, self.title, self.authors = clean_line(key), title, authors
         self.blocks, self.summary, self.published = blocks, summary, published
         self.url, self.tags = url, [tag for tag in dict.fromkeys(tags) if tag]
         self.lang = lang
@@ -283,9 +289,11 @@ class _Entry:
 class _EntryBuilder:
     """Articles from entries: ids unique within the file, bad entries become problems."""
 
-    def __init__(self, source: Source, feed_author: str, *, skip_empty: bool = False) -> None:
+    def __init__(
+        self, source: Source, feed_authors: list[str], *, skip_empty: bool = False
+    ) -> None:
         self.source = source
-        self.feed_author = feed_author
+        self.feed_authors = feed_authors
         self.skip_empty = skip_empty  # in a malformed feed, an empty entry is debris
         self.articles: list[Article] = []
         self.problems: list[str] = []
@@ -312,12 +320,12 @@ class _EntryBuilder:
         key = entry.key or entry.url or (f"{entry.title}\n{published}" if entry.title else "")
         article_id = entry_id(key) if key else content_id(title, body)
         article_id = self._unique(article_id)
-        author_name = entry.author or self.feed_author
+        names = [name for name in entry.authors if name.strip()] or self.feed_authors
         return Article(
             id=article_id,
             title=title,
             summary=shorten(summary, SUMMARY_MAX_CHARS),
-            author=Author(name=author_name) if author_name else None,
+            authors=[Author(name=name) for name in names],
             blocks=entry.blocks,
             source=self.source,
             published=entry.published,

@@ -96,7 +96,7 @@ def _article(path: Path, title: str, blocks: list[Block], meta: PageMeta, docume
         id=content_id(title, body),
         title=title,
         summary=shorten(summary, SUMMARY_MAX_CHARS),
-        author=Author(name=", ".join(authors)) if authors else None,
+        authors=[Author(name=name) for name in authors],
         blocks=blocks,
         source=Source(path=str(path), format="html", name=meta.site),
         published=published,

@@ -4,7 +4,9 @@ Articles are validated by the `Article` model itself, so what `newstui show FILE
 prints loads back as an equal Article, with one exception: `source` always describes the
 file the article was read from now (`{path: this file, format: "json"}`); only the source's
 `name` (the outlet) is kept from the input. `word_count` and `reading_minutes` are computed
-and ignored on input. An article without an `id` gets its slug, else a content hash.
+and ignored on input; so is `author` (the byline) next to `authors`, while a file from before
+`authors` gives its `author` (a name or `{name, bio}`). An article without an `id` gets its
+slug, else a content hash.
 A document with a `version` of "https://jsonfeed.org/version/..." is read as a JSON Feed.
 """
 

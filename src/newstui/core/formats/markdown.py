@@ -27,7 +27,6 @@ from newstui.core.formats._html_blocks import html_to_blocks, link_url
 from newstui.core.formats.text import decode, looks_binary
 from newstui.core.models import (
     Article,
-    Author,
     Block,
     BlockKind,
     Link,
@@ -73,15 +72,12 @@ def build_article(
     title = without_site_name(title, front.url)
     slug = front.slug or None
     body = "\n".join(block.text for block in blocks)
-    author = None
-    if front.authors:  # several authors share the one Author, their names joined
-        author = Author(name=", ".join(front.authors), bio=front.author_bio or None)
     return Article(
         id=slug or content_id(title, body),
         slug=slug,
         title=title,
         summary=front.summary,
-        author=author,
+        authors=front.authors,
         blocks=blocks,
         related=front.related,
         source=Source(path=str(path), format="markdown"),
@@ -89,6 +85,7 @@ def build_article(
         url=front.url,
         lang=front.lang,
         tags=front.tags,
+        meta=front.meta,
     )
 
 

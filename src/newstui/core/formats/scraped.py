@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from newstui.core.formats import ArticleError, ParseResult
-from newstui.core.formats._fields import published_from_name
+from newstui.core.formats._fields import published_from_name, split_names
 from newstui.core.formats.text import decode, looks_binary
 from newstui.core.models import Article, Author, Block, BlockKind, Source, content_id, count_words
 from newstui.core.sanitize import clean_text
@@ -56,14 +56,14 @@ def parse_text(text: str, path: Path) -> Article:
     title, summary, slug, rest = _split_header(lines)
     rest, related = _split_related(rest)
     blocks = _split_blocks(rest)
-    blocks, author = _split_author(blocks)
+    blocks, authors = _split_authors(blocks)
     body = [_classify(block, is_last=i == len(blocks) - 1) for i, block in enumerate(blocks)]
     return Article(
         id=slug or content_id(title, "\n".join(block.text for block in body)),
         slug=slug,
         title=title,
         summary=summary,
-        author=author,
+        authors=authors,
         blocks=body,
         related=related,
         source=Source(path=str(path), format="txt"),
@@ -133,8 +133,21 @@ def _is_name(block: Lines) -> bool:
     )
 
 
+def _split_authors(blocks: list[Lines]) -> tuple[list[Lines], list[Author]]:
+    """Peel the author block off the end of the body: one name, or several ("Ann Lee and Bo
+    Chan"; a bio goes with the first)."""
+    blocks, author = _split_author(blocks)
+    if author is None:
+        return blocks, []
+    names = split_names(author.name)
+    if len(names) < 2:
+        return blocks, [author]
+    return blocks, [
+        Author(name=name, bio=None if n else author.bio) for n, name in enumerate(names)
+    ]
+
+
 def _split_author(blocks: list[Lines]) -> tuple[list[Lines], Author | None]:
-    """Peel the author block off the end of the body."""
     if blocks and READ_FULL_BIO.match(blocks[-1][-1]):
         # "Read full bio" may share a block with the bio; drop just that line.
         blocks = [*blocks[:-1], blocks[-1][:-1]] if len(blocks[-1]) > 1 else blocks[:-1]

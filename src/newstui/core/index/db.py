@@ -21,7 +21,7 @@ from newstui.core.sqlite import transaction
 if TYPE_CHECKING:  # the parsers are not needed to read an index
     from newstui.core.index.scan import ParsedFile
 
-SCHEMA_VERSION = 5  # also goes up when what is stored changes, e.g. the order of words
+SCHEMA_VERSION = 6  # also goes up when what is stored changes, e.g. the order of words
 BUSY_TIMEOUT_S = 10.0
 # SQLite's page cache per connection. Small: each thread of the reader has a connection,
 # and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).
@@ -38,7 +38,9 @@ SCHEMA = [
     # a first build numbers articles in path order). Sort orders:
     # date = date_key DESC, num (undated last); title = title_key, num;
     # author = author_sort, date_key DESC, num (no author last). The sort indexes carry
-    # `id` so that joining the reader state needs no trip to the table.
+    # `id` so that joining the reader state needs no trip to the table. `author` is the
+    # byline (every author's name), `author_key` it casefolded; the people are in
+    # `article_authors`.
     """CREATE TABLE articles(
         num INTEGER PRIMARY KEY AUTOINCREMENT,
         path TEXT NOT NULL,
@@ -49,7 +51,6 @@ SCHEMA = [
         date_key REAL,
         title_key TEXT NOT NULL,
         author_key TEXT,
-        author_bio TEXT,
         format TEXT NOT NULL,
         word_count INTEGER NOT NULL,
         norm_title TEXT NOT NULL,
@@ -63,12 +64,25 @@ SCHEMA = [
     "CREATE INDEX articles_title ON articles(title_key, num, id)",
     "CREATE INDEX articles_author ON articles(author_sort, date_key DESC, num, id)",
     "CREATE INDEX articles_norm_title ON articles(norm_title)",
+    # Each author of each article (`position` 0 is the first), for the author list and the
+    # author filter: `key` is the casefolded name, `date_key` the article's (newest first).
+    """CREATE TABLE article_authors(
+        num INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        bio TEXT,
+        date_key REAL,
+        PRIMARY KEY (num, position)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX article_authors_key ON article_authors(key, date_key DESC, num)",
     "CREATE INDEX articles_body_hash ON articles(body_hash)",
     # The languages of the library, one index seek each (see `languages`).
     "CREATE INDEX articles_lang ON articles(lang)",
     # The text of each article (same `num`), the search index's external content.
     # `meta` (JSON) holds the rest of the Article: block kinds and lengths, related
     # titles, tags... The body goes last: reading the other columns never walks it.
+    # `author` is every author's name, `AUTHOR_SEPARATOR` between them.
     """CREATE TABLE texts(
         num INTEGER PRIMARY KEY,
         title TEXT NOT NULL,
@@ -212,9 +226,13 @@ def known_files(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
 
 
 INSERT_ARTICLE = """INSERT INTO articles(
-    num, path, id, title, author, published, date_key, title_key, author_key, author_bio,
+    num, path, id, title, author, published, date_key, title_key, author_key,
     format, word_count, norm_title, body_hash, lang)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+INSERT_AUTHOR = "INSERT INTO article_authors VALUES (?, ?, ?, ?, ?, ?)"
+# Between two authors' names in the search index: a word of its own (a private-use
+# character, which FTS5 indexes), so a phrase never runs from one name into the next.
+AUTHOR_SEPARATOR = " \ue000 "
 INSERT_TEXT = "INSERT INTO texts(num, title, summary, author, meta, body) VALUES (?, ?, ?, ?, ?, ?)"
 # The search index follows `texts` by hand (not by trigger): one INSERT ... SELECT per
 # batch costs about half as much as a trigger per row.
@@ -251,6 +269,7 @@ def remove_files(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
             marks = ",".join("?" * len(rowids))
             conn.execute(f"{FTS_DELETE} WHERE num IN ({marks})", rowids)
             conn.execute(f"DELETE FROM texts WHERE num IN ({marks})", rowids)
+            conn.execute(f"DELETE FROM article_authors WHERE num IN ({marks})", rowids)
             conn.execute("DELETE FROM articles WHERE path = ?", (path,))
             removed += len(rowids)
         conn.execute("DELETE FROM files WHERE path = ?", (path,))
@@ -264,20 +283,25 @@ def add_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile]) -> range:
     last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
     first = (last[0] if last else 0) + 1
     records = [(file.path, record) for file in parsed for record in file.records]
-    articles, texts, words = [], [], []
+    articles, authors, texts, words = [], [], [], []
     for num, (path, r) in enumerate(records, start=first):
         articles.append(
             (
                 *(num, path, r.id, r.title, r.author, r.published, r.date_key, r.title_key),
-                *(r.author_key, r.author_bio, r.format, r.word_count, r.norm_title, r.body_hash),
-                r.lang,
+                *(r.author_key, r.format, r.word_count, r.norm_title, r.body_hash, r.lang),
             )
         )
-        texts.append((num, r.title, r.summary, r.author, r.meta, r.body))
+        authors += [
+            (num, position, name, name.casefold(), bio, r.date_key)
+            for position, (name, bio) in enumerate(r.authors)
+        ]
+        names = AUTHOR_SEPARATOR.join(name for name, _ in r.authors) if r.authors else None
+        texts.append((num, r.title, r.summary, names, r.meta, r.body))
         # the words, unless the parser already worked them out
         made = r.words or related.prepare(r.title, r.summary + "\n\n" + r.body, r.lang)
         words.append((num, *made))
     conn.executemany(INSERT_ARTICLE, articles)
+    conn.executemany(INSERT_AUTHOR, authors)
     conn.executemany(INSERT_TEXT, texts)
     conn.execute(f"{FTS_ADD} WHERE num >= ?", (first,))
     conn.executemany(

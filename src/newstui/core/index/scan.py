@@ -125,13 +125,13 @@ class Record(NamedTuple):
     id: str
     title: str
     summary: str
-    author: str | None
+    author: str | None  # the byline: every author's name (`Article.author`)
     body: str
     published: str | None  # ISO 8601
     date_key: float | None  # unix time; naive dates are taken as UTC
     title_key: str
-    author_key: str | None
-    author_bio: str | None
+    author_key: str | None  # the byline, casefolded (the author sort)
+    authors: tuple[tuple[str, str | None], ...]  # (name, bio) of each, in order
     format: str
     word_count: int
     norm_title: str
@@ -206,7 +206,7 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
     if published is not None:
         aware = published if published.tzinfo else published.replace(tzinfo=timezone.utc)
         date_key = aware.timestamp()
-    author = article.author
+    byline = article.author
     blocks = [_block_record(block) for block in article.blocks]
     meta: dict[str, object] = {"slug": article.slug, "blocks": blocks}
     if article.related:
@@ -225,17 +225,19 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
             meta[key] = value
     if article.tags:
         meta["tags"] = article.tags
+    if article.meta:
+        meta["meta"] = article.meta
     return Record(
         id=article.id,
         title=article.title,
         summary=article.summary,
-        author=author.name if author else None,
+        author=byline.name if byline else None,
         body=body,
         published=published.isoformat() if published else None,
         date_key=date_key,
         title_key=article.title.casefold(),
-        author_key=author.name.casefold() if author else None,
-        author_bio=author.bio if author and author.bio else None,
+        author_key=byline.name.casefold() if byline else None,
+        authors=tuple((author.name, author.bio or None) for author in article.authors),
         format=article.source.format,
         word_count=word_count(body),
         norm_title=normalise_title(article.title),
@@ -294,8 +296,7 @@ def from_record(
     article_id: str,
     title: str,
     summary: str,
-    author: str | None,
-    author_bio: str | None,
+    authors: list[tuple[str, str | None]],
     body: str,
     published: str | None,
     meta_json: str,
@@ -325,7 +326,7 @@ def from_record(
             "slug": meta["slug"],
             "title": title,
             "summary": summary,
-            "author": {"name": author, "bio": author_bio} if author is not None else None,
+            "authors": [{"name": name, "bio": bio} for name, bio in authors],
             "blocks": blocks,
             "related": meta.get("related", []),
             "source": source,
@@ -335,5 +336,6 @@ def from_record(
             "lang": meta.get("lang"),
             "direction": meta.get("dir"),
             "tags": meta.get("tags", []),
+            "meta": meta.get("meta", {}),
         }
     )

@@ -383,7 +383,7 @@ class MainScreen(Screen[None]):
     @on(AuthorLoaded)
     def _author_loaded(self, message: AuthorLoaded) -> None:
         if message.article_id == self.open_id:
-            self.author_panel.show(message.author, message.articles, message.article_id)
+            self.author_panel.show(message.authors, message.article_id)
 
     @on(RelatedLoaded)
     def _related_loaded(self, message: RelatedLoaded) -> None:
@@ -843,8 +843,7 @@ class MainScreen(Screen[None]):
             self.post_message(ArticleLoaded(article_id, *opened))
             if opened.article is None or cancelled():
                 return
-            author, by_author = self.session.author_of(opened.article)
-            self.post_message(AuthorLoaded(article_id, author, by_author))
+            self.post_message(AuthorLoaded(article_id, self.session.authors_of(opened.article)))
             if cancelled():
                 return
             try:
