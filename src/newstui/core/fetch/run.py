@@ -33,6 +33,7 @@ from newstui.core.fetch.schedule import next_allowed, retry_at
 from newstui.core.fetch.state import (
     EntryState,
     FeedState,
+    StateCache,
     load_state,
     save_state,
     state_folder,
@@ -111,7 +112,7 @@ def fetch_subscriptions(
     fetcher = _Fetcher(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
-    fresh = sum(1 for s in subscriptions if not _has_validators(load_state(folder, s.key)))
+    fresh = sum(1 for s in subscriptions if not _has_validators(fetcher.states.peek(s.key)))
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
     with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
         return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
@@ -198,6 +199,7 @@ class _Fetcher:
         self.resolver = resolver
         self.classify = classify
         self.pool: ProcessPoolExecutor | None = None
+        self.states = StateCache(state_dir)
 
     async def run(
         self,
@@ -235,7 +237,7 @@ class _Fetcher:
             return _report(subscription, "failed", reason="the feed's parser process died")
 
     async def _feed(self, client: HttpClient, subscription: Subscription) -> FeedReport:
-        state = load_state(self.state_dir, subscription.key)
+        state = self.states.take(subscription.key)  # (read before the lock: unless changed since)
         now = time.time()
         if state.gone and not self.force:
             reason = "gone: the server answered 410 Gone; not asked again (remove the feed)"
