@@ -1,14 +1,18 @@
 """Fetch speed on loopback: 200 feeds x 50 entries, an all-304 second fetch, newsboat, full text.
 
-    python bench/fetch_speed.py [--feeds 200] [--entries 50] [--pages 100] [--runs 3] [--work DIR]
+    python bench/fetch_speed.py [--feeds 200] [--entries 50] [--pages 100] [--runs 5] [--work DIR]
 
 Serves the feeds from 20 loopback addresses (127.0.1.1-20, ten feeds each: real feeds come
 from many hosts, and newstui allows 2 connections per host) with ETag and Last-Modified.
 Each run uses fresh XDG dirs. Reported: medians of `--runs` runs of
-- newstui first fetch (`newstui fetch --json`): wall time and peak RSS,
-- newstui second fetch, every feed answering 304: wall time and files written (must be 0),
+- newstui first fetch (`newstui fetch --json`): wall time, CPU (user + system, worker
+  processes included) and peak RSS of the main process,
+- newstui second fetch, every feed answering 304: wall, CPU and files written (must be 0),
 - newsboat (`newsboat -x reload`, reload-threads 8) over the same URLs, when installed,
-- full text: one feed linking to `--pages` article pages, pages per second.
+  right after newstui in the same run: wall, CPU, peak RSS, and newstui's wall over its,
+- full text: 10 feeds linking to `--pages` article pages, pages per second.
+newstui runs with its bytecode cached, as after `pip install` (this machine's environment
+sets PYTHONDONTWRITEBYTECODE, which would compile every module on every start).
 Only 127.x addresses are ever contacted.
 """
 
@@ -123,6 +127,7 @@ class Site:
 
 def environment(home: Path) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / "config"),
@@ -186,13 +191,16 @@ def run_once(site: Site, work: Path, pages: int) -> dict[str, float]:
         second_requests=site.requests - requests,
     )
     if shutil.which("newsboat"):
-        figures["newsboat_s"] = newsboat_once(site.urls, work / "newsboat")
+        figures["newsboat_s"], figures["newsboat_rss_mb"] = newsboat_once(
+            site.urls, work / "newsboat"
+        )
         figures["newsboat_cpu_s"] = CPU["last"]
+        figures["newstui_over_newsboat"] = figures["first_s"] / figures["newsboat_s"]
     figures["pages_per_s"] = full_text_once(site, work / "fulltext", pages)
     return figures
 
 
-def newsboat_once(urls: list[str], home: Path) -> float:
+def newsboat_once(urls: list[str], home: Path) -> tuple[float, float]:
     home.mkdir(parents=True)
     (home / "urls").write_text("\n".join(urls) + "\n")
     (home / "config").write_text("reload-threads 8\nshow-read-feeds yes\n")
@@ -208,12 +216,12 @@ def newsboat_once(urls: list[str], home: Path) -> float:
         str(home / "config"),
     ]
     env = environment(home)
-    wall, _, code = timed(command, env)
+    wall, rss, code = timed(command, env)
     assert code == 0, f"newsboat exited {code}"
     with sqlite3.connect(home / "cache.db") as db:
         items = db.execute("SELECT count(*) FROM rss_item").fetchone()[0]
     assert items == sum(1 for _ in urls) * ENTRIES, f"newsboat stored {items} items"
-    return wall
+    return wall, rss
 
 
 def full_text_once(site: Site, home: Path, pages: int) -> float:
@@ -236,13 +244,17 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--work", type=Path, default=Path(__file__).parent / "out", help="scratch folder"
     )
     args = parser.parse_args()
     global ENTRIES
     ENTRIES = args.entries
+    import newstui  # its bytecode written once, as pip does on install
+
+    package = str(Path(newstui.__file__).parent)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
     site = Site(args.feeds, args.entries)
     runs = []
     try:
@@ -256,7 +268,8 @@ def main() -> None:
         site.close()
     print(f"\nmedians of {len(runs)} runs, {args.feeds} feeds x {args.entries} entries:")
     for key in runs[0]:
-        print(f"  {key:16} {statistics.median(r[key] for r in runs):.3g}")
+        values = sorted(r[key] for r in runs)
+        print(f"  {key:22} {statistics.median(values):8.3g}   ({values[0]:.3g}-{values[-1]:.3g})")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ written whole (temp + rename) before the feed's state; nothing is ever deleted.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from newstui.core.fetch.schedule import next_allowed, retry_at
 from newstui.core.fetch.state import (
     EntryState,
     FeedState,
+    StateCache,
     load_state,
     save_state,
     state_folder,
@@ -42,7 +41,9 @@ from newstui.core.fetch.urls import FetchError, mask_url
 from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (multiprocessing is imported for a pool only: a 304 fetch needs none)
+    from concurrent.futures import ProcessPoolExecutor
+
     from newstui.core.fetch.entries import Change
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
@@ -111,7 +112,7 @@ def fetch_subscriptions(
     fetcher = _Fetcher(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
-    fresh = sum(1 for s in subscriptions if not _has_validators(load_state(folder, s.key)))
+    fresh = sum(1 for s in subscriptions if not _has_validators(fetcher.states.peek(s.key)))
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
     with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
         return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
@@ -121,15 +122,28 @@ PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays
 
 
 def _exit_with(parent: int) -> None:
-    """In a worker: exit when the fetch that started it is gone (even by `kill -9`)."""
+    """In a worker: exit when the fetch that started it is gone (even by `kill -9`).
+
+    Asked of the process itself: a forkserver's workers are the server's children, not the
+    fetch's (watching `getppid()` made every such worker exit at once)."""
     import threading
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _alive(parent):
             time.sleep(0.5)
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (it exists, under another user)
+        return True
+    return True
 
 
 def _has_validators(state: FeedState) -> bool:
@@ -147,6 +161,9 @@ def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
         return
     # The index build's rules: fork only without other threads, and (in the reader, whose
     # stderr Textual captures) multiprocessing's helper started with a real stderr.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
     from newstui.core.index.build import _start_method, _start_resource_tracker
 
@@ -198,6 +215,7 @@ class _Fetcher:
         self.resolver = resolver
         self.classify = classify
         self.pool: ProcessPoolExecutor | None = None
+        self.states = StateCache(state_dir)
 
     async def run(
         self,
@@ -231,11 +249,11 @@ class _Fetcher:
             return await self._feed(client, subscription)
         except OSError as error:  # the news folder or the state folder cannot be written
             return _report(subscription, "failed", reason=f"cannot save: {error}")
-        except BrokenProcessPool:  # a parsing worker died (out of memory?)
+        except BrokenExecutor:  # a parsing worker died (out of memory?)
             return _report(subscription, "failed", reason="the feed's parser process died")
 
     async def _feed(self, client: HttpClient, subscription: Subscription) -> FeedReport:
-        state = load_state(self.state_dir, subscription.key)
+        state = self.states.take(subscription.key)  # (read before the lock: unless changed since)
         now = time.time()
         if state.gone and not self.force:
             reason = "gone: the server answered 410 Gone; not asked again (remove the feed)"

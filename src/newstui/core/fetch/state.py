@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import os
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,15 @@ class FeedState:
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         return cls(**known, entries=entries)
 
+    def as_json(self) -> dict[str, Any]:
+        """What `from_json` reads (`asdict` would deep-copy every entry on the way)."""
+        data: dict[str, Any] = {name: getattr(self, name) for name in _FEED_FIELDS}
+        data["entries"] = {key: vars(entry) for key, entry in self.entries.items()}
+        return data
+
+
+_FEED_FIELDS = tuple(f.name for f in fields(FeedState) if f.name != "entries")
+
 
 def state_folder(paths: AppPaths, news_folder: Path) -> Path:
     resolved = str(news_folder.resolve())
@@ -75,5 +85,36 @@ def load_state(folder: Path, key: str) -> FeedState:
 
 
 def save_state(folder: Path, key: str, state: FeedState) -> None:
-    data = json.dumps(asdict(state), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(state.as_json(), ensure_ascii=False, separators=(",", ":"))
     write_atomic(folder / f"{key}.json", data.encode("utf-8"))
+
+
+class StateCache:
+    """Each feed's state read once per fetch: `peek` before the lock, `take` under it.
+
+    `take` gives what `peek` read unless the file was replaced since (another fetch saved
+    it while this one waited for the lock), which `os.stat` tells without parsing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._peeked: dict[str, tuple[tuple[int, int, int] | None, FeedState]] = {}
+
+    def peek(self, key: str) -> FeedState:
+        signature = _signature(self.folder / f"{key}.json")
+        state = load_state(self.folder, key) if signature else FeedState()
+        self._peeked[key] = (signature, state)
+        return state
+
+    def take(self, key: str) -> FeedState:
+        peeked = self._peeked.pop(key, None)  # handed out once: the caller changes it
+        if peeked is not None and peeked[0] == _signature(self.folder / f"{key}.json"):
+            return peeked[1]
+        return load_state(self.folder, key)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

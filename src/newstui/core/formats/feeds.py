@@ -156,22 +156,29 @@ def _utc(parsed: object) -> datetime | None:
 
 
 def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
+    # A plain dict: feedparser's own get() tries its key aliases first (costly, 20 times an
+    # entry), and maps a missing date to another with a warning; its keys are what we ask.
+    entry = dict(entry) if isinstance(entry, dict) else {}
     contents = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
     content = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
     content = content or (contents[0] if contents else None)
     summary_detail = entry.get("summary_detail") or {}
     summary_html = entry.get("summary") if isinstance(entry.get("summary"), str) else ""
     blocks: list[Block] = []
+    content_html = ""
     if content is not None and isinstance(content.get("value"), str):
-        blocks = _blocks(content["value"], content.get("type"))
-    summary_blocks = _blocks(summary_html or "", summary_detail.get("type"))
-    summary = " ".join(b.text for b in summary_blocks if b.kind != "image")
-    if not blocks:
-        blocks, summary = summary_blocks, ""
+        content_html = content["value"]
+        blocks = _blocks(content_html, content.get("type"))
+    if blocks and summary_html == content_html:
+        summary = ""  # feedparser copies a lone <content> to the summary: not parsed twice
+    else:
+        summary_blocks = _blocks(summary_html or "", summary_detail.get("type"))
+        summary = " ".join(b.text for b in summary_blocks if b.kind != "image")
+        if not blocks:
+            blocks, summary = summary_blocks, ""
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        # plain dict.get: feedparser's own get() maps a missing key to another, with a warning
-        published = published or _utc(dict.get(entry, key) if isinstance(entry, dict) else None)
+        published = published or _utc(entry.get(key))
     tags = [
         clean_line(str(tag.get("label") or tag.get("term") or ""))
         for tag in entry.get("tags") or []
