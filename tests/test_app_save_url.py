@@ -34,7 +34,8 @@ async def test_save_a_url_and_read_it(site: FeedServer, tmp_path: Path) -> None:
         screen = app.main
         assert screen is not None and screen.articles.row_count == 1
         await pilot.press("W")
-        assert isinstance(app.screen, SaveUrlScreen)
+        overlay: object = app.screen
+        assert isinstance(overlay, SaveUrlScreen)
         await pilot.press(*site.url("/page/lighthouses"), "enter")
         await settle(pilot)  # the save, then the refresh it starts
         await settle(pilot)
