@@ -268,3 +268,36 @@ def test_huge_files_are_refused_before_reading(tmp_path: Path) -> None:
         archive.writestr("metadata_0_to_1.json", b" " * 2_000_000)
     with pytest.raises(ExportError, match="too large once unzipped"):
         read_export(bomb, max_bytes=1_000_000)
+
+
+def test_markdown_zip_and_plain_markdown(tmp_path: Path, state: StateStore) -> None:
+    export = tmp_path / "omnivore-markdown.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        for path in sorted((FIXTURES / "omnivore_md").glob("*.md")):
+            archive.write(path, f"Omnivore/{path.name}")
+    report = run(export, tmp_path / "out", state)
+    assert (report.service, report.written, report.read) == ("omnivore", 2, 1)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "one.md").write_text("---\ntitle: Mine\n---\n\nA note of my own.\n")
+    report = run(notes, tmp_path / "out", state)
+    assert (report.service, report.written, report.read) == ("markdown", 1, 0)
+
+
+def test_bad_entries_are_skipped_and_named(tmp_path: Path, state: StateStore) -> None:
+    export = tmp_path / "wallabag.json"
+    good = {
+        "id": 1,
+        "title": "Kept",
+        "url": "https://a.example/1",
+        "is_archived": 1,
+        "is_starred": 0,
+        "content": "<p>Some text.</p>",
+    }
+    export.write_text(json.dumps([good, "junk", {"id": 2, "is_archived": 0, "is_starred": 0}]))
+    report = run(export, tmp_path, state)
+    assert report.written == 1 and report.read == 1
+    assert report.problems == [
+        "entry 2: not an object; skipped",
+        "entry 3: neither a URL nor content; skipped",
+    ]

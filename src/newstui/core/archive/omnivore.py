@@ -7,7 +7,8 @@
   them): front matter with `id`, `title`, `author`, `tags`, `date_saved`, `date_published`
   and, when the template had it, `state` (ARCHIVED or COMPLETED are read), and the
   "[Read on Omnivore]" / "[Read Original](url)" lines, read by the Markdown format.
-Entries without content have their page fetched.
+Entries without content have their page fetched. Markdown files without a trace of
+Omnivore are imported all the same, as the "markdown" service.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def is_metadata(document: object) -> bool:
     return (
         isinstance(document, list)
         and bool(document)
-        and all(isinstance(item, dict) for item in document[:20])
-        and any({"slug", "savedAt"} <= set(item) for item in document[:20])
+        and any(
+            isinstance(item, dict) and {"slug", "savedAt"} <= set(item) for item in document[:20]
+        )
     )
 
 
@@ -72,7 +74,8 @@ def parse_markdown(files: list[tuple[str, bytes]]) -> Export:
     from newstui.core.formats.markdown import parse
     from newstui.core.formats.text import decode
 
-    export = Export("omnivore", [])
+    omnivore = any(b"omnivore" in data.lower() for _, data in files[:50])
+    export = Export("omnivore" if omnivore else "markdown", [])
     for name, data in files:
         try:
             article = parse(Path(name), data).articles[0]
@@ -90,7 +93,7 @@ def parse_markdown(files: list[tuple[str, bytes]]) -> Export:
                 read=state in _READ_STATES,
                 tags=[tag for tag in article.tags if tag.lower() != "omnivore"],
                 summary=article.summary,
-                authors=[article.author.name] if article.author else [],  # authors: one spot
+                authors=[article.author.name] if article.author else [],
                 published=article.published,
                 saved=parse_datetime(table.get("date_saved")),
                 blocks=article.blocks or None,

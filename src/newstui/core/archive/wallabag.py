@@ -21,8 +21,7 @@ def is_wallabag(document: object) -> bool:
     return (
         isinstance(document, list)
         and bool(document)
-        and all(isinstance(item, dict) for item in document[:20])
-        and any(len(KEYS & set(item)) >= 2 for item in document[:20])
+        and any(isinstance(item, dict) and len(KEYS & set(item)) >= 2 for item in document[:20])
     )
 
 

@@ -47,7 +47,7 @@ def written_ids(folder: Path) -> dict[str, Path]:
 def article_of(entry: Entry, service: str) -> Article:
     """The entry as an Article (without a body when its page is still to be fetched)."""
     author = None
-    if entry.authors:  # authors: set here (one Author today; several once the model has them)
+    if entry.authors:  # AUTHORS: the one spot; set `Article.authors` here once the model has it
         author = Author(name=", ".join(entry.authors))
     published = entry.published or entry.saved
     return Article(
