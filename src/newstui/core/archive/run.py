@@ -16,9 +16,7 @@ with its title and URL, marked "page not fetched: <reason>".
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -143,8 +141,7 @@ class _Importer:
             else:
                 self._write(entry, "written")
         if to_fetch:
-            with _extraction_pool(len(to_fetch)) as pool:
-                asyncio.run(self._fetch_all(to_fetch, policy, limits, resolver, pool))
+            asyncio.run(self._fetch_all(to_fetch, policy, limits, resolver))
 
     def _write(self, entry: Entry, outcome: Outcome, reason: str | None = None) -> None:
         article = article_of(entry, self.service)
@@ -165,12 +162,7 @@ class _Importer:
             )
 
     async def _fetch_all(
-        self,
-        entries: list[Entry],
-        policy: AddressPolicy,
-        limits: Limits,
-        resolver: Resolver,
-        pool: Executor | None,
+        self, entries: list[Entry], policy: AddressPolicy, limits: Limits, resolver: Resolver
     ) -> None:
         from newstui.core.fetch.fulltext import with_full_text
 
@@ -180,7 +172,7 @@ class _Importer:
             async def one(entry: Entry) -> None:
                 async with gate:
                     article, outcome = await with_full_text(
-                        article_of(entry, self.service), client, policy, pool=pool
+                        article_of(entry, self.service), client, policy
                     )
                 if outcome == "ok":
                     path = write_article(self.folder, article)
@@ -190,20 +182,6 @@ class _Importer:
                     self._count(entry, "not fetched", path, outcome)
 
             await asyncio.gather(*(one(entry) for entry in entries))
-
-
-@contextmanager
-def _extraction_pool(pages: int) -> Iterator[Executor | None]:
-    """Worker processes for extracting pages (most of an import's CPU), as a fetch parses
-    feeds in them; the extractors are imported first so that forked workers have them."""
-    import readability  # noqa: F401
-    import trafilatura.htmlprocessing  # noqa: F401
-
-    import newstui.core.formats.html  # noqa: F401
-    from newstui.core.fetch.run import _parse_pool
-
-    with _parse_pool(pages) as pool:
-        yield pool
 
 
 def save_url(

@@ -8,9 +8,6 @@ the feed's text and returns the reason.
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import Executor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from newstui.core.fetch.addresses import AddressPolicy
@@ -24,23 +21,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 MIN_WORDS = 30  # a page yielding less than this is not worth the feed's own text
 
 
-def extract_page(body: bytes) -> Article:
-    """The article in a page's bytes (a plain function: a process pool can run it)."""
-    return parse_bytes(Path("page.html"), body).articles[0]
-
-
 async def with_full_text(
-    article: Article,
-    client: HttpClient,
-    policy: AddressPolicy,
-    *,
-    user_chosen: bool = False,
-    pool: Executor | None = None,
+    article: Article, client: HttpClient, policy: AddressPolicy, *, user_chosen: bool = False
 ) -> tuple[Article, str]:
     """The article with the page's body, and "ok"; or the article unchanged and why.
 
     `user_chosen`: the user gave this URL (`newstui save`), so its first hop may go to any
-    address, as a subscription's does. `pool`: worker processes to extract pages in."""
+    address, as a subscription's does."""
     if not article.url:
         return article, "no link to fetch"
     allow = frozenset[str]() if user_chosen else None
@@ -54,7 +41,7 @@ async def with_full_text(
     if content_type not in _HTML_TYPES:
         return article, f"the page is {content_type}, not HTML"
     try:
-        page = await _extract(response.body, pool)
+        page = parse_bytes(Path("page.html"), response.body).articles[0]
     except (ArticleError, IndexError) as error:
         return article, f"no article found in the page ({error})"
     if sum(count_words(block.text) for block in page.blocks) < MIN_WORDS:
@@ -74,12 +61,3 @@ async def with_full_text(
         ),
         "ok",
     )
-
-
-async def _extract(body: bytes, pool: Executor | None) -> Article:
-    if pool is not None:
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, extract_page, body)
-        except BrokenProcessPool:  # a worker died (out of memory?): extract here instead
-            pass
-    return extract_page(body)
