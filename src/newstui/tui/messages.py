@@ -218,3 +218,12 @@ class FetchFinished(Message):
         self.problems = problems  # each failed feed (masked URL) and why
         self.changed = changed  # some article file was written
         self.news_folder = news_folder
+
+
+class UrlSaved(Message):
+    def __init__(self, url: str, path: Path | None, reason: str | None, new: bool = True) -> None:
+        super().__init__()
+        self.url = url
+        self.path = path  # where the article was written (or had been, `new` False)
+        self.reason = reason  # why it could not be saved
+        self.new = new

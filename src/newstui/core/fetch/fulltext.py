@@ -22,13 +22,19 @@ MIN_WORDS = 30  # a page yielding less than this is not worth the feed's own tex
 
 
 async def with_full_text(
-    article: Article, client: HttpClient, policy: AddressPolicy
+    article: Article, client: HttpClient, policy: AddressPolicy, *, user_chosen: bool = False
 ) -> tuple[Article, str]:
-    """The article with the page's body, and "ok"; or the article unchanged and why."""
+    """The article with the page's body, and "ok"; or the article unchanged and why.
+
+    `user_chosen`: the user gave this URL (`newstui save`), so its first hop may go to any
+    address, as a subscription's does."""
     if not article.url:
         return article, "no link to fetch"
+    allow = frozenset[str]() if user_chosen else None
     try:
-        response = await client.get(article.url, policy, accept=PAGE_ACCEPT)
+        response = await client.get(
+            article.url, policy, accept=PAGE_ACCEPT, subscription_allow=allow
+        )
     except FetchError as error:
         return article, error.reason
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -41,6 +47,7 @@ async def with_full_text(
     if sum(count_words(block.text) for block in page.blocks) < MIN_WORDS:
         return article, "no article found in the page"
     summary = article.summary or " ".join(b.text for b in article.blocks if b.kind != "image")
+    summary = summary or page.summary
     return (
         article.model_copy(
             update={

@@ -101,6 +101,19 @@ def _is_nested(key: object) -> bool:
     return isinstance(key, str) and key.casefold() in _NESTED
 
 
+def front_matter_table(text: str) -> dict[str, object]:
+    """The front matter's raw keys (case folded), for readers of keys this module skips
+    (an export's `id` and `state`); empty when there is none or it cannot be read."""
+    match = _FENCE.match(text)
+    if match is None:
+        return {}
+    try:
+        loaded = (_load_toml if match.group("fence") == "+++" else _load_yaml)(match.group("body"))
+    except ValueError:
+        return {}
+    return _folded(loaded)
+
+
 def _load_yaml(raw: str) -> object:
     import yaml
 

@@ -59,6 +59,7 @@ from newstui.tui.messages import (
     StateWriteFailed,
     StateWriteRecovered,
     UnreadFound,
+    UrlSaved,
 )
 from newstui.tui.opener import link_or_path
 from newstui.tui.widgets.article_list import ArticleList
@@ -109,6 +110,7 @@ class MainScreen(Screen[None]):
         Binding("P,exclamation_mark", "problems", "Problems", show=False, id="problems"),
         Binding("R", "refresh", "Check for changed files", show=False, id="refresh"),
         Binding("F", "fetch", "Fetch the news", show=False, id="fetch"),
+        Binding("W", "save_url", "Save a URL", show=False, id="save_url"),
         Binding("escape", "back", "Back to the list", show=False, id="back"),
         Binding("question_mark", "help", "Help", id="help"),
     ]
@@ -749,6 +751,30 @@ class MainScreen(Screen[None]):
         if message.changed and self.folder == message.news_folder:
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
 
+    # --- saving a page (read later) ----------------------------------------------------
+
+    def action_save_url(self) -> None:
+        """Ask for a URL; its page is fetched and saved in a thread worker."""
+        from newstui.tui.screens.save_url import SaveUrlScreen
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.notify(f"Saving {clean_line(url)}…", timeout=2, markup=False)
+                self.save_page(url)
+
+        self.app.push_screen(SaveUrlScreen(), chosen)
+
+    @on(UrlSaved)
+    def _url_saved(self, message: UrlSaved) -> None:
+        if message.path is None:
+            reason = f"Could not save {message.url}: {message.reason}"
+            self.notify(clean_line(reason), severity="error", markup=False)
+            return
+        saved = "Saved" if message.new else "Saved before"
+        self.notify(clean_line(f"{saved}: {message.path}"), timeout=5, markup=False)
+        if message.new and message.path.is_relative_to(self.folder):
+            self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
+
     # --- background jobs: thread workers that report back with messages ------------------
 
     @property
@@ -917,6 +943,21 @@ class MainScreen(Screen[None]):
 
         outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
         self.post_message(FetchFinished(*outcome))
+
+    @work(thread=True, group="save", exit_on_error=False, description="Saving the page")
+    def save_page(self, url: str) -> None:
+        from newstui.core.archive.run import ExportError, save_url
+        from newstui.core.config import news_folder_of
+
+        base = news_folder_of(self.settings, self.paths.data_dir).resolve() / "imports"
+        try:
+            path, new = save_url(url, base)
+        except ExportError as error:
+            self.post_message(UrlSaved(url, None, str(error)))
+        except OSError as error:
+            self.post_message(UrlSaved(url, None, f"cannot write: {error.strerror or error}"))
+        else:
+            self.post_message(UrlSaved(url, path, None, new))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
     def run_search(self, query: str) -> None:
