@@ -254,30 +254,3 @@ def test_stored_words_come_back_once_each_with_their_count_weight() -> None:
     weighed = [(word, tf) for tf, group in doc.groups for word in group]
     assert len(weighed) == len(words) and dict(weighed) == expected
     assert related.term_counts(title, text) == dict(zip(words, numbers, strict=True))
-
-
-def test_a_first_look_reads_whole_words_from_the_head(conn: sqlite3.Connection) -> None:
-    """The first pass reads a candidate's most frequent words only: whole words, each with
-    its own count; the final ranking reads it whole."""
-    build(conn, {1: ("Valley", "valley valley valley river river levee storm")})
-    (terms,) = conn.execute("SELECT terms FROM related_doc").fetchone()
-    assert terms == "valley river levee storm"
-    cut = terms.index("levee") + 2  # the cut splits "levee": it is left out
-    (glimpse,) = related._load_docs(conn, [1], 10.0, head=cut)
-    (whole,) = related._load_docs(conn, [1], 10.0)
-    assert [word for _, words in glimpse.groups for word in words] == ["valley", "river"]
-    assert glimpse.groups == whole.groups[:2]
-    assert related._load_docs(conn, [1], 10.0, head=3)[0].groups == []  # no whole word
-    assert related._load_docs(conn, [1], 10.0, head=1000)[0].groups == whole.groups
-
-
-def test_words_past_the_first_look_still_score_and_show(
-    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(related, "FIRST_PASS_CHARS", 12)
-    docs, _ = corpus()
-    docs[100] = ("Brennholm", "brennholm brennholm")
-    docs[101] = ("Shares", "shares " * 6 + "stocks " * 4 + "brennholm levee")
-    build(conn, docs)
-    found = related.similar(conn, 100, 3, set())
-    assert found[0][0] == 101 and found[0][2][0] == "brennholm"

@@ -36,9 +36,7 @@ Storage, tables `related_*` in the index database:
 - `related_post`: per word, one blob listing the documents filed under it, best first: each
   document under its 40 most distinctive words (tf * idf when `finish` files it, so function
   words never decide the candidates); `similar` reads the head of the lists of the query's
-  16 heaviest words to find ~120 candidates, then scores those on their most frequent words
-  (the first `FIRST_PASS_CHARS` of their word lists: splitting whole lists was a third of
-  the time) and the best 40 of them on all their words.
+  16 heaviest words to find ~120 candidates, then scores those exactly.
 `index_documents` only tokenises and stores; whatever depends on the whole corpus
 (frequencies, postings) is brought up to date by `finish`, for the documents added or
 removed since the last call (`related_pending`, `related_gone`, `related_dirty`).
@@ -95,7 +93,6 @@ MAX_ROWID = 2**32 - 1  # postings hold 32-bit rowids
 _LITTLE_ENDIAN = sys.byteorder == "little"  # keys are native uint64s
 MIN_KEY_TERMS, MAX_KEY_TERMS = 2, 4
 MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faster)
-FIRST_PASS_CHARS = 900  # a candidate's first look: its words in this many characters
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
 MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
@@ -244,7 +241,7 @@ class _Doc:
         self.groups: list[tuple[float, list[str]]] = []  # costs a fifth more per candidate
         # The words are stored most frequent first (see `prepare`): each stretch of equal
         # counts is one group.
-        start, stop = 0, min(len(counts), len(words))
+        start, stop = 0, len(counts)
         while start < stop:
             count = counts[start]
             end = counts.rfind(count, start, stop) + 1
@@ -266,35 +263,18 @@ def _marks(items: Sized) -> str:
     return ",".join("?" * len(items))
 
 
-def _load_docs(
-    conn: sqlite3.Connection, rowids: Sequence[int], avg_length: float, head: int = 0
-) -> list[_Doc]:
-    """The stored documents of `rowids`; with `head`, only the words in the first `head`
-    characters of each one's word list (its most frequent words: a cheaper first look)."""
+def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg_length: float) -> list[_Doc]:
     found: list[_Doc] = []
-    column = f"substr(terms, 1, {int(head)})" if head else "terms"
     for chunk in _chunks(rowids):
         sql = (
-            f"SELECT rowid, length, {column}, counts, lang FROM related_doc "
+            "SELECT rowid, length, terms, counts, lang FROM related_doc "
             f"WHERE rowid IN ({_marks(chunk)})"
         )
         found += [
-            _Doc(
-                rowid,
-                length,
-                _whole_words(terms, head) if head else terms,
-                counts,
-                language,
-                avg_length,
-            )
+            _Doc(rowid, length, terms, counts, language, avg_length)
             for rowid, length, terms, counts, language in conn.execute(sql, chunk)
         ]
     return found
-
-
-def _whole_words(terms: str, head: int) -> str:
-    """`terms` cut at `head` characters, less the word the cut may have split."""
-    return terms if len(terms) < head else terms[: max(terms.rfind(" "), 0)]
 
 
 def _idfs(
@@ -621,23 +601,20 @@ def similar(
         return []
     # Excluded documents (often the article's own picks) still inform the feedback step.
     candidates = _candidates(conn, weights, rowid)
-    # The first pass reads each candidate's most frequent words only (`FIRST_PASS_CHARS`);
-    # the best of it are read whole, for the feedback and the final ranking.
-    glimpsed = _load_docs(conn, candidates, avg, FIRST_PASS_CHARS)
+    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, avg)}
     # Another language's document shares a word by spelling as often as by topic.
     shares = {
-        doc.rowid: CROSS_LANGUAGE if doc.lang and query.lang and doc.lang != query.lang else 1.0
-        for doc in glimpsed
+        other: CROSS_LANGUAGE if doc.lang and query.lang and doc.lang != query.lang else 1.0
+        for other, doc in pool.items()
     }
-    first = {doc.rowid: _score(weights, doc) * shares[doc.rowid] for doc in glimpsed}
-    # Only the best of the first pass can end up on top: ranking more again changes nothing.
-    best = heapq.nlargest(
-        max(FINAL_POOL, FEEDBACK_DOCS, 2 * limit + len(exclude)), first, key=first.__getitem__
-    )
-    pool = {doc.rowid: doc for doc in _load_docs(conn, best, avg)}
-    rescored = [other for other in best if other in pool]
-    neighbours = [pool[other] for other in rescored[:FEEDBACK_DOCS]]
+    first = {other: _score(weights, doc) * shares[other] for other, doc in pool.items()}
+    feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
+    neighbours = [pool[other] for other in feedback]
     expanded = _expand(conn, weights, neighbours, idfs, docs, known, floor)
+    # Only the best of the first pass can end up on top: ranking more again changes nothing.
+    rescored = heapq.nlargest(
+        max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
+    )
     final = {other: _score(expanded, pool[other]) * shares[other] for other in rescored}
     top = _score(expanded, query) or 1.0
     results: list[tuple[int, float, list[str]]] = []
