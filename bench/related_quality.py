@@ -3,6 +3,7 @@
     python bench/related_quality.py [--corpus DIR ...] [--no-anchor] [--queries N]
     python bench/related_quality.py --cli [--corpus DIR ...]
     python bench/related_quality.py --synthetic 100000
+    python bench/related_quality.py --from-csv train.csv --out DIR [--per-label N]
 
 A labelled corpus has one folder per category (the folder name is the label), holding
 headline-first `.txt` articles, in any language. precision@5 is the share of an article's
@@ -27,6 +28,10 @@ skips it. `--cli` instead runs `newstui related --all --dir DIR --limit 5 --json
 its JSON lines. `--synthetic N` indexes N generated articles (bench/generate.py's world) and
 reports the indexing time and similar() latency at that size.
 
+`--from-csv` turns a labelled CSV of `label;text` rows (10kGNAD's format: `;` between the
+fields, `'` around them) into such a folder, a sample of at most --per-label articles per
+label, each headed by its first sentence (10kGNAD has no headlines). Use a training split.
+
 The corpora are research data: this script only reads them at run time, from outside the
 repository (BBC and Reuters in ../shared/corpus by default; others by --corpus).
 """
@@ -34,6 +39,7 @@ repository (BBC and Reuters in ../shared/corpus by default; others by --corpus).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -353,6 +359,36 @@ def synthetic(count: int, queries: int) -> None:
     print(ranker.latency_line())
 
 
+# -- a labelled CSV into folders --------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„])")
+MAX_HEADLINE = 200
+
+
+def folders_from_csv(source: Path, out: Path, per_label: int, seed: int = 1) -> dict[str, int]:
+    """Write a sample of `source`'s rows (label;text) as out/LABEL/NNNNN.txt, each file
+    headed by the text's first sentence; returns the count per label."""
+    csv.field_size_limit(sys.maxsize)
+    by_label: defaultdict[str, list[str]] = defaultdict(list)
+    with source.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter=";", quotechar="'"):
+            if len(row) >= 2 and row[0].strip() and row[1].strip():
+                by_label[row[0].strip()].append(row[1].strip())
+    written: dict[str, int] = {}
+    rng = random.Random(seed)
+    for label, texts in sorted(by_label.items()):
+        picked = texts if len(texts) <= per_label else rng.sample(texts, per_label)
+        folder = out / re.sub(r"[^\w-]+", "_", label)
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, text in enumerate(picked):
+            first = _SENTENCE_END.split(text, maxsplit=1)[0]
+            headline = first[:MAX_HEADLINE].strip()
+            body = text[len(first) :].strip() or text
+            (folder / f"{number:05d}.txt").write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+        written[label] = len(picked)
+    return written
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -365,7 +401,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", action="store_true", help="score `newstui related --all`")
     parser.add_argument("--synthetic", type=int, metavar="N", help="latency at N articles")
     parser.add_argument("--by-category", action="store_true", help="print per-category scores")
+    parser.add_argument("--from-csv", type=Path, help="labelled CSV (label;text) to convert")
+    parser.add_argument("--out", type=Path, help="folder for --from-csv")
+    parser.add_argument("--per-label", type=int, default=120, help="sample size for --from-csv")
     args = parser.parse_args(argv)
+    if args.from_csv:
+        if not args.out:
+            parser.error("--from-csv needs --out")
+        written = folders_from_csv(args.from_csv, args.out, args.per_label)
+        print(", ".join(f"{label} {count}" for label, count in written.items()))
+        return 0
     if args.synthetic:
         synthetic(args.synthetic, args.queries or 500)
         return 0

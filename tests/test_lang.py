@@ -364,3 +364,106 @@ def test_show_json_prints_the_detected_language(
     path = write(tmp_path, "b.md", story_file("b", "Wahl", GERMAN))
     assert main(["show", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["lang"] == "de"
+
+
+# -- a German library ------------------------------------------------------------------------
+
+GERMAN_STORIES = {
+    "lawine-1": (
+        "Lawine verschüttet Skitourengeher am Arlberg",
+        "Am Arlberg ist am Sonntag eine Lawine abgegangen und hat drei Skitourengeher "
+        "verschüttet. Die Bergrettung konnte zwei von ihnen lebend aus den Schneemassen "
+        "bergen, der dritte wird noch gesucht. Die Lawinenwarnstufe war auf vier erhöht worden.",
+    ),
+    "lawine-2": (
+        "Suche nach verschüttetem Skitourengeher am Arlberg",
+        "Nach dem Lawinenabgang am Arlberg hat die Bergrettung die Suche nach dem dritten "
+        "Skitourengeher fortgesetzt. Hunde und Sonden kamen in den Schneemassen zum Einsatz, "
+        "weitere Lawinen wurden wegen der hohen Warnstufe gesprengt.",
+    ),
+    "wahl-1": (
+        "Bürgermeisterwahl in Graz, Stichwahl nötig",
+        "Bei der Bürgermeisterwahl in Graz hat keiner der Kandidaten die absolute Mehrheit "
+        "erreicht. Die beiden Erstplatzierten treten in zwei Wochen in einer Stichwahl an, die "
+        "Wahlbeteiligung lag bei knapp fünfzig Prozent.",
+    ),
+    "wahl-2": (
+        "Grazer Stichwahl, Kandidaten werben um Stimmen",
+        "Vor der Stichwahl um das Bürgermeisteramt in Graz werben beide Kandidaten um die "
+        "Stimmen der Nichtwähler. Die geringe Wahlbeteiligung bei der ersten Wahl hatte die "
+        "Parteien überrascht.",
+    ),
+    "bahn-1": (
+        "Streik legt den Bahnverkehr lahm",
+        "Ein Streik der Lokführer hat am Montag den Bahnverkehr in weiten Teilen des Landes "
+        "lahmgelegt. Pendler mussten auf Busse umsteigen, viele Züge fielen aus, und die "
+        "Gewerkschaft kündigte weitere Streiks an.",
+    ),
+    "bahn-2": (
+        "Lokführer verlängern ihren Streik",
+        "Die Gewerkschaft der Lokführer hat ihren Streik um zwei Tage verlängert. Die Bahn "
+        "bietet einen Notfahrplan an, doch zahlreiche Züge fallen weiterhin aus und Pendler "
+        "stehen auf den Bahnsteigen.",
+    ),
+    "museum-1": (
+        "Gestohlene Gemälde wieder aufgetaucht",
+        "Die vor einem Jahr aus dem Stadtmuseum gestohlenen Gemälde sind wieder aufgetaucht. "
+        "Die Polizei fand die Bilder bei einer Hausdurchsuchung, die Kunstwerke sind "
+        "unbeschädigt und kehren ins Museum zurück.",
+    ),
+    "museum-2": (
+        "Stadtmuseum zeigt die wiedergefundenen Bilder",
+        "Das Stadtmuseum stellt die wiedergefundenen Gemälde ab Freitag wieder aus. Die "
+        "Polizei hatte die gestohlenen Kunstwerke bei einer Durchsuchung entdeckt.",
+    ),
+    "haushalt": (
+        "Regierung legt den Haushalt vor",
+        "Die Regierung hat den Haushalt für das kommende Jahr vorgelegt. Das Defizit soll "
+        "sinken, die Ausgaben für Bildung und Pflege steigen, und die Opposition kritisiert "
+        "die geplanten Kürzungen bei den Förderungen.",
+    ),
+    "fussball": (
+        "Rapid gewinnt das Derby",
+        "Rapid hat das Wiener Derby mit zwei zu eins gewonnen. Der Stürmer traf kurz vor dem "
+        "Ende, und die Fans feierten den Sieg bis in die Nacht.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    home = tmp_path_factory.mktemp("home")
+    folder = tmp_path_factory.mktemp("german")
+    for slug, (title, body) in GERMAN_STORIES.items():
+        write(folder, f"{slug}.md", story_file(slug, title, body))
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, name in (("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data")):
+            patch.setenv(variable, str(home / name))
+        with open_library(folder) as opened:
+            yield opened
+
+
+def test_a_german_story_s_top_related_is_the_same_event(german: Library) -> None:
+    """Every story shares "der die und das" with every other: the event's words decide."""
+    for slug in GERMAN_STORIES:
+        if slug[-1] in "12":
+            partner = slug[:-1] + ("2" if slug.endswith("1") else "1")
+            top = german.related(slug, limit=3)
+            assert top and top[0].row.id == partner, (slug, [item.row.id for item in top])
+    assert german.article("lawine-1").lang == "de"  # type: ignore[union-attr]
+
+
+def test_german_reasons_are_the_story_s_own_words(german: Library) -> None:
+    reason = german.related("bahn-1", limit=1)[0].reason
+    words = reason.removeprefix("shared: ").split(", ")
+    assert reason.startswith("shared: ") and {"Streik", "Lokführer"} & set(words), reason
+    assert not {"der", "die", "und", "das"} & set(words)
+
+
+def test_german_search_finds_plural_and_inflected_forms(german: Library) -> None:
+    assert {"bahn-1", "bahn-2"} <= search_ids(german, "Streik")  # Streik, Streiks
+    assert {"lawine-1", "lawine-2"} <= search_ids(german, "Lawinen")  # Lawine, Lawinen
+    assert {"museum-1", "museum-2"} <= search_ids(german, "Gemaelde") | search_ids(
+        german, "Gemalde"
+    )  # without the umlaut
+    assert search_ids(german, '"Lawinen"') == {"lawine-2"}  # a phrase stays exact
