@@ -108,6 +108,18 @@ def test_invalid_yaml_front_matter_is_a_problem_not_an_error() -> None:
     assert article.body_text == "Body survives."
 
 
+def test_unquoted_title_with_a_colon_is_read(write_file: WriteFile) -> None:
+    text = "---\ntitle: Wahl: die Ergebnisse\nauthor: Anna Schmidt\ntags: [a, b]\n---\nBody.\n"
+    result = parse_file(write_file("colon.md", text))
+    article = result.articles[0]
+    assert result.problems == []
+    assert (article.title, article.author and article.author.name) == (
+        "Wahl: die Ergebnisse",
+        "Anna Schmidt",
+    )
+    assert article.tags == ["a", "b"]
+
+
 def test_front_matter_that_is_not_a_mapping_is_ignored() -> None:
     result = parse_file(FIXTURES / "list-front-matter.md")
     assert result.problems == ["front matter ignored: not a list of key: value fields"]

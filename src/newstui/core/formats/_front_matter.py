@@ -8,6 +8,8 @@ then of those tables) are kept as they are spelled in `meta`; the Article model 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -114,16 +116,31 @@ def front_matter_table(text: str) -> dict[str, object]:
     return _folded(loaded)
 
 
+# `title: Elections: the results` is invalid YAML, but clippers and people write it.
+_PLAIN_VALUE_WITH_COLON = re.compile(
+    r"^([A-Za-z_][\w-]*):[ \t]+([^\s\"'\[{|>&*!#%@`-].*:\s.*?)[ \t]*$", re.M
+)
+
+
 def _load_yaml(raw: str) -> object:
     import yaml
 
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError as error:
+        repaired = _PLAIN_VALUE_WITH_COLON.sub(_quoted, raw)
+        if repaired != raw:
+            with contextlib.suppress(yaml.YAMLError):
+                return yaml.safe_load(repaired)
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         reason = getattr(error, "problem", None) or "cannot be read"
         raise ValueError(f"invalid YAML: {reason}{where}") from None
+
+
+def _quoted(match: re.Match[str]) -> str:
+    """The line with its value as one double-quoted YAML string."""
+    return f"{match.group(1)}: {json.dumps(match.group(2), ensure_ascii=False)}"
 
 
 def _load_toml(raw: str) -> object:
