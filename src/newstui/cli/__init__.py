@@ -44,9 +44,9 @@ Handler = Callable[["argparse.Namespace"], int]
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """All subcommands, or only the module of `command` (each costs imports: pydantic...)."""
-    import argparse
+    from newstui.cli.common import WordsParser  # `search -said`: a word, not an option
 
-    parser = argparse.ArgumentParser(
+    parser = WordsParser(
         prog="newstui",
         description="A keyboard-driven terminal news reader. "
         "`newstui [DIR]` opens the reader on DIR (default: the configured folder, "
