@@ -158,10 +158,13 @@ def announce_problems(library: Library) -> None:
 # printing
 
 
-def iso_utc(moment: datetime | None) -> str | None:
-    """`2024-05-01T09:30:00Z`: the one way a time is written (naive times are UTC)."""
+def iso_utc(moment: datetime | float | None) -> str | None:
+    """`2024-05-01T09:30:00Z`: the one way a time is written (naive times are UTC, numbers
+    Unix seconds)."""
     if moment is None:
         return None
+    if not isinstance(moment, datetime):
+        moment = datetime.fromtimestamp(moment, timezone.utc)
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
