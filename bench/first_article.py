@@ -1,6 +1,7 @@
 """Time to the first article on screen during a first index: the real `newstui DIR` in tmux.
 
     python bench/first_article.py [--count 10000] [--runs 3] [--libraries DIR]
+                                  [--against OTHER/bin/newstui]
 
 A synthetic library (bench/generate.py) is generated once; every run starts the reader on it
 with fresh XDG dirs (no index at all), polls `tmux capture-pane -p` until the title of an
@@ -8,7 +9,8 @@ article is on screen, then until the status line says every article is in
 (`10,000 articles`, no `indexing`): the time to the first article and of the whole build.
 A first build commits its first batch of 50 files at once (then doubling), so the first
 figure should be about the time of one small batch, not of the build. Reported: the median
-of the runs of each, and their ratio.
+of the runs of each, and their ratio. With `--against`, another newstui (another checkout's)
+is timed in alternation with this one, for a before/after in the same run.
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ def first_titles(folder: Path) -> list[str]:
     return [Path(path).read_text("utf-8").partition("\n")[0].strip()[:16] for path in files]
 
 
-def one_run(folder: Path, count: int, titles: list[str], home: Path) -> tuple[float, float]:
+def one_run(
+    newstui: Path, folder: Path, count: int, titles: list[str], home: Path
+) -> tuple[float, float]:
     shutil.rmtree(home, ignore_errors=True)
     env = bench_env(home)
-    command = ["env", *(f"{k}={v}" for k, v in env.items()), str(NEWSTUI), str(folder)]
+    command = ["env", *(f"{k}={v}" for k, v in env.items()), str(newstui), str(folder)]
     session = f"first{next(SESSIONS)}"
     done_text = f"{count:,} articles"
     started = time.perf_counter()
@@ -66,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another newstui, timed in alternation")
     parser.add_argument(
         "--libraries", type=Path, default=Path(tempfile.gettempdir()) / "newstui-bench"
     )
@@ -83,22 +88,27 @@ def main() -> int:
         )
     titles = first_titles(folder)
     tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "24", "sleep 100000")
-    firsts, wholes = [], []
+    commands = {"this": NEWSTUI, **({"against": args.against} if args.against else {})}
+    figures: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in commands}
     try:
         for run in range(1, args.runs + 1):
-            home = args.libraries / f"first-home-{os.getpid()}"
-            first, whole = one_run(folder.resolve(), args.count, titles, home)
-            firsts.append(first)
-            wholes.append(whole)
-            print(f"run {run}: first article {first:.2f} s, whole build {whole:.2f} s", flush=True)
-            shutil.rmtree(home, ignore_errors=True)
+            for name, newstui in commands.items():
+                home = args.libraries / f"first-home-{os.getpid()}"
+                first, whole = one_run(newstui, folder.resolve(), args.count, titles, home)
+                figures[name][0].append(first)
+                figures[name][1].append(whole)
+                print(f"run {run} ({name}): first article {first:.2f} s, whole build {whole:.2f} s")
+                shutil.rmtree(home, ignore_errors=True)
     finally:
         tmux("kill-server", check=False)
-    first, whole = statistics.median(firsts), statistics.median(wholes)
-    print(
-        f"\n{args.count:,} files, median of {args.runs}: first article on screen {first:.2f} s, "
-        f"whole first build {whole:.2f} s ({first / whole:.0%} of it)"
-    )
+    print()
+    for name, (firsts, wholes) in figures.items():
+        first, whole = statistics.median(firsts), statistics.median(wholes)
+        print(
+            f"{name} ({commands[name]}): {args.count:,} files, median of {args.runs}: first "
+            f"article on screen {first:.2f} s, whole first build {whole:.2f} s "
+            f"({first / whole:.0%} of it)"
+        )
     return 0
 
 

@@ -49,8 +49,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = WordsParser(
         prog="newstui",
         description="A keyboard-driven terminal news reader. "
-        "`newstui [DIR]` opens the reader on DIR (default: the configured folder, "
-        "else the bundled sample articles).",
+        "`newstui [DIR]` opens the reader on DIR (default: the configured folder, else "
+        "the last DIR it was opened on, else the news folder or the bundled samples).",
     )
     parser.add_argument("--version", action="version", version=f"newstui {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
