@@ -223,12 +223,9 @@ Parse = Callable[[list[FileStat]], ParsedChunk]
 def _parse_in_pool(
     chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int, parse: Parse
 ) -> Iterator[ParsedChunk]:
-    """The first chunk is parsed here while the workers start (each imports the parsers
-    first, seconds on a busy machine): a first build shows its first articles sooner."""
     done = 0
     try:
-        first = chunks[0] if chunks else None
-        for result in _pool_results(chunks[1:], stop, workers, parse, first):
+        for result in _pool_results(chunks, stop, workers, parse):
             done += 1
             yield result
     except (BrokenProcessPool, OSError):
@@ -262,11 +259,7 @@ def _start_resource_tracker() -> None:
 
 
 def _pool_results(
-    chunks: list[list[FileStat]],
-    stop: Callable[[], bool],
-    workers: int,
-    parse: Parse,
-    here_first: list[FileStat] | None = None,  # parsed in this process, once jobs are out
+    chunks: list[list[FileStat]], stop: Callable[[], bool], workers: int, parse: Parse
 ) -> Iterator[ParsedChunk]:
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() != "fork" and os.name == "posix":
@@ -279,8 +272,6 @@ def _pool_results(
             pending.append(pool.submit(parse, chunk))
             if len(pending) >= 2 * workers:
                 break
-        if here_first is not None:
-            yield parse(here_first)
         while pending:
             if stop():
                 return
