@@ -53,7 +53,7 @@ def test_add_list_fetch_remove(site: FeedServer, capsys: pytest.CaptureFixture[s
     paths = sorted(news_folder().rglob("*.json"))
     assert len(paths) == 1  # one file per feed and day
     code, out, _ = run(capsys, "show", "--json", str(paths[0]))
-    shown = json.loads(out)[0]
+    shown = json.loads(out.splitlines()[0])  # JSON Lines: an object per article
     assert shown["feed"] == site.url("/feed.xml") and shown["url"].startswith(
         "http://127.0.0.1/story/"
     )

@@ -32,7 +32,7 @@ def test_each_clipper_shape_is_read_as_expected(name: str) -> None:
     expected = EXPECTED[name]
     result = parse_file(CLIPPINGS / name)
     article = result.articles[0]
-    assert result.problems == []
+    assert result.warnings == []
     assert article.title == expected["title"]
     assert [author.name for author in article.authors] == expected["authors"]
     assert article.author is not None
@@ -141,7 +141,7 @@ def test_publication_dates_win_over_saved_dates(
 
 def test_an_unreadable_publication_date_falls_back_with_a_problem(write_file: WriteFile) -> None:
     result = parse_file(write_file("d.md", "---\npublished: soon\ncreated: 2026-10-20\n---\nB.\n"))
-    assert result.problems == ["front matter: unrecognised date 'soon'"]
+    assert result.warnings == ["front matter: unrecognised date 'soon'"]
     assert result.articles[0].published == datetime(2026, 10, 20, tzinfo=timezone.utc)
 
 
@@ -169,7 +169,7 @@ def test_lang(write_file: WriteFile, value: str, lang: str | None) -> None:
 def test_unknown_keys_and_odd_values_are_never_fatal(write_file: WriteFile) -> None:
     lines = "layout: post\nlatitude: 59.4\nid: 4b1c\nparams: [1, 2]\nextra: 3\nby: {bio: no name}"
     result = parse_file(write_file("odd.md", f"---\n{lines}\n---\nBody.\n"))
-    assert result.problems == ["front matter: 'by' should be a name, ignored"]
+    assert result.warnings == ["front matter: 'by' should be a name, ignored"]
     assert result.articles[0].body_text == "Body."
 
 

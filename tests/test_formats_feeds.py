@@ -23,7 +23,7 @@ def rss(*items: str, channel: str = "<title>Test Feed</title>") -> bytes:
 
 def test_rss2_entry_fields() -> None:
     result = parse_file(FIXTURES / "rss20.xml")
-    assert result.problems == []
+    assert result.warnings == []
     first = result.articles[0]
     assert first.title == "Lock Gates Reopen After Winter Repairs"
     assert first.id == entry_id("courier-2026-1041")
@@ -107,7 +107,7 @@ def test_every_entry_of_a_long_feed_appears() -> None:
 
 def test_atom_entries() -> None:
     result = parse_file(FIXTURES / "atom.xml")
-    assert result.problems == []
+    assert result.warnings == []
     eels, ferries = result.articles
     assert eels.source.format == "atom"
     assert eels.source.name == "Tidewatch Weekly"  # an HTML title loses its markup
@@ -134,7 +134,7 @@ def test_atom_entries() -> None:
 
 def test_rss_091_with_netscape_doctype() -> None:
     result = parse_file(FIXTURES / "rss091.xml")
-    assert result.problems == []
+    assert result.warnings == []
     assert [a.title for a in result.articles] == [
         "Lighthouse Keeper Retires",
         "Gulls Nest on the Old Customs House",
@@ -174,14 +174,14 @@ def test_more_unicode_encodings(encoding: str) -> None:
 
 def test_declared_encoding_that_lies_is_a_problem_record() -> None:
     result = parse_file(FIXTURES / "wrong-encoding.xml")
-    assert len(result.problems) == 1 and result.problems[0].startswith("malformed feed:")
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("malformed feed:")
 
 
 def test_truncated_feed_keeps_what_was_read() -> None:
     result = parse_file(FIXTURES / "truncated.xml")
     assert result.articles[0].title == "Lock Gates Reopen After Winter Repairs"
     assert len(result.articles) == 1
-    assert result.problems == [
+    assert result.warnings == [
         "malformed feed: line 28, column 53: no element found",
         "entry 2: empty, skipped",  # cut off before any of its fields closed
     ]

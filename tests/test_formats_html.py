@@ -21,7 +21,7 @@ LONG = "The survey counted boats in the harbour every morning for a month. " * 6
 
 def test_saved_page_metadata() -> None:
     result = parse_file(FIXTURES / "page.html")
-    assert result.problems == []
+    assert result.warnings == []
     (article,) = result.articles
     assert article.title == "Harbour Ferries Approved"
     assert article.author is not None and article.author.name == "Marta Ilves"

@@ -33,7 +33,7 @@ def without_source(article: Article) -> dict[str, object]:
 
 def test_article_object_keeps_its_fields_and_source_name() -> None:
     result = parse_file(FIXTURES / "article.json")
-    assert result.problems == []
+    assert result.warnings == []
     (article,) = result.articles
     assert article.id == article.slug == "dune-fencing-volunteers"
     assert article.published == datetime(2026, 10, 17, 9, tzinfo=timezone.utc)
@@ -70,7 +70,7 @@ def test_show_json_loads_back_equal(
     saved = tmp_path / "saved.json"
     saved.write_text(show_json(source, capsys), encoding="utf-8")
     loaded = parse_file(saved)
-    assert loaded.problems == []
+    assert loaded.warnings == []
     loaded.articles[:] = [with_language(a) for a in loaded.articles]
     assert [without_source(a) for a in loaded.articles] == [without_source(a) for a in originals]
     assert [a.source.name for a in loaded.articles] == [a.source.name for a in originals]
@@ -99,7 +99,7 @@ def test_round_trip_of_a_scraped_text_sample(
 def test_list_keeps_good_items_and_reports_bad_ones() -> None:
     result = parse_file(FIXTURES / "articles-list.json")
     assert [a.title for a in result.articles] == ["First of Two", "No Id Given"]
-    assert result.problems == [
+    assert result.warnings == [
         "item 2: not an Article or a JSON Feed: missing field 'title'",
         "item 4: not an Article or a JSON Feed: a JSON number",
     ]
@@ -148,7 +148,7 @@ def test_utf16_json(write_file: WriteFile) -> None:
 
 def test_json_feed_is_routed_to_the_feed_reader() -> None:
     result = parse_file(FIXTURES / "jsonfeed11.json")
-    assert result.problems == ["entry 3: cannot read: not an object"]
+    assert result.warnings == ["entry 3: cannot read: not an object"]
     first, second = result.articles
     assert first.title == "Boardwalk Planks Replaced"
     assert first.id == entry_id("pn-201")

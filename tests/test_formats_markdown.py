@@ -23,7 +23,7 @@ def blocks_of(path: Path) -> list[tuple[str, str]]:
 
 def test_yaml_front_matter_fields() -> None:
     result = parse_file(FIXTURES / "full.md")
-    assert result.problems == []
+    assert result.warnings == []
     article = result.articles[0]
     assert article.title == "Harbour Night Ferries Approved"
     assert article.id == article.slug == "harbour-night-ferries-approved"
@@ -100,9 +100,9 @@ def test_title_from_file_name_when_nothing_else(write_file: WriteFile) -> None:
 
 def test_invalid_yaml_front_matter_is_a_problem_not_an_error() -> None:
     result = parse_file(FIXTURES / "bad-front-matter.md")
-    assert len(result.problems) == 1
-    assert result.problems[0].startswith("front matter ignored: invalid YAML")
-    assert "(line 3)" in result.problems[0]
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("front matter ignored: invalid YAML")
+    assert "(line 3)" in result.warnings[0]
     article = result.articles[0]
     assert article.title == "Kept Title"
     assert article.body_text == "Body survives."
@@ -112,7 +112,7 @@ def test_unquoted_title_with_a_colon_is_read(write_file: WriteFile) -> None:
     text = "---\ntitle: Wahl: die Ergebnisse\nauthor: Anna Schmidt\ntags: [a, b]\n---\nBody.\n"
     result = parse_file(write_file("colon.md", text))
     article = result.articles[0]
-    assert result.problems == []
+    assert result.warnings == []
     assert (article.title, article.author and article.author.name) == (
         "Wahl: die Ergebnisse",
         "Anna Schmidt",
@@ -122,20 +122,20 @@ def test_unquoted_title_with_a_colon_is_read(write_file: WriteFile) -> None:
 
 def test_front_matter_that_is_not_a_mapping_is_ignored() -> None:
     result = parse_file(FIXTURES / "list-front-matter.md")
-    assert result.problems == ["front matter ignored: not a list of key: value fields"]
+    assert result.warnings == ["front matter ignored: not a list of key: value fields"]
     assert result.articles[0].body_text == "Body of a file whose front matter is a list."
 
 
 def test_invalid_toml_front_matter(write_file: WriteFile) -> None:
     result = parse_file(write_file("t.md", '+++\ntitle = "open\n+++\nBody.\n'))
-    assert result.problems[0].startswith("front matter ignored: invalid TOML")
+    assert result.warnings[0].startswith("front matter ignored: invalid TOML")
     assert result.articles[0].body_text == "Body."
 
 
 def test_wrongly_typed_fields_are_reported_and_skipped(write_file: WriteFile) -> None:
     text = "---\ntitle: [a, b]\ndate: next tuesday\ntags: [x, {y: 1}]\nauthor: [1]\n---\n# Real\n\nBody.\n"
     result = parse_file(write_file("typed.md", text))
-    assert result.problems == [
+    assert result.warnings == [
         "front matter: 'title' should be text, ignored",
         "front matter: 'author' should be a name, ignored",
         "front matter: unrecognised date 'next tuesday'",
@@ -148,16 +148,16 @@ def test_wrongly_typed_fields_are_reported_and_skipped(write_file: WriteFile) ->
 
 def test_empty_front_matter_and_unclosed_fence(write_file: WriteFile) -> None:
     empty = parse_file(write_file("e.md", "---\n---\n# Title\n\nText.\n"))
-    assert (empty.problems, empty.articles[0].title) == ([], "Title")
+    assert (empty.warnings, empty.articles[0].title) == ([], "Title")
     unclosed = parse_file(write_file("u.md", "---\ntitle: never closed\n\nText.\n"))
-    assert unclosed.problems == []
+    assert unclosed.warnings == []
     assert "Text." in unclosed.articles[0].body_text
 
 
 def test_yaml_is_loaded_safely(write_file: WriteFile) -> None:
     text = "---\ntitle: !!python/object/apply:os.system ['echo hacked']\n---\nBody.\n"
     result = parse_file(write_file("evil.md", text))
-    assert result.problems and result.problems[0].startswith("front matter ignored: invalid YAML")
+    assert result.warnings and result.warnings[0].startswith("front matter ignored: invalid YAML")
 
 
 def test_terminal_escapes_are_removed(write_file: WriteFile) -> None:
@@ -197,4 +197,4 @@ def test_yaml_alias_bomb_is_not_expanded(write_file: WriteFile) -> None:
     result = parse_file(write_file("bomb.md", text))
     assert result.articles[0].title == "Bomb"
     assert result.articles[0].tags == []
-    assert "front matter: unrecognised date ''" in result.problems
+    assert "front matter: unrecognised date ''" in result.warnings

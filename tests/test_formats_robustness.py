@@ -78,7 +78,7 @@ def assert_result_or_article_error(path: Path, data: bytes) -> None:
         assert str(error), f"an ArticleError needs a reason ({path.name})"
         return
     assert isinstance(result, ParseResult)
-    assert result.articles or result.problems
+    assert result.articles or result.warnings
 
 
 @pytest.mark.parametrize("extension", EXTENSIONS)

@@ -87,7 +87,7 @@ def parse_or_error(name: str, data: bytes) -> ParseResult | None:
         assert str(error).strip(), "an ArticleError needs a reason"
         assert_clean(str(error), "ArticleError")
         return None
-    for problem in result.problems:
+    for problem in result.warnings:
         assert_clean(problem, "problem")
     for article in result.articles:
         assert_article_clean(article)

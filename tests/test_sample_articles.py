@@ -27,7 +27,7 @@ def load_all() -> list[Article]:
     for path in sorted(sample_articles_dir().rglob("*")):
         if path.is_file() and path.suffix.lower() in supported_extensions():
             result = parse_file(path)
-            assert result.problems == [], path
+            assert result.warnings == [], path
             articles.extend(result.articles)
     return articles
 

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import import_module
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newstui import __version__
 from newstui.core.sanitize import terminal_safe
@@ -45,13 +45,13 @@ Handler = Callable[["argparse.Namespace"], int]
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """All subcommands, or only the module of `command` (each costs imports: pydantic...)."""
-    import argparse
+    from newstui.cli.common import WordsParser  # `search -said`: a word, not an option
 
-    parser = argparse.ArgumentParser(
+    parser = WordsParser(
         prog="newstui",
         description="A keyboard-driven terminal news reader. "
-        "`newstui [DIR]` opens the reader on DIR (default: the configured folder, "
-        "else the bundled sample articles).",
+        "`newstui [DIR]` opens the reader on DIR (default: the configured folder, else "
+        "the last DIR it was opened on, else the news folder or the bundled samples).",
     )
     parser.add_argument("--version", action="version", version=f"newstui {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -112,6 +112,20 @@ class _SafeStream(io.TextIOBase):
         return self._stream.encoding
 
 
+def _parse(parser: argparse.ArgumentParser, args_list: list[str], first: str | None) -> Any:
+    """Options and positional arguments in any order: `search Brown --limit 5 DIR`."""
+    import argparse
+
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = commands.choices.get(first or "")
+    if command is None or any(isinstance(a, argparse._SubParsersAction) for a in command._actions):
+        return parser.parse_args(args_list)  # (no command, or one with actions: `feeds add`)
+    rest = args_list[args_list.index(first or "") + 1 :]
+    args = command.parse_intermixed_args([arg for arg in rest if arg != "--debug"])
+    args.command = first
+    return args
+
+
 def _run(args_list: list[str]) -> int:
     command_names = {name for names in COMMAND_MODULES.values() for name in names}
     first = next((arg for arg in args_list if arg != "--debug"), None)
@@ -122,7 +136,7 @@ def _run(args_list: list[str]) -> int:
             from newstui.cli.tui import run_tui
 
             return run_tui(directory)
-        args = build_parser(first if first in command_names else None).parse_args(args_list)
+        args = _parse(build_parser(first if first in command_names else None), args_list, first)
         handler: Handler = args.handler
         with _terminal_safe_output():
             return handler(args)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from newstui.cli.common import add_json_arg, iso_utc, json_line
 from newstui.core.config import load_settings, news_folder_of
 from newstui.core.fetch.subscriptions import (
     LoadedSubscriptions,
@@ -48,7 +48,7 @@ def register(commands: Any) -> None:
     export.set_defaults(handler=run_export)
 
     for action in (add, listing, remove, imports, export):
-        action.add_argument("--json", action="store_true", help="print JSON")
+        add_json_arg(action)
 
 
 def loaded(paths: AppPaths) -> LoadedSubscriptions:
@@ -59,7 +59,7 @@ def loaded(paths: AppPaths) -> LoadedSubscriptions:
 
 
 def _emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
-    print(json.dumps(document, ensure_ascii=False, indent=2) if args.json else text)
+    print(json_line(document) if args.json else text)
 
 
 def subscription_json(subscription: Subscription) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "moved_to": mask_url(state.moved_to) if state.moved_to else None,
                 "gone": state.gone,
                 "last_error": state.last_error,
-                "last_success": state.last_success,
+                "last_success": iso_utc(state.last_success),
                 "articles": len(state.entries),
             }
         )

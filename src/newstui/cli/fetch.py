@@ -7,10 +7,10 @@ Exit 0 when every feed was fetched or unchanged, 1 when some failed (the others 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from newstui.cli.common import add_json_arg, print_json
 from newstui.core.config import load_settings, news_folder_of
 from newstui.core.paths import AppPaths
 
@@ -18,7 +18,7 @@ from newstui.core.paths import AppPaths
 def register(commands: Any) -> None:
     parser = commands.add_parser("fetch", help="fetch the subscribed feeds now")
     parser.add_argument("feeds", nargs="*", metavar="NAME|URL", help="only these feeds")
-    parser.add_argument("--json", action="store_true", help="print one JSON report")
+    add_json_arg(parser)
     parser.add_argument(
         "--force", action="store_true", help="ask feeds that are not due yet (or gone) too"
     )
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         subscriptions, news_folder, paths, progress=progress, force=args.force
     )
     if args.json:
-        print(json.dumps({"news_folder": str(news_folder), **report.as_json()}, indent=2))
+        print_json({"news_folder": str(news_folder), **report.as_json()})
     elif not subscriptions:
         print("No subscriptions (newstui feeds add URL, or feeds import FILE.opml).")
     else:

@@ -1,26 +1,23 @@
 """Library commands: the same core as the reader, for people (aligned text) and scripts (--json).
 
     newstui list [DIR] [--unread] [--starred] [--author NAME] [--sort date|title|author]
-    newstui search QUERY [--dir DIR] [--limit N]
-    newstui related ID_OR_PATH [--dir DIR] [--limit N]
-    newstui related --all --dir DIR --limit N      (JSON lines, one per article)
+    newstui search QUERY [DIR] [--limit N]
+    newstui related ID_OR_PATH [DIR] [--limit N]
+    newstui related --all [DIR] [--limit N]         (JSON lines, one per article)
     newstui authors [DIR]
     newstui index [DIR]                            (build or refresh the index)
     newstui check [DIR]                            (every problem; exit 1 if any)
 
-Every command brings the index up to date first. DIR defaults to the folder the reader
-would open (the configured one, else the bundled samples). In search snippets, matched
-terms are marked «like this», in JSON as in text.
+DIR is given as `[DIR]` or `--dir DIR` alike (`cli.common`); every command brings the index
+up to date first. An article given as a path is looked up in that path's own library. In
+search snippets, matched terms are marked «like this», in JSON as in text.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
-import json
 import shutil
-import sqlite3
 import sys
 import time
 import unicodedata
@@ -28,8 +25,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from newstui.cli.common import (
+    add_library_args,
+    iso_utc,
+    library_dir,
+    library_of,
+    open_library,
+    print_json,
+    refreshed_library,
+    write_json_array,
+    write_json_lines,
+)
 from newstui.core.index.listing import MARK_END, MARK_START
-from newstui.core.library import ArticleRow, Library, ListFilter, QueryError
+from newstui.core.library import ArticleRow, Library, ListFilter, Problem, QueryError
 from newstui.core.paths import AppPaths
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -39,66 +47,47 @@ EXIT_PROBLEMS = 1
 
 def register(commands: Any) -> None:
     listing = commands.add_parser("list", help="list the articles of a library")
-    _directory_argument(listing)
+    add_library_args(listing)
     listing.add_argument("--unread", action="store_true", help="only unread articles")
     listing.add_argument("--starred", action="store_true", help="only starred articles")
     listing.add_argument("--author", metavar="NAME", help="only articles by NAME")
     listing.add_argument("--sort", choices=("date", "title", "author"), default="date")
-    _json_argument(listing)
     listing.set_defaults(handler=run_list)
 
     search = commands.add_parser(
         "search",
         help="full-text search",
-        description='Words, "phrases", prefix*, -excluded, author:NAME, '
-        "is:unread, is:read, is:starred. Matches are marked «like this».",
+        description='Words, "phrases", prefix*, -excluded, author:NAME, folder:NAME, '
+        "feed:NAME, is:unread, is:read, is:starred. A query may start with -: "
+        "`search -said` (or `search -- -said`). Matches are marked «like this».",
     )
     search.add_argument("query")
-    _dir_option(search)
+    add_library_args(search)
     search.add_argument("--limit", type=_positive, default=20, metavar="N")
-    _json_argument(search)
     search.set_defaults(handler=run_search)
 
     related = commands.add_parser("related", help="stories related to an article")
-    related.add_argument("article", nargs="?", metavar="ID_OR_PATH")
+    related.add_argument(
+        "article", nargs="?", metavar="ID_OR_PATH", help="an article id, or its file"
+    )
+    add_library_args(related)
     related.add_argument(
         "--all", action="store_true", help="every article, one JSON line each (for evaluation)"
     )
-    _dir_option(related)
     related.add_argument("--limit", type=_positive, default=8, metavar="N")
-    _json_argument(related)
     related.set_defaults(handler=run_related)
 
     authors = commands.add_parser("authors", help="authors with their article counts")
-    _directory_argument(authors)
-    _json_argument(authors)
+    add_library_args(authors)
     authors.set_defaults(handler=run_authors)
 
     build = commands.add_parser("index", help="build or refresh the index of a folder")
-    _directory_argument(build)
-    _json_argument(build)
+    add_library_args(build)
     build.set_defaults(handler=run_index)
 
     check = commands.add_parser("check", help="list the files that could not be loaded")
-    _directory_argument(check)
-    _json_argument(check)
+    add_library_args(check)
     check.set_defaults(handler=run_check)
-
-
-def _directory_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "directory", nargs="?", type=Path, metavar="DIR", help="default: the reader's folder"
-    )
-
-
-def _dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--dir", dest="directory", type=Path, metavar="DIR", help="default: the reader's folder"
-    )
-
-
-def _json_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _positive(text: str) -> int:
@@ -111,63 +100,15 @@ def _positive(text: str) -> int:
     return value
 
 
-# opening a library
-
-
-@contextlib.contextmanager
-def open_library(directory: Path | None) -> Iterator[Library]:
-    """The library at `directory` (else the reader's default); not refreshed yet."""
-    from newstui.cli import CliError
-    from newstui.cli.tui import check_library, default_library
-    from newstui.core.state.store import StateError, StateStore
-
-    paths = AppPaths.default()
-    folder = check_library(directory if directory is not None else default_library(paths))
-    try:
-        state = StateStore(paths.state_db)
-    except StateError as error:
-        raise CliError(str(error)) from None
-    for warning in state.warnings:
-        print(f"newstui: warning: {warning}", file=sys.stderr)
-    try:
-        try:
-            library = Library(folder, paths, state)
-        except (OSError, sqlite3.Error) as error:
-            where = paths.index_db(folder)
-            raise CliError(f"{where}: cannot open the index: {error}") from None
-        try:
-            yield library
-        finally:
-            library.close()
-    finally:
-        state.close()
-
-
-@contextlib.contextmanager
-def refreshed_library(directory: Path | None) -> Iterator[Library]:
-    """`open_library`, brought up to date, with a note on stderr if files failed to load."""
-    with open_library(directory) as library:
-        summary = library.refresh()
-        if summary.problems:
-            count = len(summary.problems)
-            files = "file" if count == 1 else "files"
-            print(
-                f"newstui: {count} {files} could not be loaded; "
-                f"see `newstui check {library.folder}`",
-                file=sys.stderr,
-            )
-        yield library
-
-
 # list
 
 
 def run_list(args: argparse.Namespace) -> int:
     flt = ListFilter(unread=args.unread, starred=args.starred, author=args.author)
-    with refreshed_library(args.directory) as library:
+    with refreshed_library(library_dir(args)) as library:
         rows = library.iter_rows(args.sort, flt)
         if args.json:
-            write_json_array(sys.stdout, with_web_links(library, rows))
+            write_json_array(with_web_links(library, rows))
         else:  # streamed too: a fixed author column instead of the widest name
             print_rows(sys.stdout, rows, author_width=AUTHOR_COLUMN_MAX)
     return 0
@@ -178,7 +119,7 @@ def row_json(row: ArticleRow) -> dict[str, Any]:
         "id": row.id,
         "title": row.title,
         "author": {"name": row.author} if row.author else None,
-        "published": row.published.isoformat() if row.published else None,
+        "published": iso_utc(row.published),
         "source": {"path": row.path, "format": row.format},
         "read": row.read,
         "starred": row.starred,
@@ -199,17 +140,6 @@ def with_web_links(library: Library, rows: Iterable[ArticleRow]) -> Iterator[dic
             url, feed = links.get(each.rowid, (None, None))
             yield {**row_json(each), "url": url, "feed": feed}
         batch = []
-
-
-def write_json_array(out: TextIO, items: Iterable[dict[str, Any]]) -> None:
-    """A JSON array written as it is produced: memory stays flat for any library size."""
-    out.write("[")
-    empty = True
-    for item in items:
-        out.write("\n" if empty else ",\n")
-        out.write(json.dumps(item, ensure_ascii=False))
-        empty = False
-    out.write("]\n" if empty else "\n]\n")
 
 
 def print_rows(
@@ -273,7 +203,7 @@ def marked(snippet: str) -> str:
 def run_search(args: argparse.Namespace) -> int:
     from newstui.cli import CliError
 
-    with refreshed_library(args.directory) as library:
+    with refreshed_library(library_dir(args)) as library:
         try:
             hits = library.search(args.query, limit=args.limit)
         except QueryError as error:
@@ -283,7 +213,7 @@ def run_search(args: argparse.Namespace) -> int:
                 {**row_json(hit.row), "score": round(hit.score, 4), "snippet": marked(hit.snippet)}
                 for hit in hits
             ]
-            write_json_array(sys.stdout, items)
+            write_json_array(items)
         elif not hits:
             print(f"newstui: no articles match {args.query!r}", file=sys.stderr)
         else:
@@ -298,25 +228,31 @@ def run_search(args: argparse.Namespace) -> int:
 def run_related(args: argparse.Namespace) -> int:
     from newstui.cli import CliError
 
+    directory = library_dir(args)
     if args.all:
+        if args.article and directory is None:  # `related --all DIR`
+            directory, args.article = Path(args.article), None
         if args.article:
             raise CliError("related: give either ID_OR_PATH or --all, not both")
-        with refreshed_library(args.directory) as library:
-            for row in library.iter_rows("date"):
-                items = library.related(row.id, args.limit)
-                line = {
+        with refreshed_library(directory) as library:
+            write_json_lines(
+                {
                     "id": row.id,
                     "path": row.path,
                     "related": [
                         {"id": it.row.id, "path": it.row.path, "score": round(it.score, 4)}
-                        for it in items
+                        for it in library.related(row.id, args.limit)
                     ],
                 }
-                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+                for row in library.iter_rows("date")
+            )
         return 0
     if not args.article:
         raise CliError("related: which article? give an id or a file path (or --all)")
-    with refreshed_library(args.directory) as library:
+    given = Path(args.article)
+    if directory is None and given.is_file():  # the file's own library
+        directory = library_of(given, AppPaths.default())
+    with refreshed_library(directory) as library:
         article_id = library.resolve(args.article)
         found = library.row(article_id) if article_id else None
         if found is None:
@@ -337,7 +273,7 @@ def run_related(args: argparse.Namespace) -> int:
                     for item in items
                 ],
             }
-            print(json.dumps(document, ensure_ascii=False, indent=2))
+            print_json(document)
         else:
             print(f"Related to: {found.title}")
             if not items:
@@ -350,13 +286,13 @@ def run_related(args: argparse.Namespace) -> int:
 
 
 def run_authors(args: argparse.Namespace) -> int:
-    with refreshed_library(args.directory) as library:
+    with refreshed_library(library_dir(args)) as library:
         authors = library.authors()
         if args.json:
             items = [
                 {"name": a.name, "bio": a.bio, "article_count": a.article_count} for a in authors
             ]
-            write_json_array(sys.stdout, items)
+            write_json_array(items)
             return 0
         name_width = max((text_width(a.name) for a in authors), default=0)
         count_width = max((len(str(a.article_count)) for a in authors), default=0)
@@ -368,39 +304,54 @@ def run_authors(args: argparse.Namespace) -> int:
 # index and check
 
 
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "reason": problem.reason, "recovered": problem.recovered}
+
+
+def problem_line(problem: Problem) -> str:
+    return f"{problem.path}: " + "recovered: " * problem.recovered + problem.reason
+
+
 def run_index(args: argparse.Namespace) -> int:
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    with open_library(args.directory) as library:
+    with open_library(library_dir(args)) as library:
         try:
             summary = library.refresh(progress)
         finally:
             if progress:
                 progress.finish()
+        library.problems_to_announce()  # said here: the next commands need not repeat it
     if args.json:
         document = {
             "parsed": summary.parsed,
             "unchanged": summary.unchanged,
             "removed": summary.removed,
-            "problems": [{"path": p.path, "reason": p.reason} for p in summary.problems],
+            "problems": [problem_json(p) for p in summary.problems],
+            "warnings": [problem_json(p) for p in summary.warnings],
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
     else:
+        recovered = len({warning.path for warning in summary.warnings})
         print(
             f"parsed {summary.parsed}, unchanged {summary.unchanged}, "
             f"removed {summary.removed}, problems {len(summary.problems)}"
+            + (f", {recovered} recovered with warnings (see check)" if recovered else "")
         )
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    with open_library(args.directory) as library:
-        problems = library.refresh().problems
+    """Unreadable files, then files read with warnings (recovered); exit 1 for the former."""
+    with open_library(library_dir(args)) as library:
+        summary = library.refresh()
+        library.problems_to_announce()
+    found = [*summary.problems, *summary.warnings]
     if args.json:
-        write_json_array(sys.stdout, ({"path": p.path, "reason": p.reason} for p in problems))
+        write_json_array(problem_json(p) for p in found)
     else:
-        for problem in problems:
-            print(f"{problem.path}: {problem.reason}")
-    return EXIT_PROBLEMS if problems else 0
+        for problem in found:
+            print(problem_line(problem))
+    return EXIT_PROBLEMS if summary.problems else 0
 
 
 class ProgressBar:

@@ -12,19 +12,17 @@ from newstui.core.config import Settings, load_settings, news_folder_of
 from newstui.core.paths import AppPaths
 from newstui.core.resources import sample_articles_dir
 
-
-def default_library(paths: AppPaths) -> Path:
-    """The configured folder, else the bundled samples."""
-    loaded = load_settings(paths.config_file)
-    for warning in loaded.warnings:
-        print(f"newstui: {warning}", file=sys.stderr)
-    return default_folder(loaded.settings, paths)
+LAST_LIBRARY = "library"  # the state pref naming the last DIR the reader was opened on
 
 
-def default_folder(settings: Settings, paths: AppPaths) -> Path:
-    """`folder`, else the news folder when there are subscriptions, else the samples."""
+def default_folder(settings: Settings, paths: AppPaths, last_used: str | None = None) -> Path:
+    """The library without a DIR: the configured `folder`; else the last DIR the reader was
+    opened on (while it is still there); else the news folder when there are
+    subscriptions; else the bundled samples."""
     if settings.folder is not None:
         return settings.folder
+    if last_used and os.path.isdir(last_used):
+        return Path(last_used)
     from newstui.core.fetch.subscriptions import has_subscriptions
 
     if has_subscriptions(paths.config_dir):
@@ -46,19 +44,30 @@ def run_tui(directory: str | None) -> int:
     """Open the reader; every failure before the first screen is one line and exit 2."""
     paths = AppPaths.default()
     loaded = load_settings(paths.config_file)
-    folder = default_folder(loaded.settings, paths)
-    if directory is None and folder == news_folder_of(loaded.settings, paths.data_dir):
-        folder.mkdir(parents=True, exist_ok=True)  # subscribed, never fetched yet
-    library = check_library(Path(directory) if directory else folder)
-    from newstui.core.state.store import StateError
+    from newstui.core.state.store import StateError, StateStore
     from newstui.tui.app import NewsApp
 
     try:
-        app = NewsApp(library, paths, loaded.settings, warnings=loaded.warnings)
+        state = StateStore(paths.state_db)
     except StateError as error:
         raise CliError(str(error)) from None
+    if directory is None:
+        folder = default_folder(loaded.settings, paths, state.pref(LAST_LIBRARY))
+        if folder == news_folder_of(loaded.settings, paths.data_dir):
+            folder.mkdir(parents=True, exist_ok=True)  # subscribed, never fetched yet
+    else:
+        folder = Path(directory)
+    try:
+        library = check_library(folder)
+        app = NewsApp(library, paths, loaded.settings, warnings=loaded.warnings, state=state)
     except (OSError, sqlite3.Error) as error:
-        raise CliError(f"{paths.index_db(library)}: cannot open the index ({error})") from None
+        state.close()
+        raise CliError(f"{paths.index_db(folder)}: cannot open the index ({error})") from None
+    except BaseException:
+        state.close()
+        raise
+    if directory is not None:  # the library the commands and a bare `newstui` use from now on
+        app.session.set_pref(LAST_LIBRARY, str(library))
     app.run()
     code = app.return_code or 0
     if app.unsaved_writes:

@@ -19,6 +19,7 @@ Authors are people: an article by two is listed, counted and found under each of
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sqlite3
 import threading
@@ -42,7 +43,7 @@ from newstui.core.index.query import QueryError, parse_query
 from newstui.core.index.search import run_search
 from newstui.core.index.summary import Problem, RefreshSummary
 from newstui.core.paths import AppPaths
-from newstui.core.sqlite import is_corruption
+from newstui.core.sqlite import is_corruption, transaction
 from newstui.core.state.store import StateStore
 
 if TYPE_CHECKING:
@@ -245,8 +246,28 @@ class Library:
 
     @_reads(list)
     def problems(self) -> list[Problem]:
-        query = "SELECT path, reason FROM problems ORDER BY path, rowid"
-        return [Problem(path, reason) for path, reason in self._conn().execute(query)]
+        """The files that could not be read (nothing came out of them), and why."""
+        return [Problem(path, reason) for path, reason in index.problem_list(self._conn(), False)]
+
+    @_reads(list)
+    def warnings(self) -> list[Problem]:
+        """Trouble met in files whose articles were recovered: kept, not counted as problems."""
+        found = index.problem_list(self._conn(), True)
+        return [Problem(path, reason, True) for path, reason in found]
+
+    @_reads(list)
+    def problems_to_announce(self) -> list[Problem]:
+        """The problems, when the set of unreadable files changed since the last call (by any
+        process); else none: a face tells of them once per change, not on every run."""
+        problems = self.problems()
+        paths = "\n".join(sorted({problem.path for problem in problems}))
+        digest = hashlib.sha256(paths.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        conn = self._conn()
+        if index.announced(conn) == digest:
+            return []
+        with transaction(conn):
+            index.set_announced(conn, digest)
+        return problems
 
     # listing
 

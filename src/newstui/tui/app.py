@@ -55,6 +55,7 @@ class NewsApp(App[None]):
         *,
         warnings: list[str] | None = None,
         watch: bool = True,
+        state: StateStore | None = None,  # opened already (it is closed with the app)
     ) -> None:
         super().__init__()
         self.watch_files = watch
@@ -65,7 +66,7 @@ class NewsApp(App[None]):
             loaded = load_settings(paths.config_file)
             settings, warnings = loaded.settings, loaded.warnings
         self.settings = settings
-        self.state = StateStore(paths.state_db)
+        self.state = state or StateStore(paths.state_db)
         self.library = Library(library, paths, self.state)
         self.writer = StateWriter(
             self.state,

@@ -61,7 +61,7 @@ class Prepared:
 def prepare(body: bytes, job: Job) -> Prepared:
     """Raises `ArticleError` when the body is not a feed."""
     parsed = parse_feed(body)
-    prepared = Prepared(problems=parsed.problems[:20])
+    prepared = Prepared(problems=parsed.warnings[:20])
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
     for article in parsed.articles:
         article_id = article_id_in_feed(job.feed_key, article.id)

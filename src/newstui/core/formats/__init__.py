@@ -2,7 +2,8 @@
 
 A parser takes the file's path and bytes and returns a `ParseResult`. It raises
 `ArticleError` with a reason a person can act on when nothing usable is in the file;
-recoverable trouble (one bad entry of a feed) goes into `ParseResult.problems`.
+recoverable trouble (one bad entry of a feed, a missing `</rss>`) goes into
+`ParseResult.warnings`: the file's articles were recovered, so it is not a problem.
 Parsers never touch the file system themselves, so the library controls all I/O.
 """
 
@@ -25,7 +26,7 @@ class ArticleError(Exception):
 @dataclass
 class ParseResult:
     articles: list[Article]
-    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was skipped or repaired
 
 
 Parser = Callable[[Path, bytes], ParseResult]

@@ -1,4 +1,5 @@
-"""JSON files (`.json`): one Article object, a list of them, or a JSON Feed.
+"""JSON files (`.json`): one Article object, a list of them, one per line (JSON Lines, as
+`newstui show --json` prints a feed file's), or a JSON Feed.
 
 Articles are validated by the `Article` model itself, so what `newstui show FILE --json`
 prints loads back as an equal Article, with one exception: `source` always describes the
@@ -35,9 +36,11 @@ def parse(path: Path, data: bytes) -> ParseResult:
     try:
         document = json.loads(data)
     except json.JSONDecodeError as error:
-        raise ArticleError(
-            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
+        document = _json_lines(data) if error.msg == "Extra data" else None
+        if document is None:
+            raise ArticleError(
+                f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            ) from None
     except UnicodeDecodeError:
         raise ArticleError("not valid JSON: not UTF-8, UTF-16 or UTF-32 text") from None
     except ValueError as error:  # e.g. an integer with too many digits
@@ -54,20 +57,30 @@ def parse(path: Path, data: bytes) -> ParseResult:
     raise ArticleError(f"{NOT_AN_ARTICLE}: the file holds a JSON {_json_type(document)}")
 
 
+def _json_lines(data: bytes) -> list[Any] | None:
+    """The objects of a JSON Lines file (one document a line), or None if it is not one."""
+    try:
+        lines = [line for line in data.decode("utf-8").splitlines() if line.strip()]
+        documents = [json.loads(line) for line in lines]
+    except ValueError:  # (UnicodeDecodeError and JSONDecodeError both are)
+        return None
+    return documents if all(isinstance(item, dict) for item in documents) else None
+
+
 def _parse_list(path: Path, items: list[Any]) -> ParseResult:
     if not items:
         raise ArticleError("an empty list: no articles")
     result = ParseResult([])
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            result.problems.append(f"item {number}: {NOT_AN_ARTICLE}: a JSON {_json_type(item)}")
+            result.warnings.append(f"item {number}: {NOT_AN_ARTICLE}: a JSON {_json_type(item)}")
             continue
         try:
             result.articles.append(article_from_json(path, item))
         except ValidationError as error:
-            result.problems.append(f"item {number}: {NOT_AN_ARTICLE}: {describe(error)}")
+            result.warnings.append(f"item {number}: {NOT_AN_ARTICLE}: {describe(error)}")
     if not result.articles:
-        raise ArticleError(f"no readable articles: {result.problems[0]}")
+        raise ArticleError(f"no readable articles: {result.warnings[0]}")
     return result
 
 

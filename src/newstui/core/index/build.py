@@ -52,11 +52,9 @@ def refresh_index(
     if changes.todo or changes.gone or _problems_changed(conn, changes):  # else: no write
         least = POOL_MIN_FILES if pool_min_files is None else pool_min_files
         parsed = _store(conn, changes, should_stop, progress, least, committed)
-    problems = [
-        Problem(path, reason)
-        for path, reason in conn.execute("SELECT path, reason FROM problems ORDER BY path, rowid")
-    ]
-    return RefreshSummary(parsed, changes.unchanged, len(changes.gone), problems)
+    problems = [Problem(path, reason) for path, reason in index.problem_list(conn, False)]
+    warnings = [Problem(path, reason, True) for path, reason in index.problem_list(conn, True)]
+    return RefreshSummary(parsed, changes.unchanged, len(changes.gone), problems, warnings)
 
 
 @dataclass

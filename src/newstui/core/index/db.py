@@ -21,7 +21,7 @@ from newstui.core.sqlite import transaction
 if TYPE_CHECKING:  # the parsers are not needed to read an index
     from newstui.core.index.scan import ParsedFile
 
-SCHEMA_VERSION = 6  # also goes up when what is stored changes, e.g. the order of words
+SCHEMA_VERSION = 7  # also goes up when what is stored changes, e.g. the order of words
 BUSY_TIMEOUT_S = 10.0
 # SQLite's page cache per connection. Small: each thread of the reader has a connection,
 # and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).
@@ -95,10 +95,13 @@ SCHEMA = [
     # cache anything about them (the list orders) know when to drop it.
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID",
     "INSERT INTO meta VALUES ('generation', 0)",
+    # Files that could not be read (from the walk, or from parsing), and, with `recovered`,
+    # warnings of files whose articles were recovered (a bad entry skipped, a missing </rss>).
     """CREATE TABLE problems(
         path TEXT NOT NULL,
         reason TEXT NOT NULL,
-        from_scan INTEGER NOT NULL
+        from_scan INTEGER NOT NULL,
+        recovered INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX problems_path ON problems(path)",
     """CREATE VIRTUAL TABLE search USING fts5(
@@ -309,8 +312,11 @@ def add_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile]) -> range:
         [(file.path, file.size, file.mtime_ns) for file in parsed if not file.retry],
     )
     conn.executemany(
-        "INSERT INTO problems VALUES (?, ?, 0)",
-        [(file.path, reason) for file in parsed for reason in file.problems],
+        "INSERT INTO problems(path, reason, from_scan, recovered) VALUES (?, ?, 0, ?)",
+        [
+            *((file.path, reason, 0) for file in parsed for reason in file.problems),
+            *((file.path, reason, 1) for file in parsed for reason in file.warnings),
+        ],
     )
     if words:
         related.index_prepared(conn, words)
@@ -351,4 +357,20 @@ def forget_parse_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> Non
 
 def replace_scan_problems(conn: sqlite3.Connection, problems: Iterable[tuple[str, str]]) -> None:
     conn.execute("DELETE FROM problems WHERE from_scan")
-    conn.executemany("INSERT INTO problems VALUES (?, ?, 1)", problems)
+    conn.executemany("INSERT INTO problems(path, reason, from_scan) VALUES (?, ?, 1)", problems)
+
+
+def problem_list(conn: sqlite3.Connection, recovered: bool) -> list[tuple[str, str]]:
+    """(path, reason) of the unreadable files, or with `recovered` the warnings, by path."""
+    query = "SELECT path, reason FROM problems WHERE recovered = ? ORDER BY path, rowid"
+    return [(str(path), str(reason)) for path, reason in conn.execute(query, (int(recovered),))]
+
+
+def announced(conn: sqlite3.Connection) -> str | None:
+    """What `set_announced` last stored: a digest of the problems the faces last told of."""
+    found = conn.execute("SELECT value FROM meta WHERE key = 'announced'").fetchone()
+    return None if found is None else str(found[0])
+
+
+def set_announced(conn: sqlite3.Connection, digest: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('announced', ?)", (digest,))

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -147,8 +147,9 @@ class ParsedFile:
     size: int
     mtime_ns: int
     records: list[Record]
-    problems: list[str]
+    problems: list[str]  # why nothing could be read from it (then `records` is empty)
     retry: bool = False  # an I/O failure: try again next time even if size and mtime agree
+    warnings: list[str] = field(default_factory=list)  # trouble its records were recovered from
 
 
 def parse_files(files: Iterable[FileStat], prepare: Prepare | None = None) -> list[ParsedFile]:
@@ -176,10 +177,10 @@ def parse_one(file: FileStat, prepare: Prepare | None = None) -> ParsedFile:
     except Exception as error:  # a parser bug must not stop the scan
         reason = f"cannot parse: {type(error).__name__}: {error}".splitlines()[0][:300]
         return ParsedFile(file.path, file.size, file.mtime_ns, [], [reason])
-    problems = list(result.problems)
-    if not records and not problems:
-        problems.append("no articles in this file")
-    return ParsedFile(file.path, file.size, file.mtime_ns, records, problems)
+    if not records:  # (a parser raises instead, but a file of no articles is still a problem)
+        problems = list(result.warnings) or ["no articles in this file"]
+        return ParsedFile(file.path, file.size, file.mtime_ns, [], problems)
+    return ParsedFile(file.path, file.size, file.mtime_ns, records, [], warnings=result.warnings)
 
 
 BLOCK_SEPARATOR = "\n\n"

@@ -4,16 +4,19 @@ tuples: a dataclass costs half a millisecond of start-up each."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 
 class Problem(NamedTuple):
     path: str
     reason: str
+    recovered: bool = False  # a warning: the file's articles were read all the same
 
 
 class RefreshSummary(NamedTuple):
     parsed: int  # files read and parsed (new or changed)
     unchanged: int  # files skipped because size and mtime agree with the index
     removed: int  # files gone from the folder (their articles dropped)
-    problems: list[Problem]  # every known problem, old and new
+    problems: list[Problem]  # every file known to be unreadable, old and new
+    warnings: Sequence[Problem] = ()  # files read with trouble: their articles were kept

@@ -694,7 +694,8 @@ class MainScreen(Screen[None]):
     def action_problems(self) -> None:
         from newstui.tui.screens.problems import ProblemsScreen
 
-        self.app.push_screen(ProblemsScreen([*self.feed_problems, *self.library.problems()]))
+        found = [*self.feed_problems, *self.library.problems(), *self.library.warnings()]
+        self.app.push_screen(ProblemsScreen(found))
 
     def action_help(self) -> None:
         from newstui.tui.keymap import live_bindings

@@ -1,4 +1,5 @@
-"""The problems view: files in the library that could not be read, and why."""
+"""The problems view: files in the library that could not be read, and why; then the files
+read with trouble (their articles recovered), marked as such."""
 
 from __future__ import annotations
 
@@ -18,9 +19,15 @@ if TYPE_CHECKING:
     from newstui.core.library import Problem
 
 
+RECOVERED = "recovered"
+
+
 def problem_prompt(problem: Problem) -> Content:
     # file names come from the disk, not through the article model: clean them here
-    return Content.assemble((clean_line(problem.path), "bold"), "\n  ", clean_line(problem.reason))
+    path, reason = clean_line(problem.path), clean_line(problem.reason)
+    if problem.recovered:
+        return Content.assemble((path, "bold"), "\n  ", (RECOVERED, "italic"), ": ", reason)
+    return Content.assemble((path, "bold"), "\n  ", reason)
 
 
 class ProblemsScreen(ListOverlay[None]):
@@ -34,11 +41,13 @@ class ProblemsScreen(ListOverlay[None]):
 
     def compose(self) -> ComposeResult:
         problems = OptionList(markup=False, id="problems-list")
-        count = len(self.problems)
-        problems.border_title = f"Problems ({count})"
+        recovered = sum(1 for problem in self.problems if problem.recovered)
+        title = f"Problems ({len(self.problems) - recovered})"
+        problems.border_title = title + (f", {recovered} {RECOVERED}" if recovered else "")
         problems.border_subtitle = "escape closes"
-        if self.problems:
-            problems.add_options(Option(problem_prompt(problem)) for problem in self.problems)
+        listed = sorted(self.problems, key=lambda problem: problem.recovered)  # (stable)
+        if listed:
+            problems.add_options(Option(problem_prompt(problem)) for problem in listed)
         else:
             problems.add_option(Option(Content("No problems: every file was read."), disabled=True))
         yield problems
