@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newstui.core.formats import parse_bytes
-from newstui.core.formats._html_body import _pick_readability, with_quotes
+from newstui.core.formats._html_body import _pick_readability, tidy, with_quotes
 from newstui.core.models import Article, Block
 
 PROSE = (
@@ -89,3 +91,65 @@ def test_the_shorter_text_wins_unless_it_is_a_fragment() -> None:
     assert not _pick_readability(words_trafilatura=450, words_readability=500)
     assert not _pick_readability(words_trafilatura=500, words_readability=200)  # a fragment
     assert _pick_readability(words_trafilatura=200, words_readability=500)
+
+
+LINE = PROSE.strip()
+
+
+def blocks_of(*texts: str, kind: str = "paragraph") -> list[Block]:
+    return [Block(kind=kind, text=text) for text in texts]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "less",
+        "Show more",
+        "Advert",
+        "Filed under: Harbour, Council |",
+        "Tags: harbour, budget",
+        "More:",
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "Image copyright Getty Images",
+        "(Image: gargantiopa / Getty Images)",
+        "Photo: Damian Dovarganes, AP",
+        "Jason Cipriani/ZDNet",
+        "Sakib Ali/Hindustan Times/Getty Images",
+    ],
+)
+def test_furniture_lines_are_dropped_anywhere(line: str) -> None:
+    text = [LINE, line, LINE + " Again."]
+    assert [block.text for block in tidy(blocks_of(*text), "Harbour budget", [])] == [
+        LINE,
+        LINE + " Again.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The vote is at 7pm/8pm.",
+        "42",  # a figure in a chart's table
+        "More to come as the council meets again.",
+        "Follow the money, said the mayor, and you will find the dredging contract.",
+    ],
+)
+def test_short_article_lines_are_kept(line: str) -> None:
+    assert [block.text for block in tidy(blocks_of(LINE, line), "Harbour budget", [])] == [
+        LINE,
+        line,
+    ]
+
+
+def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
+    title = "Harbour ferries return after the storm that closed the port and the ferry terminal"
+    top = [
+        Block(kind="paragraph", text="https://courier.example/news/harbour-ferries-return.html"),
+        Block(kind="heading", text=title + " for a week in March"),  # the metadata cut it short
+        Block(kind="paragraph", text=LINE),
+        Block(kind="paragraph", text="https://courier.example/report.pdf"),  # in the text: kept
+    ]
+    assert [block.text for block in tidy(top, title, [])] == [
+        LINE,
+        "https://courier.example/report.pdf",
+    ]

@@ -10,8 +10,8 @@ extractor stopped early, or picked a side box). readability drops block quotes s
 embedded posts: when its text is taken, the quotes only trafilatura kept are put back in
 their places. The text goes through `html_to_blocks`, which keeps links and images (only the
 chosen extractor's: a page's blocks are built once), and a last pass drops the furniture
-lines both keep (a repeated title, byline or date, "Share", "Loading Comments...", photo
-credits).
+lines both keep (a repeated title, whole or cut short, byline or date, the page's address
+printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits).
 """
 
 from __future__ import annotations
@@ -84,10 +84,18 @@ _FURNITURE_LINE = re.compile(
     r"from the section.*|.*• \d+ comments?|skip to .*|continue reading.*|"
     r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
     r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
-    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*)$",
+    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*|advert|(?:show |read )?(?:more|less)|"
+    r"filed under\b.*|tags?:.*|more:|follow [\w ]{1,40} on (?:\w+, )*\w+(?: and \w+)?\.?|"
+    r"\(?(?:image|photo|picture)(?: copyright| credit|s?:).*|.*\bgetty images\)?)$",
     re.I,
 )
+# A photo credit: "Name Surname/Agency", "Name/Outlet/Getty Images" (no sentence in it).
+_CREDIT_LINE = re.compile(r"^[A-Z][\w.'’ -]{2,40}(?:/[A-Z][\w.'’ -]{1,30}){1,2}$")
+_CREDIT_WORDS = 8
+# A web address alone on a line at the top: the page's address printed in its header.
+_ADDRESS_LINE = re.compile(r"^https?://\S+$")
 _FURNITURE_LINE_CHARS = 90
+_MOST = 0.7  # of a title's words, for the start of it to be taken as the title
 # Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
 _PROMO_LINE = re.compile(
     r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b",
@@ -323,6 +331,7 @@ def _is_furniture_line(block: Block) -> bool:
     text = block.text.strip()
     if len(text) <= _FURNITURE_LINE_CHARS and (
         _FURNITURE_LINE.match(text)
+        or (_CREDIT_LINE.match(text) and len(text.split()) <= _CREDIT_WORDS)
         or not normalise_title(text)
         or (text.isupper() and len(text.split()) >= _SHOUTING_WORDS and block.kind != "heading")
     ):
@@ -339,12 +348,12 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     for block in blocks:
         text = block.text.strip()
         short = len(text) <= _FURNITURE_LINE_CHARS
-        if _is_furniture_line(block):
+        if _is_furniture_line(block) or (at_top and _ADDRESS_LINE.match(text)):
             continue
-        at_top = at_top and (short or block.kind == "image")
+        at_top = at_top and (short or block.kind in {"image", "heading"})
         if at_top and block.kind != "image":
             words = normalise_title(text)
-            if words == heading or _TOP_LINE.match(text) or _DATE_LINE.match(text):
+            if _is_title(words, heading) or _TOP_LINE.match(text) or _DATE_LINE.match(text):
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
@@ -352,3 +361,11 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
             continue  # the same line twice, or an image's caption after it
         kept.append(block)
     return kept
+
+
+def _is_title(words: str, title: str) -> bool:
+    """The title again, or most of it: a page's metadata often cuts the headline short."""
+    if words == title:
+        return True
+    shorter, longer = sorted((words, title), key=len)
+    return bool(shorter) and longer.startswith(shorter) and len(shorter) >= _MOST * len(longer)
