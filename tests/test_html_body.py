@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from newstui.core.formats import parse_bytes
-from newstui.core.formats._html_body import _pick_readability, tidy, with_quotes
+from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._html_body import (
+    _inline_code_stays_inline,
+    _pick_readability,
+    tidy,
+    with_quotes,
+)
 from newstui.core.models import Article, Block
 
 PROSE = (
@@ -152,4 +159,17 @@ def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
     assert [block.text for block in tidy(top, title, [])] == [
         LINE,
         "https://courier.example/report.pdf",
+    ]
+
+
+def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
+    html = etree.fromstring(
+        "<html><body><p>Install it with <pre>pip install</pre> and go.</p>"
+        "<pre>$ pip install harbour</pre></body></html>"
+    )
+    _inline_code_stays_inline(html)
+    blocks = html_to_blocks(etree.tostring(html, encoding="unicode"))
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("paragraph", "Install it with pip install and go."),
+        ("code", "$ pip install harbour"),
     ]

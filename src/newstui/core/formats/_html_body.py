@@ -76,6 +76,10 @@ _PROSE_CHARS = 150  # a paragraph this long is prose (two of them: not furniture
 _FRAGMENT = 0.5
 # How far ahead a block of one extractor is looked for in the other's (quotes' places).
 _ANCHOR_WINDOW = 40
+# Elements whose code is inline code (a word in a sentence), not a block of its own.
+_INLINE_PARENTS = frozenset(
+    {"p", "li", "td", "th", "a", "b", "i", "em", "strong", "u", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 # Short lines both extractors keep that are not article text.
 _FURNITURE_LINE = re.compile(
     r"^(?:share(?: this| on \w+)?|tweet|email|print|advertisement|ad|loading comments\.*|"
@@ -283,7 +287,18 @@ def _trafilatura_html(document: Any) -> str:
         return ""
     for container in list(document.body.iter("div", "body", "section")) or [document.body]:
         _rejoin_split_paragraphs(container)
-    return str(tostring(convert_to_html(document.body), encoding="unicode"))
+    html = convert_to_html(document.body)
+    _inline_code_stays_inline(html)
+    return str(tostring(html, encoding="unicode"))
+
+
+def _inline_code_stays_inline(html: Any) -> None:
+    """trafilatura writes all code as <pre>, inline `pip` in a sentence too, which would cut
+    the paragraph in three: code inside a paragraph, list item, cell or heading is <code>."""
+    for pre in list(html.iter("pre")):
+        parent = pre.getparent()
+        if parent is not None and parent.tag in _INLINE_PARENTS:
+            pre.tag = "code"
 
 
 def _continues(text: str) -> bool:
