@@ -6,9 +6,12 @@ farms, cookie banners, Wikipedia's "[edit]" links and navigation boxes). trafila
 readability-lxml then each extract the main text from that tree. Both nearly always find
 the article; what differs is what they take along (a caption, a teaser, a comment), so the
 shorter text is taken, unless it is under half the longer (then it is a fragment: one
-extractor stopped early, or picked a side box). The result goes through `html_to_blocks`,
-which keeps links and images, and a last pass drops the furniture lines both keep (a
-repeated title, byline or date, "Share", "Loading Comments...", photo credits).
+extractor stopped early, or picked a side box). readability drops block quotes such as
+embedded posts: when its text is taken, the quotes only trafilatura kept are put back in
+their places. The text goes through `html_to_blocks`, which keeps links and images (only the
+chosen extractor's: a page's blocks are built once), and a last pass drops the furniture
+lines both keep (a repeated title, whole or cut short, byline or date, the page's address
+printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from typing import Any
 
 from lxml import etree
-from lxml.html import HtmlElement, tostring
+from lxml.html import HtmlElement, document_fromstring, tostring
 
 from newstui.core.formats._html_blocks import html_to_blocks, is_icon
 from newstui.core.models import Block, count_words, normalise_title
@@ -71,6 +74,12 @@ _SHARE_OF_TEXT = 0.4  # furniture never holds this much of the page's text
 _PROSE_CHARS = 150  # a paragraph this long is prose (two of them: not furniture)
 # The shorter text is the more precise one, unless it is a fragment of the longer.
 _FRAGMENT = 0.5
+# How far ahead a block of one extractor is looked for in the other's (quotes' places).
+_ANCHOR_WINDOW = 40
+# Elements whose code is inline code (a word in a sentence), not a block of its own.
+_INLINE_PARENTS = frozenset(
+    {"p", "li", "td", "th", "a", "b", "i", "em", "strong", "u", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 # Short lines both extractors keep that are not article text.
 _FURNITURE_LINE = re.compile(
     r"^(?:share(?: this| on \w+)?|tweet|email|print|advertisement|ad|loading comments\.*|"
@@ -79,10 +88,18 @@ _FURNITURE_LINE = re.compile(
     r"from the section.*|.*• \d+ comments?|skip to .*|continue reading.*|"
     r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
     r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
-    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*)$",
+    r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*|advert|(?:show |read )?(?:more|less)|"
+    r"filed under\b.*|tags?:.*|more:|follow [\w ]{1,40} on (?:\w+, )*\w+(?: and \w+)?\.?|"
+    r"\(?(?:image|photo|picture)(?: copyright| credit|s?:).*|.*\bgetty images\)?)$",
     re.I,
 )
+# A photo credit: "Name Surname/Agency", "Name/Outlet/Getty Images" (no sentence in it).
+_CREDIT_LINE = re.compile(r"^[A-Z][\w.'’ -]{2,40}(?:/[A-Z][\w.'’ -]{1,30}){1,2}$")
+_CREDIT_WORDS = 8
+# A web address alone on a line at the top: the page's address printed in its header.
+_ADDRESS_LINE = re.compile(r"^https?://\S+$")
 _FURNITURE_LINE_CHARS = 90
+_MOST = 0.7  # of a title's words, for the start of it to be taken as the title
 # Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
 _PROMO_LINE = re.compile(
     r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b",
@@ -182,16 +199,67 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
     document = _trafilatura(tostring(tree, encoding="unicode"))
     from_trafilatura = _trafilatura_html(document)
     from_readability = _readability(tree)
-    blocks_t = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
-    blocks_r = html_to_blocks(from_readability, base=base) if from_readability else []
-    shorter, longer = sorted((blocks_t, blocks_r), key=_words)
-    if _words(shorter) < _FRAGMENT * _words(longer):
-        return longer, document
-    return shorter, document
+    if _pick_readability(_html_words(from_trafilatura), _html_words(from_readability)):
+        blocks = html_to_blocks(from_readability, base=base)
+        if "<blockquote" in from_trafilatura:
+            blocks = with_quotes(blocks, html_to_blocks(from_trafilatura, base=base))
+        return blocks, document
+    return html_to_blocks(from_trafilatura, base=base) if from_trafilatura else [], document
 
 
-def _words(blocks: list[Block]) -> int:
-    return sum(count_words(block.text) for block in blocks if block.kind != "image")
+def _pick_readability(words_trafilatura: int, words_readability: int) -> bool:
+    """The shorter text, unless it is a fragment of the longer (see the module's doc)."""
+    if words_readability <= words_trafilatura:
+        return words_readability >= _FRAGMENT * words_trafilatura
+    return words_trafilatura < _FRAGMENT * words_readability
+
+
+def _html_words(html: str) -> int:
+    """The words an extractor's HTML shows (what its blocks will hold, images aside)."""
+    if not html.strip():
+        return 0
+    try:
+        root = document_fromstring(html)
+    except (etree.LxmlError, ValueError, AssertionError):  # no elements at all
+        return 0
+    body = root.find("body")
+    return count_words((root if body is None else body).text_content())
+
+
+def with_quotes(blocks: list[Block], other: list[Block]) -> list[Block]:
+    """`blocks` with the quotes only `other` kept (embedded posts, block quotes: readability
+    drops them), each put after the block it follows in `other`. A quote before the text the
+    two share is not taken: there, quotes are teasers more often than article."""
+    merged = list(blocks)
+    keys = [normalise_title(block.text) for block in merged]
+    present = f" {' '.join(keys)} "
+    position: int | None = None  # where the next quote of `other` goes in `merged`
+    for block in other:
+        key = normalise_title(block.text)
+        if not key:
+            continue
+        if block.kind == "quote" and not _present(key, present, keys):
+            if position is not None:
+                merged.insert(position, block)
+                keys.insert(position, key)
+                position += 1
+            continue
+        found = _find(keys, key, position or 0)
+        position = found + 1 if found is not None else position
+    return merged
+
+
+def _present(key: str, text: str, keys: list[str]) -> bool:
+    """`key`'s words are in `text`, or a block of most of them (split differently) is."""
+    return f" {key} " in text or any(2 * len(words) > len(key) and words in key for words in keys)
+
+
+def _find(keys: list[str], key: str, start: int) -> int | None:
+    """The first of the next few blocks whose words hold `key` (or are held by it)."""
+    for index in range(start, min(len(keys), start + _ANCHOR_WINDOW)):
+        if keys[index] and (key in keys[index] or keys[index] in key):
+            return index
+    return None
 
 
 def _trafilatura(page: str) -> Any:
@@ -219,7 +287,18 @@ def _trafilatura_html(document: Any) -> str:
         return ""
     for container in list(document.body.iter("div", "body", "section")) or [document.body]:
         _rejoin_split_paragraphs(container)
-    return str(tostring(convert_to_html(document.body), encoding="unicode"))
+    html = convert_to_html(document.body)
+    _inline_code_stays_inline(html)
+    return str(tostring(html, encoding="unicode"))
+
+
+def _inline_code_stays_inline(html: Any) -> None:
+    """trafilatura writes all code as <pre>, inline `pip` in a sentence too, which would cut
+    the paragraph in three: code inside a paragraph, list item, cell or heading is <code>."""
+    for pre in list(html.iter("pre")):
+        parent = pre.getparent()
+        if parent is not None and parent.tag in _INLINE_PARENTS:
+            pre.tag = "code"
 
 
 def _continues(text: str) -> bool:
@@ -267,6 +346,7 @@ def _is_furniture_line(block: Block) -> bool:
     text = block.text.strip()
     if len(text) <= _FURNITURE_LINE_CHARS and (
         _FURNITURE_LINE.match(text)
+        or (_CREDIT_LINE.match(text) and len(text.split()) <= _CREDIT_WORDS)
         or not normalise_title(text)
         or (text.isupper() and len(text.split()) >= _SHOUTING_WORDS and block.kind != "heading")
     ):
@@ -283,12 +363,12 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     for block in blocks:
         text = block.text.strip()
         short = len(text) <= _FURNITURE_LINE_CHARS
-        if _is_furniture_line(block):
+        if _is_furniture_line(block) or (at_top and _ADDRESS_LINE.match(text)):
             continue
-        at_top = at_top and (short or block.kind == "image")
+        at_top = at_top and (short or block.kind in {"image", "heading"})
         if at_top and block.kind != "image":
             words = normalise_title(text)
-            if words == heading or _TOP_LINE.match(text) or _DATE_LINE.match(text):
+            if _is_title(words, heading) or _TOP_LINE.match(text) or _DATE_LINE.match(text):
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
@@ -296,3 +376,11 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
             continue  # the same line twice, or an image's caption after it
         kept.append(block)
     return kept
+
+
+def _is_title(words: str, title: str) -> bool:
+    """The title again, or most of it: a page's metadata often cuts the headline short."""
+    if words == title:
+        return True
+    shorter, longer = sorted((words, title), key=len)
+    return bool(shorter) and longer.startswith(shorter) and len(shorter) >= _MOST * len(longer)

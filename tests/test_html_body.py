@@ -1,0 +1,175 @@
+"""How a saved page's text is chosen and merged from the two extractors, and cleaned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newstui.core.formats import parse_bytes
+from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats._html_body import (
+    _inline_code_stays_inline,
+    _pick_readability,
+    tidy,
+    with_quotes,
+)
+from newstui.core.models import Article, Block
+
+PROSE = (
+    "The council met on Monday evening to discuss the harbour budget for the coming year, "
+    "and the debate ran long past midnight as members argued over the cost of dredging. "
+)
+TWEET = (
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">The harbour vote is tonight, '
+    'come along to the town hall <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; '
+    "Harbour Watch (@harbourwatch) "
+    '<a href="https://twitter.com/harbourwatch/status/1">March 3, 2026</a></blockquote>'
+)
+
+
+def page(body: str) -> Article:
+    html = f"<html lang='en'><head><title>Harbour budget</title></head><body>{body}</body></html>"
+    return parse_bytes(Path("page.html"), html.encode()).articles[0]
+
+
+def paragraphs(*numbers: int) -> str:
+    return "".join(f"<p>{number} {PROSE}</p>" for number in numbers)
+
+
+def para(text: str) -> Block:
+    return Block(kind="paragraph", text=text)
+
+
+def quote(text: str) -> Block:
+    return Block(kind="quote", text=text)
+
+
+def test_an_embedded_post_readability_drops_is_kept_in_its_place() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0, 1, 2, 3)}{TWEET}"
+        f"{paragraphs(4, 5, 6)}</article>"
+    )
+    kinds = [(block.kind, block.text[:2]) for block in article.blocks]
+    assert kinds[3:7] == [
+        ("paragraph", "3 "),
+        ("quote", "Th"),
+        ("quote", "— "),
+        ("paragraph", "4 "),
+    ]
+    assert article.blocks[4].text.startswith("The harbour vote is tonight")
+
+
+def test_quotes_only_the_other_extractor_kept_go_after_the_block_they_follow() -> None:
+    blocks = [para("One two three."), para("Four five six."), para("Seven eight.")]
+    other = [
+        para("One two three."),
+        para("Four five six."),
+        quote("A quoted post."),
+        quote("— Someone (@someone)"),
+        para("Seven eight."),
+        quote("A post at the end."),
+    ]
+    assert [block.text for block in with_quotes(blocks, other)] == [
+        "One two three.",
+        "Four five six.",
+        "A quoted post.",
+        "— Someone (@someone)",
+        "Seven eight.",
+        "A post at the end.",
+    ]
+
+
+def test_quotes_before_the_shared_text_or_already_there_are_not_added() -> None:
+    blocks = [para("One two three."), para("Four five six, and a quoted post."), para("Seven.")]
+    other = [
+        quote("A teaser before the article."),
+        para("One two three."),
+        quote("Four five six, and a quoted post."),  # readability kept it as a paragraph
+        para("Seven."),
+    ]
+    assert with_quotes(blocks, other) == blocks
+
+
+def test_the_shorter_text_wins_unless_it_is_a_fragment() -> None:
+    assert _pick_readability(words_trafilatura=500, words_readability=450)
+    assert _pick_readability(words_trafilatura=500, words_readability=500)  # a tie
+    assert not _pick_readability(words_trafilatura=450, words_readability=500)
+    assert not _pick_readability(words_trafilatura=500, words_readability=200)  # a fragment
+    assert _pick_readability(words_trafilatura=200, words_readability=500)
+
+
+LINE = PROSE.strip()
+
+
+def blocks_of(*texts: str, kind: str = "paragraph") -> list[Block]:
+    return [Block(kind=kind, text=text) for text in texts]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "less",
+        "Show more",
+        "Advert",
+        "Filed under: Harbour, Council |",
+        "Tags: harbour, budget",
+        "More:",
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "Image copyright Getty Images",
+        "(Image: gargantiopa / Getty Images)",
+        "Photo: Damian Dovarganes, AP",
+        "Jason Cipriani/ZDNet",
+        "Sakib Ali/Hindustan Times/Getty Images",
+    ],
+)
+def test_furniture_lines_are_dropped_anywhere(line: str) -> None:
+    text = [LINE, line, LINE + " Again."]
+    assert [block.text for block in tidy(blocks_of(*text), "Harbour budget", [])] == [
+        LINE,
+        LINE + " Again.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The vote is at 7pm/8pm.",
+        "42",  # a figure in a chart's table
+        "More to come as the council meets again.",
+        "Follow the money, said the mayor, and you will find the dredging contract.",
+    ],
+)
+def test_short_article_lines_are_kept(line: str) -> None:
+    assert [block.text for block in tidy(blocks_of(LINE, line), "Harbour budget", [])] == [
+        LINE,
+        line,
+    ]
+
+
+def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
+    title = "Harbour ferries return after the storm that closed the port and the ferry terminal"
+    top = [
+        Block(kind="paragraph", text="https://courier.example/news/harbour-ferries-return.html"),
+        Block(kind="heading", text=title + " for a week in March"),  # the metadata cut it short
+        Block(kind="paragraph", text=LINE),
+        Block(kind="paragraph", text="https://courier.example/report.pdf"),  # in the text: kept
+    ]
+    assert [block.text for block in tidy(top, title, [])] == [
+        LINE,
+        "https://courier.example/report.pdf",
+    ]
+
+
+def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
+    html = etree.fromstring(
+        "<html><body><p>Install it with <pre>pip install</pre> and go.</p>"
+        "<pre>$ pip install harbour</pre></body></html>"
+    )
+    _inline_code_stays_inline(html)
+    blocks = html_to_blocks(etree.tostring(html, encoding="unicode"))
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("paragraph", "Install it with pip install and go."),
+        ("code", "$ pip install harbour"),
+    ]
