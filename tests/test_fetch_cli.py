@@ -229,3 +229,16 @@ def test_newstui_opens_the_news_folder_when_subscribed(tmp_path: Path) -> None:
     assert default_folder(Settings(), paths) == paths.data_dir / "news"
     assert default_folder(Settings(news_folder=tmp_path / "n"), paths) == tmp_path / "n"
     assert default_folder(Settings(folder=tmp_path / "mine"), paths) == tmp_path / "mine"
+
+
+def test_newstui_opens_the_news_folder_once_it_holds_an_import(tmp_path: Path) -> None:
+    from newstui.cli.tui import default_folder
+    from newstui.core.config import Settings
+
+    paths = AppPaths.default()
+    news = tmp_path / "news"
+    settings = Settings(news_folder=news)
+    assert default_folder(settings, paths).name == "sample_articles"
+    (news / "imports" / "pocket").mkdir(parents=True)
+    assert default_folder(settings, paths) == news
+    assert default_folder(settings, paths, last_used=str(tmp_path)) == tmp_path

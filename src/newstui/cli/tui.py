@@ -18,16 +18,25 @@ LAST_LIBRARY = "library"  # the state pref naming the last DIR the reader was op
 def default_folder(settings: Settings, paths: AppPaths, last_used: str | None = None) -> Path:
     """The library without a DIR: the configured `folder`; else the last DIR the reader was
     opened on (while it is still there); else the news folder when there are
-    subscriptions; else the bundled samples."""
+    subscriptions or it holds something (an import, a saved page); else the bundled samples."""
     if settings.folder is not None:
         return settings.folder
     if last_used and os.path.isdir(last_used):
         return Path(last_used)
     from newstui.core.fetch.subscriptions import has_subscriptions
 
-    if has_subscriptions(paths.config_dir):
-        return news_folder_of(settings, paths.data_dir)
+    news = news_folder_of(settings, paths.data_dir)
+    if has_subscriptions(paths.config_dir) or _holds_anything(news):
+        return news
     return sample_articles_dir()
+
+
+def _holds_anything(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def check_library(directory: Path) -> Path:
