@@ -11,7 +11,7 @@ from libhelpers import article_text, open_library, write
 from newstui.core.config import Settings
 from newstui.core.paths import AppPaths
 from newstui.tui.app import NewsApp
-from newstui.tui.messages import RefreshProgress
+from newstui.tui.messages import CountsLoaded, RefreshProgress
 from newstui.tui.widgets.article_list import ArticleList
 
 FILES = 260
@@ -50,11 +50,14 @@ async def test_the_list_grows_during_a_first_index(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(ArticleList, "reload", counting)
     progress: list[str] = []
+    unread_while_growing: list[int] = []
     app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
 
     def hook(message: object) -> None:
         if isinstance(message, RefreshProgress) and app.main is not None:
             progress.append(app.main.progress)
+        if isinstance(message, CountsLoaded) and 0 < message.total < FILES:
+            unread_while_growing.append(message.unread)
 
     async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
         await settle(pilot)
@@ -65,3 +68,4 @@ async def test_the_list_grows_during_a_first_index(tmp_path: Path, monkeypatch: 
     assert growing, counts  # shown before the build was done
     assert any(text.startswith("indexing") for text in progress)
     assert not any(text.startswith("checking") for text in progress)
+    assert unread_while_growing and all(unread > 0 for unread in unread_while_growing)

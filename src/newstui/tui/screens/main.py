@@ -306,6 +306,7 @@ class MainScreen(Screen[None]):
                 self.total = self.articles.row_count
             self._update_titles()
             self._update_status()
+            self.count_articles()  # the unread count follows, off this thread
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
