@@ -32,7 +32,7 @@ def register(commands: Any) -> None:
         "Importing the same file again adds nothing.",
     )
     importer.add_argument("file", metavar="FILE", help="the export file (or a folder of .md)")
-    _into(importer)
+    _into(importer, "<service>")
     importer.add_argument(
         "--allow",
         action="append",
@@ -46,16 +46,16 @@ def register(commands: Any) -> None:
     importer.set_defaults(handler=run_import)
     saver = commands.add_parser("save", help="fetch one web page and save it as an article")
     saver.add_argument("url", metavar="URL")
-    _into(saver)
+    _into(saver, "saved")
     saver.add_argument("--json", action="store_true", help="print the result as JSON")
     saver.set_defaults(handler=run_save)
 
 
-def _into(parser: argparse.ArgumentParser) -> None:
+def _into(parser: argparse.ArgumentParser, subfolder: str) -> None:
     parser.add_argument(
         "--into",
         metavar="DIR",
-        help="write under DIR/<service>/ (default: the imports folder in the news folder)",
+        help=f"write under DIR/{subfolder}/ (default: the imports folder in the news folder)",
     )
 
 
