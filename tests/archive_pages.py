@@ -19,6 +19,7 @@ def page(name: str) -> bytes:
         f"<title>Page about {name} | Example Site</title>"
         f"<meta name='author' content='Rosa {name.title()}well'>"
         f"<meta property='og:title' content='Page about {name}'>"
+        "<meta property='og:site_name' content='Example Site'>"
         "</head><body><nav><a href='/'>Home</a></nav><article>"
         f"<h1>Page about {name}</h1><p>{words}</p><p>And a second paragraph about {name}, "
         "long enough for the extractor to keep it as part of the article body.</p>"

@@ -87,6 +87,7 @@ def test_save_a_url(site: FeedServer, capsys: pytest.CaptureFixture[str]) -> Non
     [article] = parse_file(path).articles
     assert article.title == "Page about tides" and article.url == site.url("/page/tides")
     assert "tides sentence number 2" in article.body_text
+    assert article.source.name == "Example Site"  # the page names its site; else the host
     code, out, _ = run(capsys, "save", site.url("/page/tides"))
     assert code == 0 and out.strip() == f"{path} (saved before)"
     code, out, err = run(capsys, "save", site.url("/missing"), "--json")

@@ -53,7 +53,7 @@ def article_of(entry: Entry, service: str) -> Article:
         summary=entry.summary,
         authors=[Author(name=name) for name in entry.authors],
         blocks=entry.blocks or [],
-        source=Source(path="", format="json", name=site_of(entry.url)),
+        source=Source(path="", format="json"),  # its page may name the site; else the host
         published=published.astimezone(timezone.utc) if published else None,
         url=entry.url,
         lang=entry.lang,
@@ -80,7 +80,8 @@ def not_fetched(article: Article, reason: str) -> Article:
 def write_article(folder: Path, article: Article) -> Path:
     path = folder / f"{_slug(article.title)}-{article.id}.json"
     fields = article.model_dump(mode="json", exclude={"word_count", "reading_minutes"})
-    fields["source"] = {"name": article.source.name}  # (the path is where it is read from)
+    # (the path is where it is read from)
+    fields["source"] = {"name": article.source.name or site_of(article.url)}
     data = json.dumps(fields, ensure_ascii=False, indent=1) + "\n"
     write_atomic(path, data.encode("utf-8"))
     return path

@@ -57,6 +57,9 @@ async def with_full_text(
                 "authors": article.authors or page.authors,
                 "published": article.published or page.published,
                 "lang": article.lang or page.lang,
+                "source": article.source.model_copy(
+                    update={"name": article.source.name or page.source.name}
+                ),
             }
         ),
         "ok",
