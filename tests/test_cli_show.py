@@ -57,6 +57,20 @@ def test_show_plain_text(write_file: WriteFile, capsys: pytest.CaptureFixture[st
     assert "By Ana Brum" in out and "Funding Still Unclear\n-----" in out
 
 
+def test_show_plain_text_gives_each_authors_bio(
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    authors = [
+        {"name": "Ann Lee", "bio": "Ann covers ports."},
+        {"name": "Bo Chan", "bio": "Bo edits."},
+    ]
+    path = write_file("two.json", json.dumps({"title": "Two", "authors": authors}))
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "By Ann Lee, Bo Chan" in out
+    assert "About Ann Lee\nAnn covers ports." in out and "About Bo Chan\nBo edits." in out
+
+
 def test_show_errors_name_the_file_and_reason(
     tmp_path: Path, write_file: WriteFile, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -106,8 +106,9 @@ def render_plain(article: Article) -> str:
             out.append(f"[image: {block.text}]" + (f" <{block.url}>" if block.url else ""))
         else:
             out += textwrap.wrap(block.text, MEASURE)
-    if article.author and article.author.bio:
-        out += ["", f"About {article.author.name}", *textwrap.wrap(article.author.bio, MEASURE)]
+    for author in article.authors:  # each person's own bio
+        if author.bio:
+            out += ["", f"About {author.name}", *textwrap.wrap(author.bio, MEASURE)]
     if article.related:
         out += ["", "You might also like:", *(f"  - {title}" for title in article.related)]
     return "\n".join(out)
