@@ -15,10 +15,6 @@ class SaveUrlScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="close_overlay"),
     ]
-    DEFAULT_CSS = """
-    SaveUrlScreen { align: center middle; }
-    SaveUrlScreen > Input { width: 80%; max-width: 100; border: round $accent; }
-    """
 
     def compose(self) -> ComposeResult:
         field = Input(placeholder="https://…", id="save-url")
