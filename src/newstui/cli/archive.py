@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newstui.core.config import load_settings, news_folder_of
+from newstui.cli.common import told_settings
+from newstui.core.config import imports_folder_of
 from newstui.core.paths import AppPaths
 
 
@@ -62,10 +63,7 @@ def _into(parser: argparse.ArgumentParser, subfolder: str) -> None:
 def base_folder(into: str | None, paths: AppPaths) -> Path:
     if into:
         return Path(into).expanduser()
-    settings = load_settings(paths.config_file)
-    for warning in settings.warnings:
-        print(f"newstui: warning: {warning}", file=sys.stderr)
-    return news_folder_of(settings.settings, paths.data_dir) / "imports"
+    return imports_folder_of(told_settings(paths), paths.data_dir)
 
 
 def run_import(args: argparse.Namespace) -> int:

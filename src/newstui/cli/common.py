@@ -27,10 +27,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newstui.core.library import Library
 from newstui.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    from newstui.core.config import Settings
 
 DIR_HELP = "the library folder (default: the one the reader opens without a DIR)"
 
@@ -82,15 +85,21 @@ def library_dir(args: argparse.Namespace) -> Path | None:
 # opening a library
 
 
-def default_library(paths: AppPaths, last_used: str | None) -> Path:
-    """The folder the reader opens without a DIR (see `cli.tui.default_folder`)."""
-    from newstui.cli.tui import default_folder
+def told_settings(paths: AppPaths) -> Settings:
+    """The config's settings; each of its warnings (a bad key, ignored) on stderr."""
     from newstui.core.config import load_settings
 
     loaded = load_settings(paths.config_file)
     for warning in loaded.warnings:
         print(f"newstui: warning: {warning}", file=sys.stderr)
-    return default_folder(loaded.settings, paths, last_used)
+    return loaded.settings
+
+
+def default_library(paths: AppPaths, last_used: str | None) -> Path:
+    """The folder the reader opens without a DIR (see `cli.tui.default_folder`)."""
+    from newstui.cli.tui import default_folder
+
+    return default_folder(told_settings(paths), paths, last_used)
 
 
 def library_of(path: Path, paths: AppPaths) -> Path:

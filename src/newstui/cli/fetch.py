@@ -7,11 +7,10 @@ Exit 0 when every feed was fetched or unchanged, 1 when some failed (the others 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from newstui.cli.common import add_json_arg, print_json
-from newstui.core.config import load_settings, news_folder_of
+from newstui.cli.common import add_json_arg, print_json, told_settings
+from newstui.core.config import news_folder_of
 from newstui.core.paths import AppPaths
 
 
@@ -32,9 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from newstui.core.fetch.urls import mask_url
 
     paths = AppPaths.default()
-    settings = load_settings(paths.config_file)
-    for warning in settings.warnings:
-        print(f"newstui: warning: {warning}", file=sys.stderr)
+    settings = told_settings(paths)
     subscriptions = loaded(paths).subscriptions
     if args.feeds:
         chosen = []
@@ -44,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(f"no subscription named or at {mask_url(wanted)!r} (feeds list)")
             chosen += [s for s in matches if s not in chosen]
         subscriptions = chosen
-    news_folder = news_folder_of(settings.settings, paths.data_dir)
+    news_folder = news_folder_of(settings, paths.data_dir)
     try:
         news_folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -92,6 +92,11 @@ def news_folder_of(settings: Settings, data_dir: Path) -> Path:
     return settings.news_folder or data_dir / "news"
 
 
+def imports_folder_of(settings: Settings, data_dir: Path) -> Path:
+    """Where `newstui import` and `save` write without `--into`: `imports` in the news folder."""
+    return news_folder_of(settings, data_dir) / "imports"
+
+
 def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSettings:
     """Settings from parsed TOML: each bad or unknown key is named in a warning and ignored."""
     values: dict[str, Any] = {}

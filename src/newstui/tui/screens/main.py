@@ -949,9 +949,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="save", exit_on_error=False, description="Saving the page")
     def save_page(self, url: str) -> None:
         from newstui.core.archive.run import ExportError, save_url
-        from newstui.core.config import news_folder_of
+        from newstui.core.config import imports_folder_of
 
-        base = news_folder_of(self.settings, self.paths.data_dir).resolve() / "imports"
+        base = imports_folder_of(self.settings, self.paths.data_dir).resolve()
         try:
             path, new = save_url(url, base)
         except ExportError as error:
