@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 
 from newstui.core.archive.entries import MAX_ENTRIES, ExportError
 from newstui.core.formats._fields import parse_datetime, safe_url
-from newstui.core.formats.text import decode
 from newstui.core.sanitize import clean_line
 
 MAX_FIELD_CHARS = 1_000_000  # one CSV cell (a long Instapaper selection fits)
@@ -44,8 +43,12 @@ def csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise ExportError(f"malformed CSV at line {reader.line_num}: {error}") from None
 
 
-def text_of(data: bytes) -> str:
-    return decode(data)
+def row_url(row: dict[str, str], line: int, problems: list[str]) -> str | None:
+    """The row's http(s) `url`; a row without one is named in `problems` (and skipped)."""
+    url = safe_url(row.get("url"))
+    if url is None:
+        problems.append(f"line {line}: no http(s) URL; skipped")
+    return url
 
 
 def unix_time(value: str | None) -> datetime | None:

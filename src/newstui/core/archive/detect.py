@@ -15,8 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newstui.core.archive import instapaper, omnivore, pocket, readwise, wallabag
-from newstui.core.archive._common import csv_header, text_of
+from newstui.core.archive._common import csv_header
 from newstui.core.archive.entries import MAX_ENTRIES, MAX_EXPORT_BYTES, Export, ExportError
+from newstui.core.formats import read_failure
+from newstui.core.formats.text import decode
 
 KNOWN = (
     "a wallabag JSON export, an Omnivore export (zip, or Markdown files), an Instapaper CSV, "
@@ -34,12 +36,8 @@ def read_export(path: Path, max_bytes: int = MAX_EXPORT_BYTES) -> Export:
             raise ExportError(f"too large: {size:,} bytes (the limit is {max_bytes:,})")
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise ExportError("no such file") from None
-    except PermissionError:
-        raise ExportError("permission denied") from None
     except OSError as error:
-        raise ExportError(f"cannot read: {error.strerror or error}") from None
+        raise ExportError(read_failure(error)) from None
     if len(data) > max_bytes:
         raise ExportError(f"too large: more than {max_bytes:,} bytes")
     export = parse_export(data, max_bytes)
@@ -53,7 +51,7 @@ def parse_export(data: bytes, max_bytes: int = MAX_EXPORT_BYTES) -> Export:
         raise ExportError("empty file")
     if data.startswith(b"PK\x03\x04"):
         return _zip(data, max_bytes)
-    text = text_of(data)
+    text = decode(data)
     start = text.lstrip("\ufeff \t\r\n")[:1]
     if start in ("[", "{"):
         return _json(text)
@@ -119,12 +117,12 @@ def _zip(data: bytes, max_bytes: int) -> Export:
         items: list[Any] = []
         for info in sorted(metadata, key=lambda info: info.filename):
             try:
-                loaded = json.loads(text_of(read(info)))
+                loaded = json.loads(decode(read(info)))
             except (ValueError, RecursionError):
                 raise ExportError(f"{info.filename} in the zip is not valid JSON") from None
             items += loaded if isinstance(loaded, list) else []
         contents = {
-            PurePosixPath(name).stem: text_of(read(info))
+            PurePosixPath(name).stem: decode(read(info))
             for name, info in names.items()
             if PurePosixPath(name).parent.name == "content" and name.endswith(".html")
         }

@@ -13,7 +13,7 @@ import json
 from newstui.core.archive._common import (
     clean_line,
     csv_rows,
-    safe_url,
+    row_url,
     tag_list,
     title_of,
     unix_time,
@@ -27,9 +27,8 @@ _STATUS_FOLDERS = frozenset({"unread", "archive", "starred"})
 def parse_csv(text: str) -> Export:
     export = Export("instapaper", [])
     for line, row in csv_rows(text):
-        url = safe_url(row.get("url"))
+        url = row_url(row, line, export.problems)
         if url is None:
-            export.problems.append(f"line {line}: no http(s) URL; skipped")
             continue
         folder = clean_line(row.get("folder", ""))
         tags = _tags(row.get("tags", ""))

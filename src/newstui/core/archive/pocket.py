@@ -14,6 +14,7 @@ from __future__ import annotations
 from newstui.core.archive._common import (
     clean_line,
     csv_rows,
+    row_url,
     safe_url,
     tag_list,
     title_of,
@@ -28,9 +29,8 @@ _TRUE = frozenset({"1", "true", "yes"})
 def parse_csv(text: str) -> Export:
     export = Export("pocket", [])
     for line, row in csv_rows(text):
-        url = safe_url(row.get("url"))
+        url = row_url(row, line, export.problems)
         if url is None:
-            export.problems.append(f"line {line}: no http(s) URL; skipped")
             continue
         favourite = row.get("favorite") or row.get("favourite") or row.get("starred") or ""
         export.entries.append(

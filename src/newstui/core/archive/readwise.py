@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from newstui.core.archive._common import csv_rows, parse_datetime, safe_url, tag_list, title_of
+from newstui.core.archive._common import csv_rows, parse_datetime, row_url, tag_list, title_of
 from newstui.core.archive.entries import Entry, Export
 
 CSV_COLUMNS = frozenset({"title", "url", "location", "saved date"})
@@ -25,9 +25,8 @@ def parse_csv(text: str) -> Export:
         if location == "feed":
             feed_items += 1
             continue
-        url = safe_url(row.get("url"))
+        url = row_url(row, line, export.problems)
         if url is None:
-            export.problems.append(f"line {line}: no http(s) URL; skipped")
             continue
         export.entries.append(
             Entry(

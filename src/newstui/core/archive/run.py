@@ -33,6 +33,7 @@ from newstui.core.archive.writer import (
 from newstui.core.fetch.addresses import AddressPolicy
 from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.http import HttpClient, Limits, Resolver, system_resolver
+from newstui.core.models import Article
 from newstui.core.state.store import StateStore
 
 __all__ = ["EntryOutcome", "ExportError", "ImportReport", "import_export", "save_url"]
@@ -139,16 +140,15 @@ class _Importer:
             if entry.blocks is None and entry.url:
                 to_fetch.append(entry)
             else:
-                self._write(entry, "written")
+                self._write(entry, article_of(entry, self.service), "written")
         if to_fetch:
             asyncio.run(self._fetch_all(to_fetch, policy, limits, resolver))
 
-    def _write(self, entry: Entry, outcome: Outcome, reason: str | None = None) -> None:
-        article = article_of(entry, self.service)
+    def _write(
+        self, entry: Entry, article: Article, outcome: Outcome, reason: str | None = None
+    ) -> None:
+        """Write the entry's article (marked as such when its page was not fetched), count it."""
         path = write_article(self.folder, not_fetched(article, reason) if reason else article)
-        self._count(entry, outcome, path, reason)
-
-    def _count(self, entry: Entry, outcome: Outcome, path: Path, reason: str | None) -> None:
         self.done += 1
         if outcome == "not fetched":
             self.report.not_fetched += 1
@@ -175,11 +175,9 @@ class _Importer:
                         article_of(entry, self.service), client, policy
                     )
                 if outcome == "ok":
-                    path = write_article(self.folder, article)
-                    self._count(entry, "fetched", path, None)
+                    self._write(entry, article, "fetched")
                 else:
-                    path = write_article(self.folder, not_fetched(article, outcome))
-                    self._count(entry, "not fetched", path, outcome)
+                    self._write(entry, article, "not fetched", outcome)
 
             await asyncio.gather(*(one(entry) for entry in entries))
 
@@ -213,7 +211,9 @@ def save_url(
     return write_article(folder, article), True
 
 
-async def _fetch_one(article: Any, limits: Limits | None, resolver: Resolver) -> Any:
+async def _fetch_one(
+    article: Article, limits: Limits | None, resolver: Resolver
+) -> tuple[Article, str]:
     from newstui.core.fetch.fulltext import with_full_text
 
     async with HttpClient(limits or Limits(), resolver=resolver) as client:

@@ -76,10 +76,15 @@ def parse_file(path: Path) -> ParseResult:
         data = path.read_bytes()
     except IsADirectoryError:
         raise ArticleError("is a directory, not a file") from None
-    except FileNotFoundError:
-        raise ArticleError("no such file") from None
-    except PermissionError:
-        raise ArticleError("permission denied") from None
     except OSError as error:
-        raise ArticleError(f"cannot read: {error.strerror or error}") from None
+        raise ArticleError(read_failure(error)) from None
     return parse_bytes(path, data)
+
+
+def read_failure(error: OSError) -> str:
+    """Why a file could not be read, in words: "no such file", "permission denied"..."""
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return f"cannot read: {error.strerror or error}"

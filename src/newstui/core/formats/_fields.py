@@ -115,7 +115,8 @@ def shorten(text: str, limit: int = TITLE_FROM_TEXT_CHARS) -> str:
 def split_names(byline: str) -> list[str]:
     """ "Ann Lee, Bo Chan and Cy Dor" -> the three names; kept whole unless every part has two
     words or more ("Procter & Gamble" and "Lee, Ann" stay one name)."""
-    parts = _NAME_SEPARATOR.split(clean_line(byline))
+    whole = clean_line(byline)
+    parts = _NAME_SEPARATOR.split(whole)
     if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
         return parts
-    return [clean_line(byline)] if clean_line(byline) else []
+    return [whole] if whole else []
