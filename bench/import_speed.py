@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from fetch_speed import environment  # the same dirs, and bytecode cached as after install
+
 PARAGRAPH = (
     "The council met on Tuesday to discuss the harbour plan, which has divided the town "
     "for a decade; supporters say it brings jobs while critics fear for the old quay. "
@@ -85,17 +87,6 @@ def write_export(site: Site, entries: int, path: Path) -> None:
         status = "archive" if number % 3 == 0 else "unread"
         lines.append(f"Story {number},{site.url(number)},{1700000000 + number},bench,{status}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def environment(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
-    return env
 
 
 def run_import(export: Path, home: Path) -> tuple[float, dict[str, Any], float]:
