@@ -18,6 +18,7 @@ from newstui.core.fetch.run import fetch_subscriptions
 from newstui.core.fetch.state import EntryState, FeedState, StateCache, save_state
 from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.formats._html_blocks import html_to_blocks
+from newstui.core.formats.jsonfile import article_from_json
 from newstui.core.models import Block
 from newstui.core.paths import AppPaths
 
@@ -90,9 +91,11 @@ def test_hostile_entry_html_is_neutralised_on_the_worker_path(
             assert forbidden not in text
         assert not any(ch in text for ch in "\x1b\x07\u202e\u202c")
         assert article["title"] == "T"
-        urls = [link["url"] for block in article["blocks"] for link in block["links"]]
+        assert "blocks" not in article  # the entry's HTML is stored (made safe), read later
+        blocks = article_from_json(Path("day.json"), article).blocks
+        urls = [link.url for block in blocks for link in block.links]
         assert urls == ["https://example.org/ok"]  # (no base: a relative link is no link)
-        words = " ".join(block["text"] for block in article["blocks"])
+        words = " ".join(block.text for block in blocks)
         assert "Before after bad link relative good link" in words
         assert "a picture" in words and "Escape evil text" in words
 

@@ -20,6 +20,12 @@ _ESCAPE_SEQUENCES = re.compile(
 _UNSAFE_CHARACTERS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
+# The same in bytes of an ASCII-compatible encoding (7-bit forms only: C1 bytes are parts of
+# UTF-8 characters), and the C0 controls XML forbids.
+_ESCAPE_SEQUENCE_BYTES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]"
+)
+_C0_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -34,6 +40,12 @@ def clean_text(text: str) -> str:
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _ESCAPE_SEQUENCES.sub("", text)
     return _UNSAFE_CHARACTERS.sub("", text)
+
+
+def clean_bytes(data: bytes) -> bytes:
+    """Escape sequences and C0 controls (but tab, newline, return) out of bytes in an
+    ASCII-compatible encoding (UTF-8, Latin-1...; never UTF-16 or UTF-32)."""
+    return _C0_BYTES.sub(b"", _ESCAPE_SEQUENCE_BYTES.sub(b"", data))
 
 
 def clean_line(text: str) -> str:

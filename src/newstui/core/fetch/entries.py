@@ -20,12 +20,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
-from newstui.core.formats import ArticleError, ParseResult
+from newstui.core.formats import ArticleError
 from newstui.core.models import Article
+
+if TYPE_CHECKING:
+    from newstui.core.formats.feeds import FeedResult
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,15 @@ class Prepared:
 
 def prepare(body: bytes, job: Job) -> Prepared:
     """Raises `ArticleError` when the body is not a feed."""
-    parsed = parse_feed(body)
+    parsed = parse_feed(body, keep_html=job.write)
     prepared = Prepared(problems=parsed.warnings[:20])
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
-    for article in parsed.articles:
+    for article, html in zip(parsed.articles, parsed.html, strict=True):
         article_id = article_id_in_feed(job.feed_key, article.id)
         fields = article.model_dump(mode="json", exclude=_NOT_STORED)
+        if html is not None:  # stored as the feed gave it, made blocks when read (jsonfile)
+            del fields["blocks"]
+            fields["html"] = html
         digest = content_hash(fields)
         known = job.known.get(article_id)
         if known is not None and known[0] == digest:
@@ -148,8 +154,10 @@ def known_days(folder: Path) -> dict[str, str]:
     return found
 
 
-def parse_feed(body: bytes) -> ParseResult:
-    """The feed's articles (RSS, Atom, RDF or JSON Feed); `ArticleError` when it is none."""
+def parse_feed(body: bytes, *, keep_html: bool = False) -> FeedResult:
+    """The feed's articles (RSS, Atom, RDF or JSON Feed); `ArticleError` when it is none.
+
+    With `keep_html`, an entry's HTML content is kept as it is (`FeedResult.html`)."""
     from newstui.core.formats.feeds import is_json_feed, parse_json_feed, parse_xml_feed
 
     if not body.strip():
@@ -161,9 +169,9 @@ def parse_feed(body: bytes) -> ParseResult:
             raise ArticleError("not a feed: invalid JSON") from None
         if not is_json_feed(document):
             raise ArticleError("not a feed: JSON, but not a JSON Feed")
-        return parse_json_feed(Path("feed.json"), document)
+        return parse_json_feed(Path("feed.json"), document, keep_html=keep_html)
     try:
-        return parse_xml_feed(Path("feed.xml"), body)
+        return parse_xml_feed(Path("feed.xml"), body, keep_html=keep_html)
     except ArticleError as error:
         raise ArticleError(f"not a feed: {error}") from None
     except Exception as error:  # feedparser on hostile bytes
@@ -177,7 +185,7 @@ def article_id_in_feed(feed_key: str, entry_id: str) -> str:
 
 
 _NOT_STORED = {"word_count", "reading_minutes", "source"}
-_HASHED = ("title", "summary", "author", "blocks", "url", "published", "tags")
+_HASHED = ("title", "summary", "author", "blocks", "html", "url", "published", "tags")
 
 
 def content_hash(fields: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """HTML fragments (feed content, Markdown's raw HTML, extracted page text) to `Block`s.
 
-Built on the standard library's tolerant `html.parser`: it never fetches anything, and it
-never raises on bad markup. Scripts, styles, hidden elements and other invisible parts are
+Parsed by lxml's HTML parser (libxml2) feeding the builder's start/data/end events, so no
+tree is built: it never fetches anything, never raises on bad markup, and closes what bad
+markup leaves open as browsers do. Scripts, styles, hidden elements and other invisible parts are
 dropped; headings, paragraphs, quotes, list items, preformatted text and images map to the
 block kinds of the same name. `<a href>` becomes a `Link` over its text (relative links
 resolved against `base`); an image keeps its alt text, else its figure's caption, and an
@@ -11,8 +12,12 @@ image with neither (decoration) or an icon-sized one is dropped.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+import threading
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
 
 from newstui.core.formats._fields import safe_url
 from newstui.core.models import Block, BlockKind, Link
@@ -74,7 +79,6 @@ _VOID = frozenset(
         "wbr",
     }
 )
-_DECLARATION = re.compile(r"<!(?!--)")
 # Where a link starts (with its number) and ends in the text being gathered: private-use
 # characters, removed from the page's own text first.
 _OPEN, _NUMBER_END, _CLOSE = "\ue000", "\ue002", "\ue001"
@@ -106,7 +110,7 @@ def link_url(href: str | None, base: str | None = None) -> str | None:
     return url
 
 
-def image_url(attrs: dict[str, str | None], base: str | None = None) -> str | None:
+def image_url(attrs: Mapping[str, str | None], base: str | None = None) -> str | None:
     """The picture of an <img>: `src`, or the `data-src` lazy loaders fill it from."""
     for name in ("src", "data-src", "data-original", "data-lazy-src"):
         value = (attrs.get(name) or "").strip()
@@ -115,7 +119,7 @@ def image_url(attrs: dict[str, str | None], base: str | None = None) -> str | No
     return None
 
 
-def is_icon(attrs: dict[str, str | None]) -> bool:
+def is_icon(attrs: Mapping[str, str | None]) -> bool:
     """Tracking pixels, icons and badges: an image given a tiny width or height."""
     for name in ("width", "height"):
         value = (attrs.get(name) or "").strip().removesuffix("px")
@@ -149,9 +153,10 @@ def _append(text: str, piece: str) -> str:
     return text + (piece.lstrip(" ") if not text or text.endswith(" ") else piece)
 
 
-class _BlockBuilder(HTMLParser):
+class _BlockBuilder:
+    """lxml's parser target: `start`, `data`, `end` and `close` are called as it parses."""
+
     def __init__(self, *, skip_chrome: bool, base: str | None) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self._hidden = _INVISIBLE | _PAGE_CHROME if skip_chrome else _INVISIBLE
         self._base = base
@@ -175,8 +180,13 @@ class _BlockBuilder(HTMLParser):
         return "paragraph"
 
     def _flush(self) -> None:
-        raw = clean_text("".join(self._text))
+        if not self._text:
+            return
+        raw = "".join(self._text)
         self._text = []
+        if raw.isspace():
+            return
+        raw = clean_text(raw)
         kind = self._kind()
         if kind == "code":
             code = _MARKERS.sub("", raw).strip("\n")
@@ -191,11 +201,10 @@ class _BlockBuilder(HTMLParser):
             elif _MARKERS.sub("", text).strip():
                 self.blocks.append(Block(kind=kind, text=text, links=links))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, values: Mapping[str, str]) -> None:
         if self._hidden_tag:
             self._hidden_depth += tag == self._hidden_tag
             return
-        values = dict(attrs)
         if tag in self._hidden or _is_hidden(values):
             if tag not in _VOID:
                 self._hidden_tag, self._hidden_depth = tag, 1
@@ -221,12 +230,21 @@ class _BlockBuilder(HTMLParser):
                 self._figure_image = None
             self._open.append(tag)
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if self._hidden_tag:
             if tag == self._hidden_tag:
                 self._hidden_depth -= 1
                 if not self._hidden_depth:
                     self._hidden_tag = None
+            return
+        if tag in _VOID:
+            return
+        if self._open and self._open[-1] == tag and tag != "a":  # (the parser nests properly)
+            if _breaks_block(tag):
+                self._flush()
+            self._open.pop()
+            if tag == "figure":
+                self._figure_image = None
             return
         if tag not in self._open:
             if tag == "p":  # a stray </p>: browsers make an empty paragraph of it
@@ -243,11 +261,11 @@ class _BlockBuilder(HTMLParser):
         if tag == "figure":
             self._figure_image = None
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if not self._hidden_tag:
             self._text.append(_MARKERS.sub("", data))
 
-    def _image(self, attrs: dict[str, str | None]) -> None:
+    def _image(self, attrs: Mapping[str, str]) -> None:
         if is_icon(attrs):
             return
         url = image_url(attrs, self._base)
@@ -260,12 +278,11 @@ class _BlockBuilder(HTMLParser):
         self.blocks.append(Block(kind="image", text=alt, url=url))
 
     def close(self) -> None:
-        super().close()
         self._flush()
 
 
-def _is_hidden(attrs: dict[str, str | None]) -> bool:
-    return (
+def _is_hidden(attrs: Mapping[str, str]) -> bool:
+    return bool(attrs) and (
         "hidden" in attrs
         or (attrs.get("aria-hidden") or "").lower() == "true"
         or bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
@@ -275,22 +292,90 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
 def html_to_blocks(html: str, *, skip_chrome: bool = False, base: str | None = None) -> list[Block]:
     """Blocks of an HTML fragment or page; `skip_chrome` also drops nav/header/footer/aside.
     Relative links and images are resolved against `base` (the page's URL) when given."""
-    try:
-        return _build(html, skip_chrome, base)
-    except AssertionError:
-        return _build(escape_declarations(html), skip_chrome, base)
-
-
-def escape_declarations(html: str) -> str:
-    """html.parser gives up (AssertionError) on some odd `<!...` declarations: make them text."""
-    return _DECLARATION.sub("&lt;!", html)
-
-
-def _build(html: str, skip_chrome: bool, base: str | None) -> list[Block]:
+    if not html.strip():
+        return []  # (libxml2 would give no events at all)
     builder = _BlockBuilder(skip_chrome=skip_chrome, base=base)
-    builder.feed(html)
-    builder.close()
+    parser, target = _thread_parser()
+    target.builder = builder
+    try:
+        parser.feed(html.replace("\0", "") if "\0" in html else html)  # (NUL ends a C string)
+        parser.close()
+    except BaseException:
+        del _PARSERS.parser  # (a parser stopped midway is not used again)
+        raise
     return builder.blocks
+
+
+class _Target:
+    """lxml's parser target, handing events to the builder of the moment: one target and
+    parser per thread, as lxml inspects a new target's methods (slower than a small page)."""
+
+    builder: _BlockBuilder
+
+    def start(self, tag: str, attributes: Mapping[str, str]) -> None:
+        self.builder.start(tag, attributes)
+
+    def end(self, tag: str) -> None:
+        self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def close(self) -> None:
+        self.builder.close()
+
+
+_PARSERS = threading.local()
+
+
+def _thread_parser() -> tuple[Any, _Target]:
+    if not hasattr(_PARSERS, "parser"):
+        target = _Target()
+        _PARSERS.parser = (
+            etree.HTMLParser(target=target, no_network=True, remove_comments=True, remove_pis=True),
+            target,
+        )
+    parser: tuple[Any, _Target] = _PARSERS.parser
+    return parser
+
+
+# What `clean_html` keeps: elements that are not code, embeds or forms, with the attributes
+# the block builder reads (`style` only as `hidden`: its display/visibility rule).
+_UNSAFE_ELEMENTS = (
+    *sorted(_INVISIBLE - {"head", "title"}),
+    *("frame", "frameset", "object", "embed", "applet", "link", "meta", "base", "form"),
+    *("input", "button", "textarea", "select", "canvas", "audio", "video", "dialog"),
+)
+_KEPT_ATTRIBUTES = frozenset(
+    {"href", "src", "alt", "title", "width", "height", "hidden", "aria-hidden", "lang", "dir"}
+    | {"colspan", "rowspan", "datetime", "cite", "data-src", "data-original", "data-lazy-src"}
+)
+_UNSAFE_URL = re.compile(r"\s*(?:javascript|vbscript|data|file):", re.I)
+
+
+def clean_html(html: str) -> str:
+    """A fragment with only what `html_to_blocks` reads (to store HTML as it came, safely):
+    no scripts, styles, frames, embeds or forms, no event handlers or other attributes, no
+    script URLs, no escape sequences. Its blocks are the fragment's blocks."""
+    if not html.strip():
+        return ""
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    root = etree.fromstring(html.replace("\0", "") if "\0" in html else html, parser)
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    etree.strip_elements(body, *_UNSAFE_ELEMENTS, with_tail=False)
+    for element in body.xpath(".//*[@*]"):  # (only elements with attributes)
+        attributes = element.attrib
+        for name in [name for name in attributes if name not in _KEPT_ATTRIBUTES]:
+            if name == "style" and _HIDDEN_STYLE.search(attributes[name]):
+                attributes["hidden"] = ""
+            del attributes[name]
+        for name in ("href", "src"):
+            if name in attributes and _UNSAFE_URL.match(attributes[name]):
+                del attributes[name]
+    text = etree.tostring(body, encoding="unicode", method="html")
+    return clean_text(text.removeprefix("<body>").removesuffix("</body>"))
 
 
 def html_to_text(html: str) -> str:

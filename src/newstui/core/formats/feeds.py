@@ -18,15 +18,23 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
+from html.entities import html5
 from pathlib import Path
 from time import struct_time
 from typing import Any
+from urllib.parse import urljoin
 
 from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
-from newstui.core.formats._html_blocks import html_to_blocks, html_to_text, text_to_blocks
+from newstui.core.formats._html_blocks import (
+    clean_html,
+    html_to_blocks,
+    html_to_text,
+    text_to_blocks,
+)
 from newstui.core.lang import primary_subtag
 from newstui.core.models import (
     MAX_AUTHORS,
@@ -37,7 +45,7 @@ from newstui.core.models import (
     content_id,
     normalise_title,
 )
-from newstui.core.sanitize import clean_line
+from newstui.core.sanitize import clean_bytes, clean_line
 
 SUMMARY_MAX_CHARS = 400
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
@@ -67,11 +75,197 @@ def _replace_invalid_reference(match: re.Match[bytes]) -> bytes:
     return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else match.group()
 
 
-def parse_xml_feed(path: Path, data: bytes) -> ParseResult:
+def parse_xml_feed(path: Path, data: bytes, *, keep_html: bool = False) -> FeedResult:
+    """RSS, Atom or RDF bytes: fastfeedparser (lxml) reads them, feedparser what it cannot.
+
+    A malformed document keeps what lxml's recovering parser reads of it, with a warning."""
+    data = _INVALID_CHARACTER_REFERENCE.sub(_replace_invalid_reference, data)
+    if data[:1].isspace():
+        data = data.lstrip()  # (white space before `<?xml`: a common slip, and no feed's text)
+    problem, recoverable, tree = _xml_problem(data)
+    for repair in (_without_control_characters, _with_numeric_references):
+        if problem and recoverable and (repaired := repair(data)) != data:
+            data = repaired
+            problem, recoverable, tree = _xml_problem(data)
+    if recoverable:
+        try:
+            return _parse_fast(path, data, problem, tree, keep_html)
+        except ArticleError:  # not a feed to it (or nothing read): feedparser decides
+            pass
+    return _parse_with_feedparser(path, data, keep_html)
+
+
+_NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_NAMES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def _without_control_characters(data: bytes) -> bytes:
+    """No escape sequences or C0 controls, which XML forbids and lxml's recovery reads on
+    badly from (in an encoding where they are never part of a character: not UTF-16/32)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        return data
+    return clean_bytes(data)
+
+
+def _with_numeric_references(data: bytes) -> bytes:
+    """HTML's named references (`&nbsp;`), undeclared in XML, as numeric ones."""
+    return data if b"<!ENTITY" in data else _NAMED_REFERENCE.sub(_numeric_reference, data)
+
+
+def _numeric_reference(match: re.Match[bytes]) -> bytes:
+    """An HTML named reference as numeric ones; an unknown name stays as text."""
+    name = match.group(1)
+    if name in _XML_NAMES:
+        return match.group()
+    characters = html5.get(name.decode("ascii") + ";")
+    if characters is None:
+        return b"&amp;" + match.group()[1:]
+    return "".join(f"&#{ord(c)};" for c in characters).encode("ascii")
+
+
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(rss|feed|RDF)\b")
+_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)\s*>\s*$")
+
+
+def _xml_problem(data: bytes) -> tuple[str | None, bool, Any]:
+    """Why the bytes are not well-formed XML (or None), and whether lxml's recovery is
+    trusted with them. It is not with a wrong encoding (feedparser tries others), a cut
+    document (its last entry is debris, which would come back whole as another article),
+    or entity declarations (lxml, never resolving entities, would drop even plain ones)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        message = str(error.msg).split(", line ")[0]
+        problem = clean_line(f"malformed feed: line {line}, column {column}: {message}")
+        cut = not _ROOT_END.search(data[-200:])
+        return problem, error.code != etree.ErrorTypes.ERR_INVALID_ENCODING and not cut, None
+    except ValueError as error:
+        return clean_line(f"malformed feed: {error}"), False, None
+    return None, b"<!ENTITY" not in data, tree
+
+
+_ATOM, _DC = "{http://www.w3.org/2005/Atom}", "{http://purl.org/dc/elements/1.1/}"
+_MEDIA = "{http://search.yahoo.com/mrss/}"
+_ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+_ENTRY_TAGS = (f"{_ATOM}entry", "item", "{http://purl.org/rss/1.0/}item")
+_AUTHOR_TAGS = (f"{_ATOM}author", f"{_DC}creator", "author")
+_FEED_AUTHOR_TAGS = (*_AUTHOR_TAGS, "managingEditor", f"{_ITUNES}author")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_SUMMARY_TAGS = ("description", f"{_ATOM}summary", "{http://purl.org/rss/1.0/}description")
+
+
+@dataclass
+class _Details:
+    """What fastfeedparser leaves out, read from the document: every author (it keeps the
+    first, and no feed-level `dc:creator`), `xml:lang`, and a video's `media:description`."""
+
+    lang: str | None = None
+    authors: list[str] = field(default_factory=list)
+    # each entry's authors, xml:lang, media:description, and whether it has a summary of
+    # its own (fastfeedparser makes one of the content's start)
+    entries: list[tuple[list[str], str, str, bool]] = field(default_factory=list)
+
+
+def _document_details(tree: Any, entries: int) -> _Details:
+    if tree is None:
+        return _Details()
+    channel = tree.find("channel")
+    head = tree if channel is None else channel
+    details = _Details(
+        lang=tree.get(_XML_LANG) or head.findtext("language"),
+        authors=_names(head, _FEED_AUTHOR_TAGS)[:1] if head is not None else [],
+    )
+    for element in tree.iter(*_ENTRY_TAGS):
+        text = element.findtext(f"{_MEDIA}group/{_MEDIA}description") or ""
+        names = _names(element, _AUTHOR_TAGS)
+        summary = next(element.iterchildren(*_SUMMARY_TAGS), None) is not None
+        details.entries.append((names, element.get(_XML_LANG) or "", text, summary))
+    if len(details.entries) != entries:
+        details.entries = []  # (they do not line up with fastfeedparser's)
+    return details
+
+
+def _names(element: Any, tags: tuple[str, ...]) -> list[str]:
+    names = []
+    for author in element.iterchildren(*tags):
+        raw = clean_line(author.text or "")
+        raw = raw or clean_line(author.findtext(f"{_ATOM}name") or author.findtext("name") or "")
+        email_and_name = _EMAIL_AND_NAME.fullmatch(raw)
+        names.append(clean_line(email_and_name.group(1)) if email_and_name else raw)
+    return [name for name in names if name][:MAX_AUTHORS]
+
+
+def _parse_fast(
+    path: Path, data: bytes, problem: str | None, tree: Any, keep_html: bool
+) -> FeedResult:
+    import fastfeedparser
+
+    try:
+        parsed = fastfeedparser.parse(data)  # bytes: it never fetches (a str URL it would)
+    except Exception as error:  # (hostile bytes: whatever it raises, feedparser decides)
+        raise ArticleError(clean_line(str(error))[:200]) from None
+    entries: list[Any] = parsed.get("entries") or []
+    if not entries:
+        raise ArticleError("feed has no entries")
+    feed: Mapping[str, Any] = parsed.get("feed") or {}
+    root = _ROOT.search(data[:4096])
+    source = Source(
+        path=str(path),
+        format="atom" if root and root.group(1) == b"feed" else "rss",
+        name=_markup_free(_string(feed.get("title"))) or None,
+    )
+    details = _document_details(tree, len(entries))
+    feed_authors = [name for name in _authors(feed) if name] or details.authors
+    builder = _EntryBuilder(source, feed_authors, skip_empty=problem is not None)
+    builder.keep_html = keep_html
+    builder.lang = primary_subtag(details.lang or feed.get("language"))
+    base = _string(feed.get("link"))  # (for relative entry links, as xml:base would give)
+    for number, entry in enumerate(entries, 1):
+        more = details.entries[number - 1] if details.entries else ([], "", "", True)
+        builder.add(number, partial(_fast_entry, entry, base, *more))
+    return builder.result([problem] if problem else [])
+
+
+def _fast_entry(
+    entry: Mapping[str, Any],
+    base: str,
+    authors: list[str],
+    lang: str,
+    media_text: str,
+    has_summary: bool,
+) -> _Entry:
+    contents = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
+    content = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
+    content = content or (contents[0] if contents else None)
+    published = parse_datetime(entry.get("published")) or parse_datetime(entry.get("updated"))
+    tags = [
+        clean_line(str(tag.get("label") or tag.get("term") or ""))
+        for tag in entry.get("tags") or []
+        if isinstance(tag, Mapping)
+    ]
+    return _Entry(
+        key=str(entry.get("id") or entry.get("link") or ""),
+        title=_markup_free(_string(entry.get("title"))),
+        authors=authors or _authors(entry),
+        content=_value(content),
+        content_type=(content or {}).get("type"),
+        summary=(_string(entry.get("description")) if has_summary else "") or media_text,
+        summary_type=None if has_summary and entry.get("description") else "text",
+        published=published,
+        url=_absolute(_string(entry.get("link")), _string((content or {}).get("base")) or base),
+        tags=tags,
+        lang=primary_subtag(lang or (content or {}).get("language")),
+    )
+
+
+def _parse_with_feedparser(path: Path, data: bytes, keep_html: bool) -> FeedResult:
     import feedparser
 
     # A file-like object: feedparser never treats it as a URL or a file name.
-    data = _INVALID_CHARACTER_REFERENCE.sub(_replace_invalid_reference, data)
     # No sanitize_html: the block builder keeps text only and drops scripts, styles and
     # frames itself, so feedparser's sanitizer would be a third more parsing time for nothing.
     # No resolve_relative_uris: bytes without a URL give it no base to resolve against.
@@ -93,6 +287,7 @@ def parse_xml_feed(path: Path, data: bytes) -> ParseResult:
         name=_text(feed, "title") or None,
     )
     builder = _EntryBuilder(source, _authors(feed), skip_empty=problem is not None)
+    builder.keep_html = keep_html
     builder.lang = primary_subtag(feed.get("language"))  # <language>, or the feed's xml:lang
     for number, entry in enumerate(entries, 1):
         builder.add(number, partial(_xml_entry, entry))
@@ -163,19 +358,8 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
     content = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
     content = content or (contents[0] if contents else None)
     summary_detail = entry.get("summary_detail") or {}
-    summary_html = entry.get("summary") if isinstance(entry.get("summary"), str) else ""
-    blocks: list[Block] = []
-    content_html = ""
-    if content is not None and isinstance(content.get("value"), str):
-        content_html = content["value"]
-        blocks = _blocks(content_html, content.get("type"))
-    if blocks and summary_html == content_html:
-        summary = ""  # feedparser copies a lone <content> to the summary: not parsed twice
-    else:
-        summary_blocks = _blocks(summary_html or "", summary_detail.get("type"))
-        summary = " ".join(b.text for b in summary_blocks if b.kind != "image")
-        if not blocks:
-            blocks, summary = summary_blocks, ""
+    summary_html = _string(entry.get("summary"))
+    # (feedparser copies a lone <content> to the summary: `_body` parses it once)
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         published = published or _utc(entry.get(key))
@@ -190,13 +374,37 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
         key=str(entry.get("id") or entry.get("link") or ""),
         title=_text(entry, "title"),
         authors=_authors(entry),
-        blocks=blocks,
-        summary=summary,
+        content=_value(content),
+        content_type=(content or {}).get("type"),
+        summary=summary_html,
+        summary_type=summary_detail.get("type"),
         published=published,
         url=safe_url(entry.get("link")),
         tags=tags,
         lang=next(filter(None, map(primary_subtag, declared)), None),
     )
+
+
+def _value(content: Mapping[str, Any] | None) -> str:
+    return _string(content.get("value")) if content is not None else ""
+
+
+def _absolute(link: str, base: str) -> str | None:
+    if link and base and "://" not in link[:12]:
+        try:
+            link = urljoin(base, link)
+        except ValueError:
+            return None
+    return safe_url(link)
+
+
+def _markup_free(title: str) -> str:
+    """A title as text: fastfeedparser does not say whether it is HTML, so markup goes."""
+    return clean_line(html_to_text(title) if "<" in title or "&" in title else title)
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 # -- JSON Feed
@@ -207,7 +415,7 @@ def is_json_feed(document: object) -> bool:
     return isinstance(version, str) and version.startswith(_JSON_FEED_PREFIXES)
 
 
-def parse_json_feed(path: Path, feed: Mapping[str, Any]) -> ParseResult:
+def parse_json_feed(path: Path, feed: Mapping[str, Any], *, keep_html: bool = False) -> FeedResult:
     """A JSON Feed (https://jsonfeed.org) already loaded from JSON."""
     items = feed.get("items")
     if not isinstance(items, list):
@@ -219,6 +427,7 @@ def parse_json_feed(path: Path, feed: Mapping[str, Any]) -> ParseResult:
         path=str(path), format="jsonfeed", name=title if isinstance(title, str) else None
     )
     builder = _EntryBuilder(source, _json_authors(feed))
+    builder.keep_html = keep_html
     builder.lang = primary_subtag(feed.get("language"))
     for number, item in enumerate(items, 1):
         builder.add(number, partial(_json_item, item))
@@ -240,21 +449,17 @@ def _json_item(item: object) -> _Entry:
         value = item.get(key)
         return value if isinstance(value, str) else ""
 
-    if text("content_html"):
-        blocks = html_to_blocks(text("content_html"))
-    else:
-        blocks = text_to_blocks(text("content_text"))
-    summary = clean_line(text("summary"))
-    if not blocks:
-        blocks, summary = text_to_blocks(summary), ""
+    html = text("content_html")
     item_id = item.get("id")
     tags = item.get("tags")
     return _Entry(
         key=str(item_id) if isinstance(item_id, (str, int)) else text("url"),
         title=clean_line(text("title")),
         authors=_json_authors(item),
-        blocks=blocks,
-        summary=summary,
+        content=html or text("content_text"),
+        content_type="html" if html else "text",
+        summary=text("summary"),
+        summary_type="text",
         published=parse_datetime(item.get("date_published") or item.get("date_modified")),
         url=safe_url(item.get("url")) or safe_url(item.get("external_url")),
         tags=[clean_line(str(tag)) for tag in tags if isinstance(tag, (str, int))]
@@ -268,7 +473,8 @@ def _json_item(item: object) -> _Entry:
 
 
 class _Entry:
-    """What one feed entry says, before it becomes an Article."""
+    """What one feed entry says, before it becomes an Article: its content and summary as
+    given (HTML or text, by their declared types; None: HTML)."""
 
     def __init__(
         self,
@@ -276,25 +482,63 @@ class _Entry:
         key: str,
         title: str,
         authors: list[str],
-        blocks: list[Block],
+        content: str,
+        content_type: str | None,
         summary: str,
+        summary_type: str | None,
         published: datetime | None,
         url: str | None,
         tags: list[str],
         lang: str | None = None,
     ) -> None:
         self.key, self.title, self.authors = clean_line(key), title, authors
-        self.blocks, self.summary, self.published = blocks, summary, published
-        self.url, self.tags = url, [tag for tag in dict.fromkeys(tags) if tag]
+        self.content, self.content_type = content, content_type
+        self.summary, self.summary_type = summary, summary_type
+        self.published, self.url = published, url
+        self.tags = [tag for tag in dict.fromkeys(tags) if tag]
         self.lang = lang
 
     @property
     def is_empty(self) -> bool:
-        return not (self.key or self.title or self.blocks or self.summary or self.url)
+        has_text = self.content.strip() or self.summary.strip()
+        return not (self.key or self.title or has_text or self.url)
+
+    @property
+    def html(self) -> str | None:
+        """The content when it is HTML worth keeping as it is (see `read_feed`)."""
+        is_html = self.content_type in _HTML_TYPES or self.content_type is None
+        return self.content if is_html and self.content.strip() else None
+
+    def blocks_and_summary(self) -> tuple[list[Block], str]:
+        """The content as blocks (else the summary's), and the summary as text."""
+        blocks = _blocks(self.content, self.content_type) if self.content else []
+        if blocks and self.summary == self.content:
+            return blocks, ""  # (feedparser copies a lone <content> to the summary)
+        if not blocks:
+            return _blocks(self.summary, self.summary_type), ""
+        return blocks, self.summary_text()
+
+    def summary_text(self) -> str:
+        """The summary as text, as far as an Article keeps it (`SUMMARY_MAX_CHARS`)."""
+        if self.summary == self.content:
+            return ""
+        head = 5 * SUMMARY_MAX_CHARS  # (most of a summary's head is text: parse that first)
+        text = self._text_of(self.summary[:head])
+        if len(text) < SUMMARY_MAX_CHARS and len(self.summary) > head:
+            text = self._text_of(self.summary)
+        return text
+
+    def _text_of(self, summary: str) -> str:
+        blocks = _blocks(summary, self.summary_type)
+        return " ".join(b.text for b in blocks if b.kind != "image")
 
 
 class _EntryBuilder:
-    """Articles from entries: ids unique within the file, bad entries become problems."""
+    """Articles from entries: ids unique within the file, bad entries become problems.
+
+    With `keep_html`, an entry with a title, an id and HTML content is not made blocks: its
+    article has none, and its content goes to `html` (in the order of `articles`) made safe
+    to store by `clean_html`, to be read as blocks later (the fetcher's files: `jsonfile`)."""
 
     def __init__(
         self, source: Source, feed_authors: list[str], *, skip_empty: bool = False
@@ -303,6 +547,8 @@ class _EntryBuilder:
         self.feed_authors = feed_authors
         self.skip_empty = skip_empty  # in a malformed feed, an empty entry is debris
         self.articles: list[Article] = []
+        self.html: list[str | None] = []
+        self.keep_html = False
         self.problems: list[str] = []
         self._ids: set[str] = set()
         self.lang: str | None = None  # the feed's language, for entries that declare none
@@ -313,16 +559,20 @@ class _EntryBuilder:
             if self.skip_empty and entry.is_empty:
                 self.problems.append(f"entry {number}: empty, skipped")
                 return
-            self.articles.append(self._article(entry))
+            html = entry.html if self.keep_html and entry.title and entry.key else None
+            self.articles.append(self._article(entry, html))
+            self.html.append(clean_html(html) if html is not None else None)
         except Exception as error:  # one odd entry must not cost the others
             self.problems.append(f"entry {number}: cannot read: {clean_line(str(error))[:200]}")
 
-    def _article(self, entry: _Entry) -> Article:
-        body = "\n".join(block.text for block in entry.blocks if block.kind != "image")
-        title = entry.title or shorten(entry.summary or body) or UNTITLED
-        summary = entry.summary
-        if summary and normalise_title(body).startswith(normalise_title(summary)[:200]):
-            summary = ""  # the summary is just the start of the content
+    def _article(self, entry: _Entry, html: str | None) -> Article:
+        if html is None:
+            blocks, summary = entry.blocks_and_summary()
+            body = "\n".join(block.text for block in blocks if block.kind != "image")
+            summary = without_lead(summary, body)
+        else:  # (the lead rule applies when the HTML is read: `without_lead`)
+            blocks, summary, body = [], entry.summary_text(), ""
+        title = entry.title or shorten(summary or body) or UNTITLED
         published = entry.published.isoformat() if entry.published else ""
         key = entry.key or entry.url or (f"{entry.title}\n{published}" if entry.title else "")
         article_id = entry_id(key) if key else content_id(title, body)
@@ -333,7 +583,7 @@ class _EntryBuilder:
             title=title,
             summary=shorten(summary, SUMMARY_MAX_CHARS),
             authors=[Author(name=name) for name in names],
-            blocks=entry.blocks,
+            blocks=blocks,
             source=self.source,
             published=entry.published,
             url=entry.url,
@@ -349,11 +599,24 @@ class _EntryBuilder:
         self._ids.add(candidate)
         return candidate
 
-    def result(self, problems: list[str]) -> ParseResult:
+    def result(self, problems: list[str]) -> FeedResult:
         if not self.articles:
             reasons = "; ".join([*problems, *self.problems][:3])
             raise ArticleError(f"no readable entries: {reasons}" if reasons else "no entries")
-        return ParseResult(self.articles, problems + self.problems)
+        return FeedResult(self.articles, problems + self.problems, self.html)
+
+
+@dataclass
+class FeedResult(ParseResult):
+    html: list[str | None] = field(default_factory=list)  # see `_EntryBuilder` (keep_html)
+
+
+def without_lead(summary: str, body: str) -> str:
+    """The summary, unless it is just the start of the body."""
+    start = normalise_title(summary)[:200] if summary else ""
+    if start and normalise_title(body[: 4 * len(start) + 400]).startswith(start):
+        return ""
+    return summary
 
 
 def entry_id(key: str) -> str:

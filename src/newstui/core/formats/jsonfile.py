@@ -7,7 +7,8 @@ file the article was read from now (`{path: this file, format: "json"}`); only t
 `name` (the outlet) is kept from the input. `word_count` and `reading_minutes` are computed
 and ignored on input; so is `author` (the byline) next to `authors`, while a file from before
 `authors` gives its `author` (a name or `{name, bio}`). An article without an `id` gets its
-slug, else a content hash.
+slug, else a content hash. An article without `blocks` may give its body as `html` (as the
+fetcher stores a feed entry's content), read like a feed's HTML.
 A document with a `version` of "https://jsonfeed.org/version/..." is read as a JSON Feed.
 """
 
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 
 from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import as_utc, guarded
-from newstui.core.formats.feeds import is_json_feed, parse_json_feed
+from newstui.core.formats._html_blocks import html_to_blocks, text_to_blocks
+from newstui.core.formats.feeds import is_json_feed, parse_json_feed, without_lead
 from newstui.core.models import Article, content_id
 from newstui.core.sanitize import clean_line
 
@@ -95,6 +97,15 @@ def article_from_json(path: Path, fields: dict[str, Any]) -> Article:
     }
     if not fields.get("id"):
         fields["id"] = fields.get("slug") or _PLACEHOLDER_ID
+    html = fields.pop("html", None)
+    if isinstance(html, str) and not fields.get("blocks"):
+        fields["blocks"] = html_to_blocks(html)
+        summary = fields.get("summary")
+        if not fields["blocks"] and isinstance(summary, str):
+            fields["blocks"], fields["summary"] = text_to_blocks(summary), ""
+        elif isinstance(summary, str):
+            body = "\n".join(b.text for b in fields["blocks"] if b.kind != "image")
+            fields["summary"] = without_lead(summary, body)
     article = Article.model_validate(fields)
     update: dict[str, Any] = {}
     if article.id == _PLACEHOLDER_ID:
