@@ -6,11 +6,13 @@ import gzip
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from feedserver import FeedServer, Reply, Request, item, rss
+from newstui.core.fetch.entries import Job, file_for, prepare
 from newstui.core.fetch.http import Limits
 from newstui.core.fetch.run import FetchReport, fetch_subscriptions
 from newstui.core.fetch.subscriptions import Subscription
@@ -91,7 +93,8 @@ def test_written_files_read_back_with_every_field(site: FeedServer, news: Path) 
     assert article.tags == ["politics"]
     assert article.published is not None
     assert [b.kind for b in article.blocks] == ["heading", "paragraph", "quote", "list_item"]
-    assert path.name == "2026-12-01.json" and path.parent.parent == news
+    assert path.name == file_for("2026-12-01", time.time()) + ".json"
+    assert path.parent.parent == news
 
 
 def test_an_entry_that_changes_is_updated_in_place(site: FeedServer, news: Path) -> None:
@@ -130,8 +133,31 @@ def test_an_entry_whose_date_changes_moves_to_its_new_day(site: FeedServer, news
         Reply(200, rss("D", [{**entry, "pubDate": "Wed, 02 Dec 2026 08:00:00 GMT"}, item(2)])),
     )
     assert fetch(news, feed).feeds[0].updated == 1
-    days = {a.title: p.name for p, a in stored(news)}
-    assert days == {"Story 1": "2026-12-02.json", "Story 2": "2026-12-01.json"}
+    days = {a.title: p.stem for p, a in stored(news)}
+    now = time.time()
+    assert days == {"Story 1": file_for("2026-12-02", now), "Story 2": file_for("2026-12-01", now)}
+
+
+def test_old_entries_share_month_and_year_files_and_stay_where_they_are() -> None:
+    day = 86400
+    now = datetime(2026, 12, 2, 12, tzinfo=timezone.utc).timestamp()
+    assert file_for("2026-12-01", now) == "2026-12-01"  # a day of the last month
+    assert file_for("2026-10-20", now) == "2026-10"
+    assert file_for("2025-06-30", now) == "2025"
+    job = Job(Path("unused"), "k", "http://127.0.0.1/f.xml", None, {}, now, write=False)
+    body = rss("D", [{**item(1), "pubDate": "Tue, 01 Dec 2026 10:00:00 GMT"}])
+    (change,) = prepare(body, job).changes
+    later = Job(
+        job.folder,
+        "k",
+        job.feed_url,
+        None,
+        {change.article_id: ("x", now, "2026-12-01")},
+        now + 90 * day,
+        write=False,
+    )
+    (again,) = prepare(body, later).changes  # (a changed hash: it is rewritten...)
+    assert (again.day, again.moved_from) == ("2026-12-01", None)  # ... where it was
 
 
 def test_a_lost_state_rewrites_no_duplicates(site: FeedServer, news: Path) -> None:

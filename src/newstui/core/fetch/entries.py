@@ -1,11 +1,13 @@
 """A fetched feed's bytes to article files: parse, tell new/updated/unchanged, write.
 
-Files: one JSON file per feed and day of publication, `<feed folder>/YYYY-MM-DD.json`, a
-list of Articles in the project's JSON format (an undated entry is dated when first seen).
-A day file holds a feed's entries of that day, a few dozen at most, so an update rewrites
-little, while a first fetch of 200 feeds writes a few hundred files, not ten thousand (each
-file costs far more than its bytes). Writing a day merges by article id into what the file
-holds, so a repeated or interrupted fetch never duplicates an entry.
+Files: one JSON file per feed and stretch of publication time, a list of Articles in the
+project's JSON format (an undated entry is dated when first seen): `YYYY-MM-DD.json` for a
+day of the last month, `YYYY-MM.json` for an older month, `YYYY.json` for an older year
+(`file_for`). A recent day holds a feed's entries of that day, a few dozen at most, so an
+update rewrites little; a blog's years of old posts come in a few files, not a file a post
+(each file costs far more than its bytes). An entry stays in the file it was first written
+to while its date is unchanged. Writing a file merges by article id into what it holds, so a
+repeated or interrupted fetch never duplicates an entry.
 
 `prepare` is a plain function of picklable values so a process pool can run it: parsing
 (feedparser) is most of a big fetch's CPU time. It writes the files of a feed without full
@@ -49,8 +51,8 @@ class Change:
     digest: str
     first_seen: float
     is_new: bool
-    day: str  # the file it is in: "YYYY-MM-DD"
-    moved_from: str | None = None  # the day file it was in, when its date changed
+    day: str  # the file it is in: "YYYY-MM-DD", "YYYY-MM" or "YYYY" (`file_for`)
+    moved_from: str | None = None  # the file it was in, when its date changed
     fields: dict[str, Any] | None = None  # the stored form, when ready to write
 
 
@@ -79,7 +81,9 @@ def prepare(body: bytes, job: Job) -> Prepared:
             continue
         first_seen = known[1] if known else job.now
         published = article.published or datetime.fromtimestamp(first_seen, timezone.utc)
-        day = published.astimezone(timezone.utc).date().isoformat()
+        date = published.astimezone(timezone.utc).date().isoformat()
+        stays = known is not None and bool(known[2]) and date.startswith(known[2])
+        day = known[2] if known is not None and stays else file_for(date, job.now)
         moved_from = known[2] if known is not None and known[2] != day else None
         change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
         if job.write:  # the stored form, straight from the dump (no second model)
@@ -101,6 +105,14 @@ def prepare(body: bytes, job: Job) -> Prepared:
         for change in prepared.changes:
             change.fields = None  # nothing to send back from a worker but the outcome
     return prepared
+
+
+def file_for(date: str, now: float) -> str:
+    """The file (name without `.json`) for an entry published on `date` ("YYYY-MM-DD")."""
+    age = now - datetime.fromisoformat(date).replace(tzinfo=timezone.utc).timestamp()
+    if age > 366 * 86400:
+        return date[:4]
+    return date[:7] if age > 31 * 86400 else date
 
 
 def write_days(changes: list[Change], job: Job) -> None:

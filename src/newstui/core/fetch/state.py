@@ -24,7 +24,7 @@ class EntryState:
     hash: str
     first_seen: float
     full_text: str | None = None  # "ok", or why the page could not be used
-    day: str = ""  # its file in the feed's folder: "YYYY-MM-DD.json"
+    day: str = ""  # its file in the feed's folder, without `.json` (`entries.file_for`)
 
 
 @dataclass

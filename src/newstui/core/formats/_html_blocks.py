@@ -339,45 +339,6 @@ def _thread_parser() -> tuple[Any, _Target]:
     return parser
 
 
-# What `clean_html` keeps: elements that are not code, embeds or forms, with the attributes
-# the block builder reads (`style` only as `hidden`: its display/visibility rule).
-_UNSAFE_ELEMENTS = (
-    *sorted(_INVISIBLE - {"head", "title"}),
-    *("frame", "frameset", "object", "embed", "applet", "link", "meta", "base", "form"),
-    *("input", "button", "textarea", "select", "canvas", "audio", "video", "dialog"),
-)
-_KEPT_ATTRIBUTES = frozenset(
-    {"href", "src", "alt", "title", "width", "height", "hidden", "aria-hidden", "lang", "dir"}
-    | {"colspan", "rowspan", "datetime", "cite", "data-src", "data-original", "data-lazy-src"}
-)
-_UNSAFE_URL = re.compile(r"\s*(?:javascript|vbscript|data|file):", re.I)
-
-
-def clean_html(html: str) -> str:
-    """A fragment with only what `html_to_blocks` reads (to store HTML as it came, safely):
-    no scripts, styles, frames, embeds or forms, no event handlers or other attributes, no
-    script URLs, no escape sequences. Its blocks are the fragment's blocks."""
-    if not html.strip():
-        return ""
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-    root = etree.fromstring(html.replace("\0", "") if "\0" in html else html, parser)
-    body = root.find("body") if root is not None else None
-    if body is None:
-        return ""
-    etree.strip_elements(body, *_UNSAFE_ELEMENTS, with_tail=False)
-    for element in body.xpath(".//*[@*]"):  # (only elements with attributes)
-        attributes = element.attrib
-        for name in [name for name in attributes if name not in _KEPT_ATTRIBUTES]:
-            if name == "style" and _HIDDEN_STYLE.search(attributes[name]):
-                attributes["hidden"] = ""
-            del attributes[name]
-        for name in ("href", "src"):
-            if name in attributes and _UNSAFE_URL.match(attributes[name]):
-                del attributes[name]
-    text = etree.tostring(body, encoding="unicode", method="html")
-    return clean_text(text.removeprefix("<body>").removesuffix("</body>"))
-
-
 def html_to_text(html: str) -> str:
     """The visible text of an HTML fragment on one line (titles, summaries)."""
     return " ".join(block.text for block in html_to_blocks(html) if block.text)

@@ -29,12 +29,7 @@ from urllib.parse import urljoin
 
 from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
-from newstui.core.formats._html_blocks import (
-    clean_html,
-    html_to_blocks,
-    html_to_text,
-    text_to_blocks,
-)
+from newstui.core.formats._html_blocks import html_to_blocks, html_to_text, text_to_blocks
 from newstui.core.lang import primary_subtag
 from newstui.core.models import (
     MAX_AUTHORS,
@@ -45,7 +40,7 @@ from newstui.core.models import (
     content_id,
     normalise_title,
 )
-from newstui.core.sanitize import clean_bytes, clean_line
+from newstui.core.sanitize import clean_bytes, clean_line, clean_text
 
 SUMMARY_MAX_CHARS = 400
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
@@ -529,6 +524,8 @@ class _Entry:
         return text
 
     def _text_of(self, summary: str) -> str:
+        if "<" not in summary and "&" not in summary:
+            return clean_line(summary)  # (no markup: the same text, without parsing)
         blocks = _blocks(summary, self.summary_type)
         return " ".join(b.text for b in blocks if b.kind != "image")
 
@@ -537,8 +534,10 @@ class _EntryBuilder:
     """Articles from entries: ids unique within the file, bad entries become problems.
 
     With `keep_html`, an entry with a title, an id and HTML content is not made blocks: its
-    article has none, and its content goes to `html` (in the order of `articles`) made safe
-    to store by `clean_html`, to be read as blocks later (the fetcher's files: `jsonfile`)."""
+    article has none, and its content goes to `html` (in the order of `articles`) as the feed
+    gave it but for escape sequences and unsafe characters, to be made blocks (sanitised)
+    when it is read: the fetcher's files, read by `jsonfile`. Parsing it once, when the
+    index or `show` reads it, costs less than cleaning it for storage and parsing it again."""
 
     def __init__(
         self, source: Source, feed_authors: list[str], *, skip_empty: bool = False
@@ -561,7 +560,7 @@ class _EntryBuilder:
                 return
             html = entry.html if self.keep_html and entry.title and entry.key else None
             self.articles.append(self._article(entry, html))
-            self.html.append(clean_html(html) if html is not None else None)
+            self.html.append(clean_text(html) if html is not None else None)
         except Exception as error:  # one odd entry must not cost the others
             self.problems.append(f"entry {number}: cannot read: {clean_line(str(error))[:200]}")
 
