@@ -147,3 +147,22 @@ def test_the_fetcher_stores_the_entry_html_and_reads_it_back() -> None:
     ]
     assert read.summary == "Winter timetable."
     assert parse_bytes(Path("feed.xml"), data).articles[0].blocks == read.blocks
+
+
+def test_a_summary_with_markup_is_stored_as_html_and_read_as_text() -> None:
+    data = rss_bytes(
+        "<item><title>Ferry</title><guid>1</guid>"
+        "<description>&lt;p&gt;Winter &lt;b&gt;timetable&lt;/b&gt;.&lt;/p&gt;</description>"
+        "<content:encoded xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
+        "&lt;p&gt;Two a day.&lt;/p&gt;</content:encoded></item>"
+    )
+    result = parse_feed(data, keep_html=True)
+    assert result.articles[0].summary == ""
+    assert result.summary_html == ["<p>Winter <b>timetable</b>.</p>"]
+    stored = result.articles[0].model_dump(mode="json", exclude={"blocks", "source"})
+    stored.update(html=result.html[0], summary_html=result.summary_html[0])
+    read = article_from_json(Path("d.json"), stored)
+    assert read.summary == "Winter timetable."
+    assert read == parse_bytes(Path("feed.xml"), data).articles[0].model_copy(
+        update={"source": read.source}
+    )

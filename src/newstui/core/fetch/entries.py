@@ -68,12 +68,15 @@ def prepare(body: bytes, job: Job) -> Prepared:
     parsed = parse_feed(body, keep_html=job.write)
     prepared = Prepared(problems=parsed.warnings[:20])
     outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
-    for article, html in zip(parsed.articles, parsed.html, strict=True):
+    kept = zip(parsed.articles, parsed.html, parsed.summary_html, strict=True)
+    for article, html, summary_html in kept:
         article_id = article_id_in_feed(job.feed_key, article.id)
         fields = article.model_dump(mode="json", exclude=_NOT_STORED)
         if html is not None:  # stored as the feed gave it, made blocks when read (jsonfile)
             del fields["blocks"]
             fields["html"] = html
+            if summary_html is not None:
+                fields["summary_html"] = summary_html
         digest = content_hash(fields)
         known = job.known.get(article_id)
         if known is not None and known[0] == digest:
@@ -197,13 +200,17 @@ def article_id_in_feed(feed_key: str, entry_id: str) -> str:
 
 
 _NOT_STORED = {"word_count", "reading_minutes", "source"}
-_HASHED = ("title", "summary", "author", "blocks", "html", "url", "published", "tags")
+_HASHED = ("title", "summary", "author", "blocks", "url", "published", "tags")
+_HASHED_HTML = ("html", "summary_html")  # (hashed as they are: no JSON of a whole page)
 
 
 def content_hash(fields: dict[str, Any]) -> str:
     """What the feed says of an entry (its dumped fields); a change rewrites the entry."""
     data = json.dumps([fields.get(key) for key in _HASHED], ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    digest = hashlib.sha256(data.encode("utf-8", "surrogatepass"))
+    for key in _HASHED_HTML:
+        digest.update(b"\0" + str(fields.get(key)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
 
 
 def article_fields(article: Article, feed_url: str) -> dict[str, Any]:

@@ -514,30 +514,40 @@ class _Entry:
         return blocks, self.summary_text()
 
     def summary_text(self) -> str:
-        """The summary as text, as far as an Article keeps it (`SUMMARY_MAX_CHARS`)."""
-        if self.summary == self.content:
-            return ""
-        head = 5 * SUMMARY_MAX_CHARS  # (most of a summary's head is text: parse that first)
-        text = self._text_of(self.summary[:head])
-        if len(text) < SUMMARY_MAX_CHARS and len(self.summary) > head:
-            text = self._text_of(self.summary)
-        return text
+        return "" if self.summary == self.content else summary_of(self.summary, self.summary_type)
 
-    def _text_of(self, summary: str) -> str:
-        if "<" not in summary and "&" not in summary:
-            return clean_line(summary)  # (no markup: the same text, without parsing)
-        blocks = _blocks(summary, self.summary_type)
-        return " ".join(b.text for b in blocks if b.kind != "image")
+    @property
+    def summary_markup(self) -> str | None:
+        """The summary when it is HTML that would need parsing (see `read_feed`)."""
+        is_html = self.summary_type in _HTML_TYPES or self.summary_type is None
+        has_markup = "<" in self.summary or "&" in self.summary
+        return self.summary if is_html and has_markup and self.summary != self.content else None
+
+
+def summary_of(summary: str, kind: str | None = None) -> str:
+    """A summary (HTML unless `kind` says text) as text, as far as an Article keeps it."""
+    head = 5 * SUMMARY_MAX_CHARS  # (most of a summary's head is text: parse that first)
+    text = _text_of(summary[:head], kind)
+    if len(text) < SUMMARY_MAX_CHARS and len(summary) > head:
+        text = _text_of(summary, kind)
+    return text
+
+
+def _text_of(summary: str, kind: str | None) -> str:
+    if "<" not in summary and "&" not in summary:
+        return clean_line(summary)  # (no markup: the same text, without parsing)
+    return " ".join(b.text for b in _blocks(summary, kind) if b.kind != "image")
 
 
 class _EntryBuilder:
     """Articles from entries: ids unique within the file, bad entries become problems.
 
     With `keep_html`, an entry with a title, an id and HTML content is not made blocks: its
-    article has none, and its content goes to `html` (in the order of `articles`) as the feed
-    gave it but for escape sequences and unsafe characters, to be made blocks (sanitised)
-    when it is read: the fetcher's files, read by `jsonfile`. Parsing it once, when the
-    index or `show` reads it, costs less than cleaning it for storage and parsing it again."""
+    article has none, and its content goes to `html` (and a summary with markup to
+    `summary_html`), in the order of `articles`, as the feed gave it but for escape
+    sequences and unsafe characters, to be made blocks (sanitised) when it is read: the
+    fetcher's files, read by `jsonfile`. Parsing it once, when the index or `show` reads it,
+    costs less than cleaning it for storage and parsing it again."""
 
     def __init__(
         self, source: Source, feed_authors: list[str], *, skip_empty: bool = False
@@ -547,6 +557,7 @@ class _EntryBuilder:
         self.skip_empty = skip_empty  # in a malformed feed, an empty entry is debris
         self.articles: list[Article] = []
         self.html: list[str | None] = []
+        self.summary_html: list[str | None] = []
         self.keep_html = False
         self.problems: list[str] = []
         self._ids: set[str] = set()
@@ -559,18 +570,21 @@ class _EntryBuilder:
                 self.problems.append(f"entry {number}: empty, skipped")
                 return
             html = entry.html if self.keep_html and entry.title and entry.key else None
-            self.articles.append(self._article(entry, html))
+            summary = entry.summary_markup if html is not None else None
+            self.articles.append(self._article(entry, html, summary is None))
             self.html.append(clean_text(html) if html is not None else None)
+            self.summary_html.append(clean_text(summary) if summary is not None else None)
         except Exception as error:  # one odd entry must not cost the others
             self.problems.append(f"entry {number}: cannot read: {clean_line(str(error))[:200]}")
 
-    def _article(self, entry: _Entry, html: str | None) -> Article:
+    def _article(self, entry: _Entry, html: str | None, with_summary: bool) -> Article:
         if html is None:
             blocks, summary = entry.blocks_and_summary()
             body = "\n".join(block.text for block in blocks if block.kind != "image")
             summary = without_lead(summary, body)
         else:  # (the lead rule applies when the HTML is read: `without_lead`)
-            blocks, summary, body = [], entry.summary_text(), ""
+            blocks, body = [], ""
+            summary = entry.summary_text() if with_summary else ""
         title = entry.title or shorten(summary or body) or UNTITLED
         published = entry.published.isoformat() if entry.published else ""
         key = entry.key or entry.url or (f"{entry.title}\n{published}" if entry.title else "")
@@ -602,12 +616,15 @@ class _EntryBuilder:
         if not self.articles:
             reasons = "; ".join([*problems, *self.problems][:3])
             raise ArticleError(f"no readable entries: {reasons}" if reasons else "no entries")
-        return FeedResult(self.articles, problems + self.problems, self.html)
+        return FeedResult(self.articles, problems + self.problems, self.html, self.summary_html)
 
 
 @dataclass
 class FeedResult(ParseResult):
-    html: list[str | None] = field(default_factory=list)  # see `_EntryBuilder` (keep_html)
+    # With `keep_html` (see `_EntryBuilder`), in the order of `articles`: the content and the
+    # summary kept as HTML (else None)
+    html: list[str | None] = field(default_factory=list)
+    summary_html: list[str | None] = field(default_factory=list)
 
 
 def without_lead(summary: str, body: str) -> str:

@@ -7,8 +7,9 @@ file the article was read from now (`{path: this file, format: "json"}`); only t
 `name` (the outlet) is kept from the input. `word_count` and `reading_minutes` are computed
 and ignored on input; so is `author` (the byline) next to `authors`, while a file from before
 `authors` gives its `author` (a name or `{name, bio}`). An article without an `id` gets its
-slug, else a content hash. An article without `blocks` may give its body as `html` (as the
-fetcher stores a feed entry's content), read like a feed's HTML.
+slug, else a content hash. An article without `blocks` may give its body as `html`, and one
+without a `summary` its summary as `summary_html` (as the fetcher stores a feed entry's
+content), read like a feed's HTML.
 A document with a `version` of "https://jsonfeed.org/version/..." is read as a JSON Feed.
 """
 
@@ -21,9 +22,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from newstui.core.formats import ArticleError, ParseResult
-from newstui.core.formats._fields import as_utc, guarded
+from newstui.core.formats._fields import as_utc, guarded, shorten
 from newstui.core.formats._html_blocks import html_to_blocks, text_to_blocks
-from newstui.core.formats.feeds import is_json_feed, parse_json_feed, without_lead
+from newstui.core.formats.feeds import (
+    SUMMARY_MAX_CHARS,
+    is_json_feed,
+    parse_json_feed,
+    summary_of,
+    without_lead,
+)
 from newstui.core.models import Article, content_id
 from newstui.core.sanitize import clean_line
 
@@ -97,7 +104,9 @@ def article_from_json(path: Path, fields: dict[str, Any]) -> Article:
     }
     if not fields.get("id"):
         fields["id"] = fields.get("slug") or _PLACEHOLDER_ID
-    html = fields.pop("html", None)
+    html, summary_html = fields.pop("html", None), fields.pop("summary_html", None)
+    if isinstance(summary_html, str) and not fields.get("summary"):
+        fields["summary"] = shorten(summary_of(summary_html), SUMMARY_MAX_CHARS)
     if isinstance(html, str) and not fields.get("blocks"):
         fields["blocks"] = html_to_blocks(html)
         summary = fields.get("summary")
