@@ -149,7 +149,8 @@ def build(docs: Sequence[tuple[str, str, str | None]]) -> sqlite3.Connection:
 
 def filed_under(conn: sqlite3.Connection, rowid: int) -> set[str]:
     found = set()
-    for term, entries in conn.execute("SELECT term, entries FROM related_post"):
+    posted = "SELECT t.term, p.entries FROM related_post p JOIN related_term t ON t.id = p.term"
+    for term, entries in conn.execute(posted):
         if rowid in related._halves(entries)[0]:
             found.add(term)
     return found
