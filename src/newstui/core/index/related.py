@@ -201,14 +201,15 @@ def surface_forms(title: str, text: str, language: str | None = None) -> dict[st
     what a reason shows instead of a stem. Lower case wins where the text uses it (a
     capital at the start of a headline or a sentence is not a name's)."""
     terms = _TERMS[language]
-    seen: Counter[tuple[str, str]] = Counter()
-    for word in _TOKEN.findall(f"{title}\n{text}"):
-        term = terms[word.lower()]
-        if term:
-            seen[term, word] += 1
+    raw = f"{title}\n{text}"
+    words = word_runs(raw)  # (one-letter words too: their term is "")
+    if words is None:
+        words = _TOKEN.findall(raw)
+    stems = map(terms.__getitem__, map(str.lower, words))
+    seen = Counter(zip(stems, words, strict=True))  # (in C)
     forms: dict[str, str] = {}
     for (term, word), _ in seen.most_common():
-        if term not in forms or (word.islower() and not forms[term].islower()):
+        if term and (term not in forms or (word.islower() and not forms[term].islower())):
             forms[term] = word
     return forms
 
