@@ -265,3 +265,21 @@ def test_stored_words_come_back_once_each_with_their_count_weight(
     }
     weighed = list(zip(docs.batch.ids.tolist(), docs.batch.tf.tolist(), strict=True))
     assert len(weighed) == len(words) and dict(weighed) == expected
+
+
+def test_reasons_do_not_depend_on_how_many_words_are_named_first(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key words are named a few at a time (the heaviest first): naming one at first gives
+    the very reasons naming all of them does, numbers and short words after the words."""
+    docs, topic_of = corpus()
+    docs[30] = ("Flood 2026 ab", "flood river 2026 2026 ab ab x1 x1 levee storm " * 3)
+    docs[31] = ("Flood 2026 ab", "flood river 2026 2026 ab ab x1 x1 rain storm " * 3)
+    build(conn, docs)
+    answers = []
+    for pool in (1, 1000):
+        monkeypatch.setattr(related, "_KEY_POOL", pool)
+        answers.append([related.similar(conn, rowid, 5, set()) for rowid in (*topic_of, 30)])
+    assert answers[0] == answers[1]
+    reasons = {other: terms for other, _, terms in answers[0][-1]}
+    assert set(reasons[31][:3]) == {"flood", "river", "storm"}  # words before "2026", "ab"

@@ -1,6 +1,7 @@
 """Related stories by content: which other articles talk about the same things.
 
-Pure Python over the index's SQLite database (no textual). Per refresh the index calls
+Python over the index's SQLite database (no textual); `similar` does its arithmetic in
+numpy (`vectors`, imported on its first call). Per refresh the index calls
 `index_documents` (or `prepare` in worker processes, then `index_prepared`) and
 `remove_documents` for new, changed and deleted articles, inside its transaction, then
 `finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
@@ -50,16 +51,17 @@ import re
 import sqlite3
 import sys
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from itertools import islice, repeat
-from operator import mul
+from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
 from newstui.core import lang
 from newstui.core.index.words import word_runs
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from newstui.core.index import vectors
 
 SCHEMA: list[str] = [
@@ -100,9 +102,7 @@ MAX_COUNT = 255
 MAX_ROWID = 2**32 - 1  # postings hold 32-bit rowids
 _LITTLE_ENDIAN = sys.byteorder == "little"  # keys are native uint64s
 MIN_KEY_TERMS, MAX_KEY_TERMS = 2, 4
-MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faster)
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
-MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
 COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
 FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
@@ -226,11 +226,6 @@ def _readable(term: str) -> bool:
 
 
 # -- storage helpers -------------------------------------------------------------------------
-
-
-def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
-    scale = K1 * max(length, 1) / avg_length
-    return {count: count * (K1 + 1) / (count + scale) for count in counts}
 
 
 def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
@@ -477,10 +472,17 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
         sql = f"SELECT terms FROM related_pending WHERE rowid IN ({_marks(chunk)})"
         for (terms,) in conn.execute(sql, chunk):
             delta.update(terms.split(" ") if terms else ())
+    import numpy as np
+
+    from newstui.core.index import vectors
+
     vocabulary, weight = _count_words(conn, delta, docs)
-    new: defaultdict[int, list[int]] = defaultdict(list)
-    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
-    get = weight.get
+    filing = vectors.Vector(
+        np.fromiter(weight, dtype=np.uint32, count=len(weight)),
+        np.fromiter(weight.values(), dtype=np.float64, count=len(weight)),
+    ).weights
+    filed: list[vectors.Ids] = []
+    keys: list[npt.NDArray[np.uint64]] = []
     # A chunk at a time, so that the pages its text leaves are reused for the next ones.
     for chunk in _chunks(pending, _STORE_ROWS):
         marks = _marks(chunk)
@@ -489,23 +491,26 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
         for rowid, length, terms, counts, language in conn.execute(sql, chunk):
             ids = array("I", map(vocabulary.__getitem__, terms.split(" ") if terms else ()))
             rows.append((rowid, length, ids.tobytes(), counts, language))
-            if not ids or rowid > MAX_ROWID:
-                continue
-            heads, counts = ids[:FILING_POOL], counts[:FILING_POOL]
-            tfs = _tf_table(length, avg, set(counts))
-            key = {count: round(tf * WEIGHT_SCALE) << 32 | rowid for count, tf in tfs.items()}
-            scores = list(map(mul, map(tfs.__getitem__, counts), map(get, heads, repeat(0.0))))
-            ranked = sorted(range(len(heads)), key=scores.__getitem__, reverse=True)  # (in C)
-            best = [i for i in ranked[:POSTED_TERMS] if scores[i] > 0]
-            drain.extend(
-                map(list.append, [new[heads[i]] for i in best], [key[counts[i]] for i in best])
-            )
         conn.execute(f"DELETE FROM related_pending WHERE rowid IN ({marks})", chunk)
         conn.executemany(
             "INSERT INTO related_doc(rowid, length, ids, counts, lang) VALUES (?, ?, ?, ?, ?)",
             rows,
         )
-    _rewrite_postings(conn, new)
+        rows = [row for row in rows if row[0] <= MAX_ROWID]  # postings hold 32-bit rowids
+        found = vectors.filed(
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2][: 4 * FILING_POOL] for row in rows],
+            [row[3][:FILING_POOL] for row in rows],
+            filing,
+            avg,
+            K1,
+            POSTED_TERMS,
+            WEIGHT_SCALE,
+        )
+        filed.append(found[0])
+        keys.append(found[1])
+    _rewrite_postings(conn, vectors.grouped(filed, keys))
 
 
 def _count_words(

@@ -126,6 +126,49 @@ def ranked(values: Floats) -> list[int]:
     return order
 
 
+def filed(
+    rowids: Sequence[int],
+    lengths: Sequence[int],
+    heads: Sequence[bytes],
+    counts: Sequence[bytes],
+    weights: Floats,
+    avg_length: float,
+    k1: float,
+    most: int,
+    scale: int,
+) -> tuple[Ids, npt.NDArray[np.uint64]]:
+    """Where documents are filed: each under its `most` words of the largest tf * weight
+    (`weights` by id; ties in stored order) among `heads`, those of a weight above 0. Gives
+    the words, and the postings keys round(tf * scale) << 32 | rowid."""
+    batch = Batch(lengths, heads, counts, avg_length, k1)
+    score = at(weights, batch.ids) * batch.tf
+    # one row of scores per document (0 past its words), sorted row by row
+    starts = batch.bounds[:-1]
+    width = int(np.diff(batch.bounds).max()) if batch.size else 0
+    table = np.zeros((batch.size, width))
+    table[batch.owner, np.arange(len(score)) - starts[batch.owner]] = score
+    best = np.argsort(-table, axis=1, kind="stable")[:, :most]
+    chosen = np.take_along_axis(table, best, axis=1) > 0
+    kept = (starts[:, None] + best)[chosen]
+    strength = np.rint(batch.tf[kept] * scale).astype(np.uint64)
+    owners = np.asarray(rowids, dtype=np.uint64)[batch.owner[kept]]
+    return batch.ids[kept], (strength << np.uint64(32)) | owners
+
+
+def grouped(words: Sequence[Ids], keys: Sequence[npt.NDArray[np.uint64]]) -> dict[int, list[int]]:
+    """Each word's keys (the word of each key in `words`)."""
+    every = np.concatenate(words) if words else np.zeros(0, dtype=np.uint32)
+    order = np.argsort(every, kind="stable")
+    every = every[order]
+    listed: list[int] = np.concatenate(keys)[order].tolist() if keys else []
+    starts = np.flatnonzero(np.diff(every, prepend=-1) != 0) if len(every) else order
+    bounds = [*starts.tolist(), len(every)]
+    return {
+        word: listed[start:stop]
+        for word, start, stop in zip(every[starts].tolist(), bounds, bounds[1:], strict=False)
+    }
+
+
 def grown(table: Floats | None, size: int) -> Floats:
     """`table` (NaN if None) made at least `size` long, the new places NaN."""
     if table is not None and len(table) >= size:
