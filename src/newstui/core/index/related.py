@@ -697,7 +697,8 @@ def similar(
             continue
         seen.add(signature)
         picked.append((member, min(final[member] / top, 1.0)))
-    table = vectors.grown(known.table, 1)  # (the idfs of the query's words, at least)
+    # (the query's own idfs: another thread may be growing the `known` table meanwhile)
+    table = vectors.Vector(ids, idfs[kept]).weights
     shared = [
         sorted(vector.shared(pool.batch, member, table, common), reverse=True)
         for member, _ in picked
