@@ -104,7 +104,7 @@ def documents(count: int) -> dict[int, tuple[str, str]]:
 
 
 def tables(conn: sqlite3.Connection) -> list[list[tuple[object, ...]]]:
-    names = ("related_doc", "related_df", "related_post", "related_meta", "related_pending")
+    names = ("related_doc", "related_term", "related_post", "related_meta", "related_pending")
     return [conn.execute(f"SELECT * FROM {name} ORDER BY 1").fetchall() for name in names]
 
 
@@ -176,7 +176,14 @@ def index_tables(folder: Path, pool_min_files: int) -> list[list[tuple[object, .
         refresh_index(conn, folder, pool_min_files=pool_min_files)
         return [
             conn.execute(f"SELECT * FROM {name} ORDER BY 1").fetchall()
-            for name in ("articles", "texts", "files", "related_doc", "related_df", "related_post")
+            for name in (
+                "articles",
+                "texts",
+                "files",
+                "related_doc",
+                "related_term",
+                "related_post",
+            )
         ]
     finally:
         conn.close()

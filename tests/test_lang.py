@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -133,6 +135,31 @@ def test_surface_forms_show_words_not_stems() -> None:
     assert related.surface_forms("Floods Hit Town", "The floods rose.")["flood"] == "floods"
 
 
+def test_surface_forms_read_the_words_the_regex_reads() -> None:
+    """The fast word splitter finds the forms the word regex finds, in any script."""
+
+    def reference(title: str, text: str, language: str | None) -> dict[str, str]:
+        terms = related._TERMS[language]
+        seen: Counter[tuple[str, str]] = Counter()
+        for word in re.findall(r"\w{2,}", f"{title}\n{text}"):
+            if term := terms[word.lower()]:
+                seen[term, word] += 1
+        forms: dict[str, str] = {}
+        for (term, word), _ in seen.most_common():
+            if term not in forms or (word.islower() and not forms[term].islower()):
+                forms[term] = word
+        return forms
+
+    texts = [
+        ("Floods Hit Town", "The floods rose. A b c_d FLOODS floods, x-ray 4x4 I a"),
+        ("Neue Wahlen", GERMAN),
+        ("Ünïcode “quotes” — dashes", "İstanbul İ i naïve Naïve NAÏVE 東京 東京都 ß SS"),
+    ]
+    for title, text in texts:
+        for language in (None, "en", "de", "tr"):
+            assert related.surface_forms(title, text, language) == reference(title, text, language)
+
+
 # -- distinctive filing ----------------------------------------------------------------------
 
 
@@ -149,7 +176,8 @@ def build(docs: Sequence[tuple[str, str, str | None]]) -> sqlite3.Connection:
 
 def filed_under(conn: sqlite3.Connection, rowid: int) -> set[str]:
     found = set()
-    for term, entries in conn.execute("SELECT term, entries FROM related_post"):
+    posted = "SELECT t.term, p.entries FROM related_post p JOIN related_term t ON t.id = p.term"
+    for term, entries in conn.execute(posted):
         if rowid in related._halves(entries)[0]:
             found.add(term)
     return found

@@ -6,6 +6,7 @@ import random
 import sqlite3
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from newstui.core.index import related
@@ -120,7 +121,7 @@ def test_removed_documents_disappear_everywhere(conn: sqlite3.Connection) -> Non
     conn.execute("COMMIT")
     assert 50 not in [other for other, _, _ in related.similar(conn, 1, 30, set())]
     assert related.similar(conn, 50, 5, set()) == []
-    assert conn.execute("SELECT df FROM related_df WHERE term = 'zeppelin'").fetchone() is None
+    assert conn.execute("SELECT df FROM related_term WHERE term = 'zeppelin'").fetchone() is None
     for (entries,) in conn.execute("SELECT entries FROM related_post"):
         assert all(key & related.MAX_ROWID != 50 for key in related._decode(entries))
     docs_count, words = related._meta(conn)
@@ -139,7 +140,7 @@ def test_a_changed_document_is_scored_by_its_new_words(conn: sqlite3.Connection)
     found = [other for other, _, _ in related.similar(conn, 1, 5, set())]
     assert {topic_of[other] for other in found} == {"football"}
     assert 1 in [other for other, _, _ in related.similar(conn, football, 8, set())]
-    df = dict(conn.execute("SELECT term, df FROM related_df"))
+    df = dict(conn.execute("SELECT term, df FROM related_term"))
     assert df["levee"] == sum("levee" in related.term_counts(*docs[r]) for r in docs if r != 1)
 
 
@@ -191,7 +192,7 @@ def test_prepare_then_index_prepared_equals_index_documents() -> None:
         tables.append(
             [
                 connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in ("related_doc", "related_df", "related_post", "related_meta")
+                for table in ("related_doc", "related_term", "related_post", "related_meta")
             ]
         )
     assert tables[0] == tables[1]
@@ -214,43 +215,71 @@ def test_words_are_casefolded_stop_words_dropped_plurals_stripped() -> None:
 def test_kept_frequencies_change_nothing(
     conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Document frequencies kept between calls give the very same answers, read fewer rows,
-    and are dropped when they grow past their limit."""
+    """Document frequencies kept between calls give the very same answers and read no row
+    twice."""
     docs, topic_of = corpus()
     build(conn, docs)
-    known: dict[str, float] = {}
+    known = related.KnownIdfs()
     for rowid in topic_of:
         assert related.similar(conn, rowid, 5, set(), known) == related.similar(
             conn, rowid, 5, set()
         )
-    assert known and all(value >= 0 for value in known.values())
+    assert known.table is not None and (known.table[~np.isnan(known.table)] >= 0).all()
     reads: list[int] = []
     real_read = related._read_document_frequencies
 
-    def counting(c: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-        reads.append(len(terms))
-        return real_read(c, terms)
+    def counting(c: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
+        reads.append(len(ids))
+        return real_read(c, ids)
 
     monkeypatch.setattr(related, "_read_document_frequencies", counting)
     related.similar(conn, 1, 5, set(), known)
     assert reads == []  # every word already known
-    monkeypatch.setattr(related, "MAX_KNOWN_IDFS", 10)
-    related.similar(conn, 1, 5, set(), known)
-    assert reads and len(known) < sum(reads) + 1
+    related.similar(conn, 1, 5, set(), related.KnownIdfs())
+    assert reads
 
 
-def test_stored_words_come_back_once_each_with_their_count_weight() -> None:
-    """Words are stored in falling counts (ties in order of first appearance), and a loaded
-    document reads each word once, weighted by its own count."""
+def test_stored_words_come_back_once_each_with_their_count_weight(
+    conn: sqlite3.Connection,
+) -> None:
+    """Words are stored in falling counts (ties in order of first appearance), as ids once
+    counted, and a loaded document reads each word once, weighted by its own count."""
     title, text = "Flood flood river", "storm 4x4 " + "rain river levee b52 " * 3 + "valley " * 7
     length, terms, counts, language = related.prepare(title, text)
     words, numbers = terms.split(" "), list(counts)
     assert language is None
     assert numbers == sorted(numbers, reverse=True)
     assert words[:3] == ["valley", "river", "flood"]
-    doc = related._Doc(1, length, terms, counts, language, avg_length=10.0)
-    scale = related.K1 * length / 10.0
-    expected = {w: n * (related.K1 + 1) / (n + scale) for w, n in zip(words, numbers, strict=True)}
-    weighed = [(word, tf) for tf, group in doc.groups for word in group]
-    assert len(weighed) == len(words) and dict(weighed) == expected
     assert related.term_counts(title, text) == dict(zip(words, numbers, strict=True))
+    conn.execute("BEGIN")
+    related.index_prepared(conn, [(1, length, terms, counts, language)])
+    related.finish(conn)
+    conn.execute("COMMIT")
+    ids = dict(conn.execute("SELECT term, id FROM related_term"))
+    (stored,) = conn.execute("SELECT ids FROM related_doc").fetchone()
+    assert list(related._ids(stored)) == [ids[word] for word in words]
+    docs = related._load_docs(conn, [1], avg=10.0)
+    scale = related.K1 * length / 10.0
+    expected = {
+        ids[w]: n * (related.K1 + 1) / (n + scale) for w, n in zip(words, numbers, strict=True)
+    }
+    weighed = list(zip(docs.batch.ids.tolist(), docs.batch.tf.tolist(), strict=True))
+    assert len(weighed) == len(words) and dict(weighed) == expected
+
+
+def test_reasons_do_not_depend_on_how_many_words_are_named_first(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key words are named a few at a time (the heaviest first): naming one at first gives
+    the very reasons naming all of them does, numbers and short words after the words."""
+    docs, topic_of = corpus()
+    docs[30] = ("Flood 2026 ab", "flood river 2026 2026 ab ab x1 x1 levee storm " * 3)
+    docs[31] = ("Flood 2026 ab", "flood river 2026 2026 ab ab x1 x1 rain storm " * 3)
+    build(conn, docs)
+    answers = []
+    for pool in (1, 1000):
+        monkeypatch.setattr(related, "_KEY_POOL", pool)
+        answers.append([related.similar(conn, rowid, 5, set()) for rowid in (*topic_of, 30)])
+    assert answers[0] == answers[1]
+    reasons = {other: terms for other, _, terms in answers[0][-1]}
+    assert set(reasons[31][:3]) == {"flood", "river", "storm"}  # words before "2026", "ab"

@@ -165,7 +165,7 @@ class Library:
         self._refreshing = threading.Lock()
         self._orders: dict[str, tuple[int, array[int]]] = {}  # sort -> (generation, rowids)
         self._positions: dict[str, tuple[array[int], array[int]]] = {}  # rowid -> place
-        self._idfs: tuple[int, dict[str, float]] = (-1, {})  # (generation, term: idf)
+        self._idfs = (-1, related.KnownIdfs())  # (generation, idfs read)
         self._closed = False
         self._damaged = False  # a read found the index damaged: rebuild on refresh
         index.open_index(self._db)
@@ -451,12 +451,12 @@ class Library:
 
     # related stories
 
-    def _known_idfs(self, conn: sqlite3.Connection) -> dict[str, float]:
+    def _known_idfs(self, conn: sqlite3.Connection) -> related.KnownIdfs:
         """The related scorer's word weights (idf) read so far, while the index is unchanged."""
         current = index.generation(conn)
         with self._lock:
             if self._idfs[0] != current:
-                self._idfs = (current, {})
+                self._idfs = (current, related.KnownIdfs())
             return self._idfs[1]
 
     @_reads(list)

@@ -1,6 +1,7 @@
 """Related stories by content: which other articles talk about the same things.
 
-Pure Python over the index's SQLite database (no textual). Per refresh the index calls
+Python over the index's SQLite database (no textual); `similar` does its arithmetic in
+numpy (`vectors`, imported on its first call). Per refresh the index calls
 `index_documents` (or `prepare` in worker processes, then `index_prepared`) and
 `remove_documents` for new, changed and deleted articles, inside its transaction, then
 `finish` once (with the workers' `document_frequencies`, gathered in a `Counted`, it need not
@@ -30,51 +31,60 @@ score: it shares names with q, but also words that two languages happen to spell
 `bench/related_quality.py` measures all this against plain tf-idf cosine.
 
 Storage, tables `related_*` in the index database:
-- `related_doc`: each document's words and counts in one row, so `similar` reads one row
-  per candidate, never a scan;
-- `related_df`: each word's document frequency; `related_meta`: the corpus totals;
+- `related_doc`: each document's words, as ids, and counts in one row, so `similar` reads
+  one row per candidate, never a scan, and decodes it in C (`vectors`, numpy);
+- `related_term`: each word's id and document frequency; `related_meta`: the corpus totals;
 - `related_post`: per word, one blob listing the documents filed under it, best first: each
   document under its 40 most distinctive words (tf * idf when `finish` files it, so function
   words never decide the candidates); `similar` reads the head of the lists of the query's
   16 heaviest words to find ~120 candidates, then scores those exactly.
-`index_documents` only tokenises and stores; whatever depends on the whole corpus
-(frequencies, postings) is brought up to date by `finish`, for the documents added or
-removed since the last call (`related_pending`, `related_gone`, `related_dirty`).
+`index_documents` only tokenises and stores the words as text (`related_pending`: worker
+processes know no ids); whatever depends on the whole corpus (ids, frequencies, postings) is
+brought up to date by `finish`, in one transaction, for the documents added or removed
+since the last call (`related_pending`, `related_gone`, `related_dirty`).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 import sqlite3
 import sys
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from itertools import islice, repeat
-from operator import mul
-from typing import TypeVar
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar
 
 from newstui.core import lang
 from newstui.core.index.words import word_runs
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from newstui.core.index import vectors
+
 SCHEMA: list[str] = [
-    # length: words counted; terms: the distinct words (stems), space-separated, most
-    # frequent first; counts: how often each occurs, one byte each (capped at 255), in the
-    # same order; lang: the document's language, or NULL.
+    # Documents counted and filed. length: words counted; ids: the distinct words' ids
+    # (related_term), native uint32s, most frequent first; counts: how often each occurs,
+    # one byte each (capped at 255), in the same order; lang: the document's language, or NULL.
     "CREATE TABLE IF NOT EXISTS related_doc(rowid INTEGER PRIMARY KEY, "
+    "length INTEGER NOT NULL, ids BLOB NOT NULL, counts BLOB NOT NULL, lang TEXT)",
+    # Documents for the next finish() to count and file, their words as `prepare` gave them:
+    # terms space-separated, in the order of counts.
+    "CREATE TABLE IF NOT EXISTS related_pending(rowid INTEGER PRIMARY KEY, "
     "length INTEGER NOT NULL, terms TEXT NOT NULL, counts BLOB NOT NULL, lang TEXT)",
-    "CREATE TABLE IF NOT EXISTS related_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) "
-    "WITHOUT ROWID",
+    # Each word (stem) of the counted documents: its id and how many of them use it.
+    "CREATE TABLE IF NOT EXISTS related_term(id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, "
+    "df INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS related_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    # entries: native uint64 keys weight << 32 | document rowid, in descending order.
-    "CREATE TABLE IF NOT EXISTS related_post(term TEXT PRIMARY KEY, entries BLOB NOT NULL)",
-    # Work for the next finish(): documents not yet counted and filed, documents to take
-    # out of the postings, and the postings lists that hold those.
-    "CREATE TABLE IF NOT EXISTS related_pending(rowid INTEGER PRIMARY KEY)",
+    # term: a word's id; entries: native uint64 keys weight << 32 | document rowid, in
+    # descending order.
+    "CREATE TABLE IF NOT EXISTS related_post(term INTEGER PRIMARY KEY, entries BLOB NOT NULL)",
+    # Work for the next finish(): documents to take out of the postings, and the postings
+    # lists that hold those.
     "CREATE TABLE IF NOT EXISTS related_gone(rowid INTEGER PRIMARY KEY)",
-    "CREATE TABLE IF NOT EXISTS related_dirty(term TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS related_dirty(term INTEGER PRIMARY KEY)",
 ]
 
 K1 = 3.0  # term-frequency saturation: high, because repeated topic words matter
@@ -92,9 +102,7 @@ MAX_COUNT = 255
 MAX_ROWID = 2**32 - 1  # postings hold 32-bit rowids
 _LITTLE_ENDIAN = sys.byteorder == "little"  # keys are native uint64s
 MIN_KEY_TERMS, MAX_KEY_TERMS = 2, 4
-MIN_SUPPORT = 1  # 2: expand only with words two feedback documents share (faster)
 FINAL_POOL = 40  # documents ranked again with the expanded query: the best of the first pass
-MAX_KNOWN_IDFS = 60_000  # word weights kept between queries (~6 MB)
 TITLE_BOOST = 2  # a title word counts this many times
 COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
 FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
@@ -193,14 +201,15 @@ def surface_forms(title: str, text: str, language: str | None = None) -> dict[st
     what a reason shows instead of a stem. Lower case wins where the text uses it (a
     capital at the start of a headline or a sentence is not a name's)."""
     terms = _TERMS[language]
-    seen: Counter[tuple[str, str]] = Counter()
-    for word in _TOKEN.findall(f"{title}\n{text}"):
-        term = terms[word.lower()]
-        if term:
-            seen[term, word] += 1
+    raw = f"{title}\n{text}"
+    words = word_runs(raw)  # (one-letter words too: their term is "")
+    if words is None:
+        words = _TOKEN.findall(raw)
+    stems = map(terms.__getitem__, map(str.lower, words))
+    seen = Counter(zip(stems, words, strict=True))  # (in C)
     forms: dict[str, str] = {}
     for (term, word), _ in seen.most_common():
-        if term not in forms or (word.islower() and not forms[term].islower()):
+        if term and (term not in forms or (word.islower() and not forms[term].islower())):
             forms[term] = word
     return forms
 
@@ -219,41 +228,6 @@ def _readable(term: str) -> bool:
 # -- storage helpers -------------------------------------------------------------------------
 
 
-class _Doc:
-    """One document's stored words, in groups of equal counts, each with its BM25 weight."""
-
-    __slots__ = ("groups", "lang", "rowid", "signature")
-
-    def __init__(
-        self,
-        rowid: int,
-        length: int,
-        terms: str,
-        counts: bytes,
-        language: str | None,
-        avg_length: float,
-    ) -> None:
-        self.rowid = rowid
-        self.lang = language
-        self.signature = (terms, counts)  # equal for documents with the very same words
-        words = terms.split(" ") if terms else []
-        scale = K1 * max(length, 1) / avg_length  # `_tf_table`'s formula, inline: calling it
-        self.groups: list[tuple[float, list[str]]] = []  # costs a fifth more per candidate
-        # The words are stored most frequent first (see `prepare`): each stretch of equal
-        # counts is one group.
-        start, stop = 0, len(counts)
-        while start < stop:
-            count = counts[start]
-            end = counts.rfind(count, start, stop) + 1
-            self.groups.append((count * (K1 + 1) / (count + scale), words[start:end]))
-            start = end
-
-
-def _tf_table(length: int, avg_length: float, counts: Iterable[int]) -> dict[int, float]:
-    scale = K1 * max(length, 1) / avg_length
-    return {count: count * (K1 + 1) / (count + scale) for count in counts}
-
-
 def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -263,52 +237,61 @@ def _marks(items: Sized) -> str:
     return ",".join("?" * len(items))
 
 
-def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg_length: float) -> list[_Doc]:
-    found: list[_Doc] = []
-    for chunk in _chunks(rowids):
-        sql = (
-            "SELECT rowid, length, terms, counts, lang FROM related_doc "
-            f"WHERE rowid IN ({_marks(chunk)})"
-        )
-        found += [
-            _Doc(rowid, length, terms, counts, language, avg_length)
-            for rowid, length, terms, counts, language in conn.execute(sql, chunk)
-        ]
-    return found
+def _ids(blob: bytes) -> array[int]:
+    """A document's stored word ids (native uint32s)."""
+    ids = array("I")
+    ids.frombytes(blob[: len(blob) - len(blob) % ids.itemsize])
+    return ids
+
+
+class KnownIdfs:
+    """Word weights (idf) read so far from one unchanged corpus, by word id (NaN: not read
+    yet; 0.0: a word that carries no weight, used by one document only). The Library keeps
+    one per index generation; 8 bytes a word of the library at most."""
+
+    __slots__ = ("table",)
+
+    def __init__(self) -> None:
+        self.table: vectors.Floats | None = None
 
 
 def _idfs(
-    conn: sqlite3.Connection, terms: Iterable[str], docs: int, known: dict[str, float] | None
-) -> dict[str, float]:
-    """The idf of each of `terms` that more than one document uses (a word of one document
-    links it to nothing). `known` holds the idfs read before from the same, unchanged corpus
-    (0.0 for a word that carries no weight): it is consulted first and given what is read."""
-    if known is None:
-        known = {}
-    elif len(known) > MAX_KNOWN_IDFS:
-        known.clear()
-    found: dict[str, float] = {}
-    missing: list[str] = []
-    for term in terms:
-        value = known.get(term)
-        if value is None:
-            missing.append(term)
-        elif value:
-            found[term] = value
-    if missing:
+    conn: sqlite3.Connection, ids: vectors.Ids, docs: int, known: KnownIdfs
+) -> vectors.Floats:
+    """The idf of each of these words, 0.0 for a word of one document (it links it to
+    nothing); read once while the corpus is unchanged (`known`)."""
+    import numpy as np
+
+    from newstui.core.index import vectors
+
+    table = known.table = vectors.grown(known.table, int(ids.max()) + 2 if len(ids) else 1)
+    values = table[ids]
+    missing = ids[np.isnan(values)]
+    if len(missing):
         idf = _Idf(docs)
-        read = _read_document_frequencies(conn, missing)
-        weighed = {term: idf[df] for term, df in read.items() if df > 1}
-        known.update(dict.fromkeys(missing, 0.0))
-        known.update(weighed)
-        found.update(weighed)
+        read = _read_document_frequencies(conn, missing.tolist())
+        table[missing] = 0.0
+        weighed = [(word, idf[df]) for word, df in read.items() if df > 1]
+        if weighed:
+            words, weights = zip(*weighed, strict=True)
+            table[np.array(words, dtype=np.uint32)] = weights
+        values = table[ids]
+    return values
+
+
+def _read_document_frequencies(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        sql = f"SELECT id, df FROM related_term WHERE id IN ({_marks(chunk)})"
+        found.update(conn.execute(sql, chunk))
     return found
 
 
-def _read_document_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(terms):
-        sql = f"SELECT term, df FROM related_df WHERE term IN ({_marks(chunk)})"
+def _names(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(ids)
+    found: dict[int, str] = {}
+    for chunk in _chunks(wanted):
+        sql = f"SELECT id, term FROM related_term WHERE id IN ({_marks(chunk)})"
         found.update(conn.execute(sql, chunk))
     return found
 
@@ -350,8 +333,7 @@ class _Idf(dict[int, float]):
 
 
 def _halves(entries: bytes) -> tuple[array[int], array[int]]:
-    """A postings list's rowids and weights, read as 32-bit halves of its keys (no loop in
-    Python: the hot path of finding candidates)."""
+    """A postings list's rowids and weights, read as 32-bit halves of its keys."""
     halves = array("I")
     halves.frombytes(entries[: len(entries) - len(entries) % 8])
     low, high = halves[0::2], halves[1::2]
@@ -399,28 +381,25 @@ def index_prepared(conn: sqlite3.Connection, rows: Sequence[PreparedRow]) -> Non
         return
     remove_documents(conn, [row[0] for row in rows])
     conn.executemany(
-        "INSERT INTO related_doc(rowid, length, terms, counts, lang) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO related_pending(rowid, length, terms, counts, lang) VALUES (?, ?, ?, ?, ?)",
         rows,
     )
-    conn.executemany("INSERT INTO related_pending(rowid) VALUES (?)", [(row[0],) for row in rows])
 
 
 def remove_documents(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     """Forget documents: deleted ones, or changed ones about to be indexed again."""
     wanted = list(rowids)
-    gone: Counter[str] = Counter()
+    gone: Counter[int] = Counter()
     filed: list[tuple[int]] = []
     words = 0
     for chunk in _chunks(wanted):
         marks = _marks(chunk)
-        for rowid, length, terms in conn.execute(
-            f"SELECT rowid, length, terms FROM related_doc WHERE rowid IN ({marks}) "
-            "AND rowid NOT IN (SELECT rowid FROM related_pending)",
-            chunk,
+        for rowid, length, ids in conn.execute(
+            f"SELECT rowid, length, ids FROM related_doc WHERE rowid IN ({marks})", chunk
         ):
             filed.append((rowid,))
             words += length
-            gone.update(terms.split(" ") if terms else [])
+            gone.update(_ids(ids))
         for table in ("related_doc", "related_pending"):
             conn.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", chunk)
     if not filed:
@@ -430,15 +409,18 @@ def remove_documents(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     # any of them may list it.
     conn.executemany("INSERT OR IGNORE INTO related_dirty(term) VALUES (?)", [(t,) for t in gone])
     conn.executemany(
-        "UPDATE related_df SET df = df - ? WHERE term = ?", [(n, t) for t, n in gone.items()]
+        "UPDATE related_term SET df = df - ? WHERE id = ?", [(n, t) for t, n in gone.items()]
     )
-    conn.executemany("DELETE FROM related_df WHERE term = ? AND df <= 0", [(t,) for t in gone])
+    # A word no document uses any more goes; its id may be given again (its postings go
+    # with the documents in related_gone).
+    conn.executemany("DELETE FROM related_term WHERE id = ? AND df <= 0", [(t,) for t in gone])
     _add_meta(conn, -len(filed), -words)
 
 
 def document_frequencies(prepared: Iterable[Prepared]) -> Counter[str]:
-    """How many of these documents use each word: their share of `related_df`, counted
-    where they were prepared (a worker process) and handed to `finish` by a `Counted`."""
+    """How many of these documents use each word: their share of `related_term.df`,
+    counted where they were prepared (a worker process) and handed to `finish` by a
+    `Counted`."""
     found: Counter[str] = Counter()
     for _length, terms, _counts, _lang in prepared:
         if terms:
@@ -462,20 +444,17 @@ class Counted:
         self.df.update(df)
 
 
-_PENDING_DOCS = (
-    "SELECT d.rowid, d.length, d.terms, d.counts FROM related_pending p "
-    "JOIN related_doc d ON d.rowid = p.rowid"
-)
-_READ_ALL_DF = 20_000  # more words than this to look up: read the whole related_df
+_PENDING = "rowid, length, terms, counts, lang"
+_READ_ALL_TERMS = 20_000  # more words than this to look up: read the whole related_term
+_STORE_ROWS = 1000  # documents moved from related_pending to related_doc at a time
 
 
 def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
-    """Count pending documents into the statistics, file each under its most distinctive
-    words (tf * idf, so the function words of any language never decide the candidates)
-    and rewrite the postings that change."""
+    """Count pending documents into the statistics, store their words as ids, file each
+    under its most distinctive words (tf * idf, so the function words of any language never
+    decide the candidates) and rewrite the postings that change."""
     pending_docs, pending_words = conn.execute(
-        "SELECT count(*), coalesce(sum(d.length), 0) FROM related_pending p "
-        "JOIN related_doc d ON d.rowid = p.rowid"
+        "SELECT count(*), coalesce(sum(length), 0) FROM related_pending"
     ).fetchone()
     if not pending_docs:
         _rewrite_postings(conn, {})
@@ -490,55 +469,98 @@ def finish(conn: sqlite3.Connection, counted: Counted | None = None) -> None:
         unknown = pending  # some of them were removed since: count them all here
     delta = counted.df.copy() if counted is not None and unknown is not pending else Counter()
     for chunk in _chunks(unknown):
-        sql = f"SELECT terms FROM related_doc WHERE rowid IN ({_marks(chunk)})"
+        sql = f"SELECT terms FROM related_pending WHERE rowid IN ({_marks(chunk)})"
         for (terms,) in conn.execute(sql, chunk):
             delta.update(terms.split(" ") if terms else ())
-    conn.executemany(
-        "INSERT INTO related_df(term, df) VALUES (?, ?) "
-        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-        delta.items(),
-    )
-    weight = _filing_weights(conn, delta.keys(), docs)
-    new: defaultdict[str, list[int]] = defaultdict(list)
-    drain: deque[None] = deque(maxlen=0)  # runs a map of appends, in C
-    get = weight.get
-    for rowid, length, terms, counts in conn.execute(_PENDING_DOCS):
-        if not terms or rowid > MAX_ROWID:
-            continue
-        heads = terms.split(" ", FILING_POOL)[:FILING_POOL]
-        counts = counts[:FILING_POOL]
-        tfs = _tf_table(length, avg, set(counts))
-        key = {count: round(tf * WEIGHT_SCALE) << 32 | rowid for count, tf in tfs.items()}
-        scores = list(map(mul, map(tfs.__getitem__, counts), map(get, heads, repeat(0.0))))
-        ranked = sorted(range(len(heads)), key=scores.__getitem__, reverse=True)  # (in C)
-        best = [i for i in ranked[:POSTED_TERMS] if scores[i] > 0]
-        drain.extend(
-            map(list.append, [new[heads[i]] for i in best], [key[counts[i]] for i in best])
+    import numpy as np
+
+    from newstui.core.index import vectors
+
+    vocabulary, weight = _count_words(conn, delta, docs)
+    filing = vectors.Vector(
+        np.fromiter(weight, dtype=np.uint32, count=len(weight)),
+        np.fromiter(weight.values(), dtype=np.float64, count=len(weight)),
+    ).weights
+    filed: list[vectors.Ids] = []
+    keys: list[npt.NDArray[np.uint64]] = []
+    # A chunk at a time, so that the pages its text leaves are reused for the next ones.
+    for chunk in _chunks(pending, _STORE_ROWS):
+        marks = _marks(chunk)
+        rows: list[tuple[int, int, bytes, bytes, str | None]] = []
+        sql = f"SELECT {_PENDING} FROM related_pending WHERE rowid IN ({marks})"
+        for rowid, length, terms, counts, language in conn.execute(sql, chunk):
+            ids = array("I", map(vocabulary.__getitem__, terms.split(" ") if terms else ()))
+            rows.append((rowid, length, ids.tobytes(), counts, language))
+        conn.execute(f"DELETE FROM related_pending WHERE rowid IN ({marks})", chunk)
+        conn.executemany(
+            "INSERT INTO related_doc(rowid, length, ids, counts, lang) VALUES (?, ?, ?, ?, ?)",
+            rows,
         )
-    conn.execute("DELETE FROM related_pending")
-    _rewrite_postings(conn, new)
+        rows = [row for row in rows if row[0] <= MAX_ROWID]  # postings hold 32-bit rowids
+        found = vectors.filed(
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2][: 4 * FILING_POOL] for row in rows],
+            [row[3][:FILING_POOL] for row in rows],
+            filing,
+            avg,
+            K1,
+            POSTED_TERMS,
+            WEIGHT_SCALE,
+        )
+        filed.append(found[0])
+        keys.append(found[1])
+    _rewrite_postings(conn, vectors.grouped(filed, keys))
 
 
-def _filing_weights(conn: sqlite3.Connection, terms: Iterable[str], docs: int) -> dict[str, float]:
-    """The idf of each of `terms` a document may be filed under: words of letters only,
+def _count_words(
+    conn: sqlite3.Connection, delta: Counter[str], docs: int
+) -> tuple[dict[str, int], dict[int, float]]:
+    """Add `delta` to the words' document frequencies, giving new words ids; returns each
+    word's id, and the idf of those a document may be filed under: words of letters only,
     not in more than a `FILED_SHARE` of the documents."""
-    wanted = list(terms)
-    if len(wanted) > _READ_ALL_DF:
-        frequencies = dict(conn.execute("SELECT term, df FROM related_df"))
+    if len(delta) > _READ_ALL_TERMS:
+        everything = conn.execute("SELECT id, term, df FROM related_term")
+        stored = {term: (id_, df) for id_, term, df in everything}
     else:
-        frequencies = _read_document_frequencies(conn, wanted)
+        stored = {}
+        for chunk in _chunks(list(delta)):
+            sql = f"SELECT id, term, df FROM related_term WHERE term IN ({_marks(chunk)})"
+            stored.update((term, (id_, df)) for id_, term, df in conn.execute(sql, chunk))
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM related_term").fetchone()
+    # New words get the next ids in alphabetical order: the same ids whatever counted them.
+    fresh = sorted(term for term in delta if term not in stored)
+    stored.update((term, (id_, 0)) for id_, term in enumerate(fresh, start=last + 1))
+    vocabulary: dict[str, int] = {}
+    frequencies: dict[int, int] = {}
+    added: list[tuple[int, str, int]] = []
+    for term, count in delta.items():
+        id_, df = stored[term]
+        vocabulary[term] = id_
+        frequencies[id_] = df + count
+        added.append((id_, term, count))
+    conn.executemany(
+        "INSERT INTO related_term(id, term, df) VALUES (?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET df = df + excluded.df",
+        added,
+    )
     idf = _Idf(docs)
     common = _common_df(docs, FILED_SHARE)
-    return {term: idf[df] for term, df in frequencies.items() if df <= common and term.isalpha()}
+    weight = {
+        vocabulary[term]: idf[frequencies[vocabulary[term]]]
+        for term in delta
+        if frequencies[vocabulary[term]] <= common and term.isalpha()
+    }
+    return vocabulary, weight
 
 
-def _rewrite_postings(conn: sqlite3.Connection, new: dict[str, list[int]]) -> None:
+def _rewrite_postings(conn: sqlite3.Connection, new: dict[int, list[int]]) -> None:
     """Merge new entries into their lists, dropping the documents in related_gone."""
     gone = {rowid for (rowid,) in conn.execute("SELECT rowid FROM related_gone")}
     dirty = {term for (term,) in conn.execute("SELECT term FROM related_dirty")}
     changed = sorted(dirty | new.keys())
-    rows: list[tuple[str, bytes]] = []
-    empty: list[tuple[str]] = []
+    rows: list[tuple[int, bytes]] = []
+    empty: list[tuple[int]] = []
     for chunk in _chunks(changed):
         sql = f"SELECT term, entries FROM related_post WHERE term IN ({_marks(chunk)})"
         old = dict(conn.execute(sql, chunk))
@@ -564,12 +586,43 @@ def _rewrite_postings(conn: sqlite3.Connection, new: dict[str, list[int]]) -> No
 # -- the index's API: reading ----------------------------------------------------------------
 
 
+class _Docs:
+    """Some documents as `similar` reads them: their word vectors in one `vectors.Batch`."""
+
+    __slots__ = ("batch", "langs", "rowids", "signatures")
+
+    def __init__(self, rows: list[tuple[int, int, bytes, bytes, str | None]], avg: float) -> None:
+        from newstui.core.index import vectors
+
+        # A row whose ids do not match its counts (a damaged index) counts as no words.
+        rows = [
+            row if len(row[2]) == 4 * len(row[3]) else (*row[:2], b"", b"", row[4]) for row in rows
+        ]
+        self.rowids = [row[0] for row in rows]
+        self.langs = [row[4] for row in rows]
+        self.signatures = [(row[2], row[3]) for row in rows]  # equal for the very same words
+        self.batch = vectors.Batch(
+            [row[1] for row in rows], [row[2] for row in rows], [row[3] for row in rows], avg, K1
+        )
+
+
+def _load_docs(conn: sqlite3.Connection, rowids: Sequence[int], avg: float) -> _Docs:
+    rows: list[tuple[int, int, bytes, bytes, str | None]] = []
+    for chunk in _chunks(rowids):
+        sql = (
+            "SELECT rowid, length, ids, counts, lang FROM related_doc "
+            f"WHERE rowid IN ({_marks(chunk)})"
+        )
+        rows += conn.execute(sql, chunk)
+    return _Docs(rows, avg)
+
+
 def similar(
     conn: sqlite3.Connection,
     rowid: int,
     limit: int,
     exclude: set[int],
-    known: dict[str, float] | None = None,
+    known: KnownIdfs | None = None,
 ) -> list[tuple[int, float, list[str]]]:
     """The `limit` documents most similar to document `rowid`, best first.
 
@@ -579,130 +632,113 @@ def similar(
     another language than the query's counts `CROSS_LANGUAGE` of its score. Never `rowid`
     itself, a rowid in `exclude`, or a document with exactly the same words as the query or
     as a better match (a copy). `known`: idfs kept between calls while the corpus stays the
-    same (see `_idfs`); they save a third of the time.
+    same; they save a third of the time.
     """
+    import numpy as np
+
+    from newstui.core.index import vectors
+
     docs, words = _meta(conn)
     if not docs or limit <= 0:
         return []
+    known = known or KnownIdfs()
     avg = words / docs
-    found = _load_docs(conn, [rowid], avg)
-    if not found:
+    query = _load_docs(conn, [rowid], avg)
+    if not query.rowids:
         return []
-    query = found[0]
-    idfs = _idfs(conn, [word for _, words in query.groups for word in words], docs, known)
     # Words in more than COMMON_SHARE of the documents (idf below `common`) weigh nothing
     # for a query in a language without this module's curated stop words, and are never
     # shown as reasons.
     common = _idf(docs, _common_df(docs))
-    floor = 0.0 if query.lang in (None, "en") else common
-    idfs = {term: value for term, value in idfs.items() if value >= floor}
-    weights = {t: tf * idfs[t] for tf, words in query.groups for t in words if t in idfs}
-    if not weights:
+    language = query.langs[0]
+    floor = 0.0 if language in (None, "en") else common
+    idfs = _idfs(conn, query.batch.ids, docs, known)
+    kept = (idfs > 0) & (idfs >= floor)
+    ids, weights = query.batch.ids[kept], (query.batch.tf * idfs)[kept]
+    if not len(ids):
         return []
+    vector = vectors.Vector(ids, weights)
     # Excluded documents (often the article's own picks) still inform the feedback step.
-    candidates = _candidates(conn, weights, rowid)
-    pool = {doc.rowid: doc for doc in _load_docs(conn, candidates, avg)}
+    heaviest = vectors.ranked(weights)[:QUERY_TERMS]
+    weight_of = dict(zip(ids[heaviest].tolist(), weights[heaviest].tolist(), strict=True))
+    sql = f"SELECT term, substr(entries, 1, ?) FROM related_post WHERE term IN ({_marks(heaviest)})"
+    found = conn.execute(sql, [POSTINGS_READ * 8, *weight_of])
+    lists = [(entries, weight_of[word]) for word, entries in found]
+    pool = _load_docs(conn, vectors.best_postings(lists, rowid, CANDIDATES), avg)
     # Another language's document shares a word by spelling as often as by topic.
-    shares = {
-        other: CROSS_LANGUAGE if doc.lang and query.lang and doc.lang != query.lang else 1.0
-        for other, doc in pool.items()
-    }
-    first = {other: _score(weights, doc) * shares[other] for other, doc in pool.items()}
-    feedback = heapq.nlargest(FEEDBACK_DOCS, first, key=first.__getitem__)
-    neighbours = [pool[other] for other in feedback]
-    expanded = _expand(conn, weights, neighbours, idfs, docs, known, floor)
-    # Only the best of the first pass can end up on top: ranking more again changes nothing.
-    rescored = heapq.nlargest(
-        max(FINAL_POOL, 2 * limit + len(exclude)), first, key=first.__getitem__
-    )
-    final = {other: _score(expanded, pool[other]) * shares[other] for other in rescored}
-    top = _score(expanded, query) or 1.0
-    results: list[tuple[int, float, list[str]]] = []
-    seen: set[object] = {query.signature}
-    # Best first; equal scores (up to rounding) in rowid order, so results are stable.
-    for other in sorted(final, key=lambda other: (-round(final[other], 9), other)):
-        if final[other] <= 0 or len(results) == limit:
-            break
-        doc = pool[other]
-        if other in exclude or doc.signature in seen:  # excluded, or a copy of a better one
-            continue
-        seen.add(doc.signature)
-        terms = _key_terms(weights, doc, idfs, common)
-        results.append((other, min(final[other] / top, 1.0), terms))
-    return results
-
-
-def _candidates(conn: sqlite3.Connection, weights: dict[str, float], query: int) -> list[int]:
-    """Documents worth scoring: the best postings of the query's heaviest words."""
-    terms = heapq.nlargest(QUERY_TERMS, weights, key=weights.__getitem__)
-    sql = f"SELECT term, substr(entries, 1, ?) FROM related_post WHERE term IN ({_marks(terms)})"
-    scores: dict[int, float] = {}
-    get = scores.get
-    for term, entries in conn.execute(sql, [POSTINGS_READ * 8, *terms]):
-        rowids, strengths = _halves(entries)
-        for rowid, value in zip(rowids, map(mul, strengths, repeat(weights[term])), strict=True):
-            scores[rowid] = get(rowid, 0.0) + value
-    scores.pop(query, None)
-    return heapq.nlargest(CANDIDATES, scores, key=scores.__getitem__)
-
-
-def _score(weights: dict[str, float], doc: _Doc) -> float:
-    """Sum of weight * tf over a document's words: a sum of weights (in C) per group of
-    words with the same tf."""
-    get = weights.get
-    total = 0.0
-    for tf, words in doc.groups:
-        total += tf * sum(map(get, words, repeat(0.0)))
-    return total
-
-
-def _expand(
-    conn: sqlite3.Connection,
-    weights: dict[str, float],
-    neighbours: list[_Doc],
-    idfs: dict[str, float],
-    docs: int,
-    known: dict[str, float] | None,
-    floor: float,
-) -> dict[str, float]:
-    """Rocchio: the query plus the mean of its best matches' weighted word vectors.
-
-    `idfs` holds the query's idfs; the neighbours' (those of at least `floor`) are added."""
-    if not neighbours:
-        return weights
-    mass: dict[str, float] = {}
-    get = mass.get
-    for doc in neighbours:
-        for tf, words in doc.groups:
-            for term in words:
-                mass[term] = get(term, 0.0) + tf
-    if MIN_SUPPORT > 1:
-        seen = Counter(term for doc in neighbours for _, words in doc.groups for term in words)
-        mass = {t: v for t, v in mass.items() if seen[t] >= MIN_SUPPORT or t in weights}
-    read = _idfs(conn, [term for term in mass if term not in idfs], docs, known)
-    idfs.update((term, value) for term, value in read.items() if value >= floor)
-    share = FEEDBACK_WEIGHT / len(neighbours)
-    expanded = {term: share * total * idfs[term] for term, total in mass.items() if term in idfs}
-    for term, weight in weights.items():
-        expanded[term] = expanded.get(term, 0.0) + weight
-    return expanded
-
-
-def _key_terms(
-    weights: dict[str, float], doc: _Doc, idfs: dict[str, float], common: float
-) -> list[str]:
-    """The shared words that weigh most in a match, readable ones first; not words with an
-    idf below `common` ("said", "year": they say nothing of why two stories are related)."""
-    shared = sorted(
+    shares = np.array(
         [
-            (weights[t] * tf, t)
-            for tf, words in doc.groups
-            for t in words
-            if t in weights and idfs.get(t, 0.0) >= common
-        ],
-        reverse=True,
+            CROSS_LANGUAGE if other and language and other != language else 1.0
+            for other in pool.langs
+        ]
     )
-    readable = list(islice((term for _, term in shared if _readable(term)), MAX_KEY_TERMS))
-    if len(readable) < MIN_KEY_TERMS:
-        readable += [term for _, term in shared if not _readable(term)]
-    return readable[:MAX_KEY_TERMS]
+    first = vector.scores(pool.batch) * shares
+    order = vectors.ranked(first)
+    # Rocchio: the query plus the mean of its best matches' weighted word vectors.
+    expanded = vector
+    if order:
+        feedback = order[:FEEDBACK_DOCS]
+        more, mass = vectors.word_sums(*pool.batch.entries(feedback))
+        idf = _idfs(conn, more, docs, known)
+        idf = np.where(idf >= floor, idf, 0.0)
+        expanded = vectors.Vector(more, FEEDBACK_WEIGHT / len(feedback) * mass * idf, vector)
+    # Only the best of the first pass can end up on top: ranking more again changes nothing.
+    rescored = order[: max(FINAL_POOL, 2 * limit + len(exclude))]
+    final = (expanded.scores(pool.batch) * shares).tolist()
+    top = float(expanded.scores(query.batch)[0]) or 1.0
+    picked: list[tuple[int, float]] = []
+    seen: set[object] = {query.signatures[0]}
+    # Best first; equal scores (up to rounding) in rowid order, so results are stable.
+    for member in sorted(rescored, key=lambda m: (-round(final[m], 9), pool.rowids[m])):
+        if final[member] <= 0 or len(picked) == limit:
+            break
+        other, signature = pool.rowids[member], pool.signatures[member]
+        if other in exclude or signature in seen:  # excluded, or a copy of a better one
+            continue
+        seen.add(signature)
+        picked.append((member, min(final[member] / top, 1.0)))
+    # (the query's own idfs: another thread may be growing the `known` table meanwhile)
+    table = vectors.Vector(ids, idfs[kept]).weights
+    shared = [
+        sorted(vector.shared(pool.batch, member, table, common), reverse=True)
+        for member, _ in picked
+    ]
+    reasons = _key_terms(conn, shared)
+    return [
+        (pool.rowids[member], score, terms)
+        for (member, score), terms in zip(picked, reasons, strict=True)
+    ]
+
+
+_KEY_POOL = 12  # a match's heaviest shared words named at first (more if too few are readable)
+
+
+def _key_terms(conn: sqlite3.Connection, shared: list[list[tuple[float, int]]]) -> list[list[str]]:
+    """For each match, from the words it shares with the query (weight, id; heaviest
+    first), those that weigh most, readable ones first."""
+
+    def head(pairs: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        # the first _KEY_POOL, and any that weigh the same as the last of them
+        if len(pairs) <= _KEY_POOL:
+            return pairs
+        cut = pairs[_KEY_POOL - 1][0]
+        return [pair for pair in pairs if pair[0] >= cut]
+
+    names = _names(conn, {word for pairs in shared for _, word in head(pairs)})
+    found: list[list[str]] = []
+    for pairs in shared:
+        heads = head(pairs)
+        terms = _ranked_terms(heads, names)
+        if len(heads) < len(pairs) and sum(map(_readable, terms)) < MAX_KEY_TERMS:
+            names.update(_names(conn, {word for _, word in pairs if word not in names}))
+            terms = _ranked_terms(pairs, names)
+        readable = list(islice(filter(_readable, terms), MAX_KEY_TERMS))
+        if len(readable) < MIN_KEY_TERMS:
+            readable += [term for term in terms if not _readable(term)]
+        found.append(readable[:MAX_KEY_TERMS])
+    return found
+
+
+def _ranked_terms(pairs: list[tuple[float, int]], names: dict[int, str]) -> list[str]:
+    """Words by falling weight, equal weights by falling spelling."""
+    return [term for _, term in sorted(((w, names.get(i, "")) for w, i in pairs), reverse=True)]
