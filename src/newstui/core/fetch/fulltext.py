@@ -8,6 +8,8 @@ the feed's text and returns the reason.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Executor
 from pathlib import Path
 
 from newstui.core.fetch.addresses import AddressPolicy
@@ -18,16 +20,29 @@ from newstui.core.formats._fields import UNTITLED
 from newstui.core.models import Article, count_words
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+
+
+def page_article(body: bytes) -> Article:
+    """The article of a fetched page, as of a saved `.html` file (a worker can run it)."""
+    return parse_bytes(Path("page.html"), body).articles[0]
+
+
 MIN_WORDS = 30  # a page yielding less than this is not worth the feed's own text
 
 
 async def with_full_text(
-    article: Article, client: HttpClient, policy: AddressPolicy, *, user_chosen: bool = False
+    article: Article,
+    client: HttpClient,
+    policy: AddressPolicy,
+    *,
+    user_chosen: bool = False,
+    pool: Executor | None = None,
 ) -> tuple[Article, str]:
     """The article with the page's body, and "ok"; or the article unchanged and why.
 
     `user_chosen`: the user gave this URL (`newstui save`), so its first hop may go to any
-    address, as a subscription's does."""
+    address, as a subscription's does. `pool`: worker processes to extract the page in, so
+    that the event loop goes on with the other downloads meanwhile."""
     if not article.url:
         return article, "no link to fetch"
     allow = frozenset[str]() if user_chosen else None
@@ -41,7 +56,12 @@ async def with_full_text(
     if content_type not in _HTML_TYPES:
         return article, f"the page is {content_type}, not HTML"
     try:
-        page = parse_bytes(Path("page.html"), response.body).articles[0]
+        if pool is None:
+            page = page_article(response.body)
+        else:
+            page = await asyncio.get_running_loop().run_in_executor(
+                pool, page_article, response.body
+            )
     except (ArticleError, IndexError) as error:
         return article, f"no article found in the page ({error})"
     if sum(count_words(block.text) for block in page.blocks) < MIN_WORDS:

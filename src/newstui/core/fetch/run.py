@@ -112,7 +112,12 @@ def fetch_subscriptions(
     fetcher = _Fetcher(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
-    fresh = sum(1 for s in subscriptions if not _has_validators(fetcher.states.peek(s.key)))
+    fresh = sum(
+        # (a full-text feed's pages are each more work than a feed)
+        PARALLEL_FROM if s.full_text else 1
+        for s in subscriptions
+        if not _has_validators(fetcher.states.peek(s.key))
+    )
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
     with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
         return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
@@ -358,7 +363,7 @@ class _Fetcher:
             if change.article is None:
                 return
             change.article, full_text[change.article_id] = await with_full_text(
-                change.article, client, policy
+                change.article, client, policy, pool=self.pool
             )
             if full_text[change.article_id] != "ok":
                 where = mask_url(change.article.url or change.article.title)
