@@ -92,6 +92,33 @@ def test_quotes_before_the_shared_text_or_already_there_are_not_added() -> None:
     assert with_quotes(blocks, other) == blocks
 
 
+def test_an_embedded_post_in_a_social_wrapper_is_not_furniture() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0, 1, 2, 3)}"
+        f'<div class="social-media-embed">{TWEET}</div>{paragraphs(4, 5, 6)}'
+        '<div class="social-share"><a href="/s">Share on Facebook</a></div></article>'
+    )
+    texts = [block.text for block in article.blocks]
+    assert any(text.startswith("The harbour vote is tonight") for text in texts)
+    assert not any("Facebook" in text for text in texts)
+
+
+def test_quotes_within_the_shared_text_only_when_the_other_is_the_whole_page() -> None:
+    blocks = [para("One two three."), para("Four five six.")]
+    other = [
+        quote("A teaser before the article."),
+        para("One two three."),
+        quote("A quoted post."),
+        para("Four five six."),
+        quote("A quote in the comments."),
+    ]
+    assert [block.text for block in with_quotes(blocks, other, within=True)] == [
+        "One two three.",
+        "A quoted post.",
+        "Four five six.",
+    ]
+
+
 def test_the_shorter_text_wins_unless_it_is_a_fragment() -> None:
     assert _pick_readability(words_trafilatura=500, words_readability=450)
     assert _pick_readability(words_trafilatura=500, words_readability=500)  # a tie
