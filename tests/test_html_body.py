@@ -15,7 +15,7 @@ from newstui.core.formats._html_body import (
     tidy,
     with_quotes,
 )
-from newstui.core.models import Article, Block
+from newstui.core.models import Article, Block, Link
 
 PROSE = (
     "The council met on Monday evening to discuss the harbour budget for the coming year, "
@@ -27,6 +27,9 @@ TWEET = (
     "Harbour Watch (@harbourwatch) "
     '<a href="https://twitter.com/harbourwatch/status/1">March 3, 2026</a></blockquote>'
 )
+
+
+URL = "https://courier.example/story"
 
 
 def page(body: str) -> Article:
@@ -186,6 +189,29 @@ def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
     assert [block.text for block in tidy(top, title, [])] == [
         LINE,
         "https://courier.example/report.pdf",
+    ]
+
+
+def test_headlines_of_other_stories_are_dropped_at_the_end_or_in_a_list() -> None:
+    def teaser(text: str) -> Block:
+        return Block(kind="paragraph", text=text, links=(Link(start=0, end=len(text), url=URL),))
+
+    blocks = [
+        para(LINE),
+        teaser("Ferry fares to rise"),  # one link alone in the text: kept
+        para(LINE + " More."),
+        teaser("Storm closes the port"),
+        teaser("Mayor quits"),  # a list of other stories
+        para(LINE + " Again."),
+        Block(kind="paragraph", text="See the report.", links=(Link(start=8, end=14, url=URL),)),
+        teaser("Dredging costs double"),  # after the article
+    ]
+    assert [block.text for block in tidy(blocks, "Harbour budget", [])] == [
+        LINE,
+        "Ferry fares to rise",
+        LINE + " More.",
+        LINE + " Again.",
+        "See the report.",
     ]
 
 

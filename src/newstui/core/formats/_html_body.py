@@ -13,7 +13,8 @@ the article's own blocks (a wrapper around a quote is not furniture, whatever it
 The text goes through `html_to_blocks`, which keeps links and images (only the chosen
 extractor's, and the page's when posts come back from it), and a last pass drops the furniture
 lines both keep (a repeated title, whole or cut short, byline or date, the page's address
-printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits).
+printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits), and
+headlines of other stories (paragraphs all link) at the end or two or more in a row.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ _PROMO_LINE = re.compile(
 )
 _PROMO_LINE_CHARS = 200
 _SHOUTING_WORDS = 4
+_LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
+_TEASER_RUN = 2  # teasers in a row that are a list of other stories
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
 _DATE_LINE = re.compile(r"^[\w ,.:/+-]{0,60}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,30}$")
 _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)? read)\W*$", re.I)
@@ -406,6 +409,30 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
         if kept and kept[-1].text == block.text:
             continue  # the same line twice, or an image's caption after it
         kept.append(block)
+    return _without_teasers(kept)
+
+
+def _is_teaser(block: Block) -> bool:
+    """A paragraph or heading that is all link: a headline pointing to another page."""
+    chars = len(block.text.strip())
+    linked = sum(link.end - link.start for link in block.links)
+    return block.kind in {"paragraph", "heading"} and chars > 0 and linked >= _LINKED * chars
+
+
+def _without_teasers(blocks: list[Block]) -> list[Block]:
+    """Without teasers at the end, or two or more in a row (a list of other stories)."""
+    end = len(blocks)
+    while end and _is_teaser(blocks[end - 1]):
+        end -= 1
+    kept: list[Block] = []
+    run: list[Block] = []
+    for block in blocks[:end]:
+        if _is_teaser(block):
+            run.append(block)
+            continue
+        kept.extend(run if len(run) < _TEASER_RUN else [])
+        kept.append(block)
+        run = []
     return kept
 
 
