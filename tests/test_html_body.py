@@ -215,6 +215,31 @@ def test_headlines_of_other_stories_are_dropped_at_the_end_or_in_a_list() -> Non
     ]
 
 
+def test_an_images_caption_again_and_a_second_image_with_the_same_alt_text_are_dropped() -> None:
+    def image(text: str, number: int) -> Block:
+        return Block(kind="image", text=text, url=f"https://courier.example/{number}.jpg")
+
+    caption = "The ferry terminal after the storm, on Monday"
+    blocks = [
+        para(LINE),
+        image(caption, 1),
+        para(caption + ". (Photo credit: Harbour Watch)"),  # the caption again, with a credit
+        image("Harbour budget", 2),
+        image("Harbour budget", 3),  # the same alt text: the page's title on every picture
+        para("The ferry terminal will reopen on Friday, the council said."),  # not the caption
+        image("Ferry map", 4),
+        para("Ferry map: the new route."),  # too short an alt text to tell a caption
+    ]
+    assert [block.text for block in tidy(blocks, "Harbour budget", [])] == [
+        LINE,
+        caption,
+        "Harbour budget",
+        "The ferry terminal will reopen on Friday, the council said.",
+        "Ferry map",
+        "Ferry map: the new route.",
+    ]
+
+
 def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
     html = etree.fromstring(
         "<html><body><p>Install it with <pre>pip install</pre> and go.</p>"

@@ -14,7 +14,8 @@ The text goes through `html_to_blocks`, which keeps links and images (only the c
 extractor's, and the page's when posts come back from it), and a last pass drops the furniture
 lines both keep (a repeated title, whole or cut short, byline or date, the page's address
 printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits), and
-headlines of other stories (paragraphs all link) at the end or two or more in a row.
+headlines of other stories (paragraphs all link) at the end or two or more in a row, an
+image's caption again after it, and the alt text of an image again on a later one.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ _PROMO_LINE_CHARS = 200
 _SHOUTING_WORDS = 4
 _LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
 _TEASER_RUN = 2  # teasers in a row that are a list of other stories
+_CAPTION_WORDS = 3  # of an image's alt text, for a paragraph holding it to be its caption
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
 _DATE_LINE = re.compile(r"^[\w ,.:/+-]{0,60}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,30}$")
 _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)? read)\W*$", re.I)
@@ -394,6 +396,7 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     heading = normalise_title(title)
     names = [normalise_title(name) for name in authors if name]
     at_top = True  # in the short lines before the first paragraph
+    images: set[str] = set()  # the alt texts of the images kept
     for block in blocks:
         text = block.text.strip()
         short = len(text) <= _FURNITURE_LINE_CHARS
@@ -406,10 +409,24 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
-        if kept and kept[-1].text == block.text:
+        if (kept and kept[-1].text == block.text) or _repeats_image(block, kept, images):
             continue  # the same line twice, or an image's caption after it
+        if block.kind == "image":
+            images.add(normalise_title(block.text))
         kept.append(block)
     return _without_teasers(kept)
+
+
+def _repeats_image(block: Block, kept: list[Block], images: set[str]) -> bool:
+    """An image with the alt text of one before it, or the caption of the image just before
+    (one holds the other's words: the caption may add a credit, the alt text cut it short)."""
+    words = normalise_title(block.text)
+    if block.kind == "image":
+        return words in images
+    if not kept or kept[-1].kind != "image":
+        return False
+    alt = normalise_title(kept[-1].text)
+    return len(alt.split()) >= _CAPTION_WORDS and (alt in words or words in alt)
 
 
 def _is_teaser(block: Block) -> bool:
