@@ -251,3 +251,14 @@ def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
         ("paragraph", "Install it with pip install and go."),
         ("code", "$ pip install harbour"),
     ]
+
+
+def test_an_image_whose_alt_text_is_its_file_name_is_decoration() -> None:
+    blocks = html_to_blocks(
+        '<p>The new ferry.</p><img src="/a.jpg" alt="ferry-2026_03.JPG">'
+        '<img src="/b.jpg" alt="The ferry at the quay">'
+    )
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("paragraph", "The new ferry."),
+        ("image", "The ferry at the quay"),
+    ]
