@@ -206,6 +206,12 @@ def test_headlines_of_other_stories_are_dropped_at_the_end_or_in_a_list() -> Non
         Block(kind="paragraph", text="See the report.", links=(Link(start=8, end=14, url=URL),)),
         teaser("Dredging costs double"),  # after the article
     ]
+    kept = [
+        para(LINE),
+        teaser("to the booking page."),  # a sentence's end, cut off at its link
+        teaser("https://petition.example/harbour"),  # an address given in full
+    ]
+    assert tidy(kept, "Harbour budget", []) == kept
     assert [block.text for block in tidy(blocks, "Harbour budget", [])] == [
         LINE,
         "Ferry fares to rise",

@@ -112,6 +112,8 @@ _PROMO_LINE = re.compile(
 _PROMO_LINE_CHARS = 200
 _SHOUTING_WORDS = 4
 _LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
+_TAIL_WORDS = 4  # a sentence's last words cut off at a link, not a headline
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _TEASER_RUN = 2  # teasers in a row that are a list of other stories
 _CAPTION_WORDS = 3  # of an image's alt text, for a paragraph holding it to be its caption
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
@@ -430,10 +432,17 @@ def _repeats_image(block: Block, kept: list[Block], images: set[str]) -> bool:
 
 
 def _is_teaser(block: Block) -> bool:
-    """A paragraph or heading that is all link: a headline pointing to another page."""
-    chars = len(block.text.strip())
+    """A paragraph or heading that is all link: a headline pointing to another page (not
+    a web address given in full, nor the last words of a sentence cut off at its link)."""
+    text = block.text.strip()
     linked = sum(link.end - link.start for link in block.links)
-    return block.kind in {"paragraph", "heading"} and chars > 0 and linked >= _LINKED * chars
+    return (
+        block.kind in {"paragraph", "heading"}
+        and bool(text)
+        and linked >= _LINKED * len(text)
+        and not (text.endswith((".", ",", ";", ":")) and len(text.split()) < _TAIL_WORDS)
+        and not _WEB_ADDRESS.match(text)
+    )
 
 
 def _without_teasers(blocks: list[Block]) -> list[Block]:
