@@ -13,6 +13,12 @@ one; mean and median), the share of pages whose title, author and date match the
 the truth has them), failures and the median and slowest parse time (after a warm-up page:
 imports excluded).
 Nothing is fetched: every extractor is handed the page as a string.
+
+    python bench/html_quality.py PAGES EVALDATA.json --snippets
+
+scores segments instead, as trafilatura's own evaluation does (its tests/evaldata.json maps
+each URL to a `file` in PAGES, text `with`in the article and text `without`): a segment found
+in the body is a hit (with) or a false positive (without); it prints precision, recall, F1.
 """
 
 from __future__ import annotations
@@ -171,6 +177,37 @@ def score(name: str, pages: list[Path], truth: dict[str, Any], show: int) -> dic
     return row
 
 
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def score_snippets(name: str, folder: Path, data: dict[str, Any]) -> str:
+    """One extractor on every page of an evaldata file: segments found and wrongly found."""
+    extractor = EXTRACTORS[name]
+    found = missed = wrong = failures = 0
+    seconds: list[float] = []
+    extractor(Path("warm-up.html"), WARM_UP)
+    for entry in data.values():
+        path = folder / entry["file"]
+        page = read_page(path)
+        started = time.perf_counter()
+        try:
+            body = _normal(extractor(path, page).body)
+        except Exception:  # a failure finds nothing, and is counted
+            failures, body = failures + 1, ""
+        seconds.append(time.perf_counter() - started)
+        hits = sum(_normal(text) in body for text in entry.get("with", []))
+        found, missed = found + hits, missed + len(entry.get("with", [])) - hits
+        wrong += sum(_normal(text) in body for text in entry.get("without", []))
+    precision, recall = found / max(1, found + wrong), found / max(1, found + missed)
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return (
+        f"{name:<12}  F1 {f1:.4f}  precision {precision:.4f}  recall {recall:.4f}  "
+        f"fail {failures}  ms median {1000 * statistics.median(seconds):.0f}  "
+        f"max {1000 * max(seconds):.0f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", type=Path)
@@ -179,8 +216,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--only", choices=tuple(EXTRACTORS), action="append")
     parser.add_argument("--show", type=int, default=0, help="list the N worst pages")
+    parser.add_argument("--snippets", action="store_true", help="TRUTH is an evaldata file")
     args = parser.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    if args.snippets:
+        print(f"{len(truth)} pages (segments)")
+        for name in args.only or EXTRACTORS:
+            print(score_snippets(name, args.pages, truth), flush=True)
+        return 0
     if args.labels:
         for key, labels in json.loads(args.labels.read_text(encoding="utf-8")).items():
             truth.setdefault(key, {}).update(labels)

@@ -15,7 +15,7 @@ from newstui.core.formats._html_body import (
     tidy,
     with_quotes,
 )
-from newstui.core.models import Article, Block
+from newstui.core.models import Article, Block, Link
 
 PROSE = (
     "The council met on Monday evening to discuss the harbour budget for the coming year, "
@@ -27,6 +27,9 @@ TWEET = (
     "Harbour Watch (@harbourwatch) "
     '<a href="https://twitter.com/harbourwatch/status/1">March 3, 2026</a></blockquote>'
 )
+
+
+URL = "https://courier.example/story"
 
 
 def page(body: str) -> Article:
@@ -90,6 +93,33 @@ def test_quotes_before_the_shared_text_or_already_there_are_not_added() -> None:
         para("Seven."),
     ]
     assert with_quotes(blocks, other) == blocks
+
+
+def test_an_embedded_post_in_a_social_wrapper_is_not_furniture() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0, 1, 2, 3)}"
+        f'<div class="social-media-embed">{TWEET}</div>{paragraphs(4, 5, 6)}'
+        '<div class="social-share"><a href="/s">Share on Facebook</a></div></article>'
+    )
+    texts = [block.text for block in article.blocks]
+    assert any(text.startswith("The harbour vote is tonight") for text in texts)
+    assert not any("Facebook" in text for text in texts)
+
+
+def test_quotes_within_the_shared_text_only_when_the_other_is_the_whole_page() -> None:
+    blocks = [para("One two three."), para("Four five six.")]
+    other = [
+        quote("A teaser before the article."),
+        para("One two three."),
+        quote("A quoted post."),
+        para("Four five six."),
+        quote("A quote in the comments."),
+    ]
+    assert [block.text for block in with_quotes(blocks, other, within=True)] == [
+        "One two three.",
+        "A quoted post.",
+        "Four five six.",
+    ]
 
 
 def test_the_shorter_text_wins_unless_it_is_a_fragment() -> None:
@@ -162,6 +192,60 @@ def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
     ]
 
 
+def test_headlines_of_other_stories_are_dropped_at_the_end_or_in_a_list() -> None:
+    def teaser(text: str) -> Block:
+        return Block(kind="paragraph", text=text, links=(Link(start=0, end=len(text), url=URL),))
+
+    blocks = [
+        para(LINE),
+        teaser("Ferry fares to rise"),  # one link alone in the text: kept
+        para(LINE + " More."),
+        teaser("Storm closes the port"),
+        teaser("Mayor quits"),  # a list of other stories
+        para(LINE + " Again."),
+        Block(kind="paragraph", text="See the report.", links=(Link(start=8, end=14, url=URL),)),
+        teaser("Dredging costs double"),  # after the article
+    ]
+    kept = [
+        para(LINE),
+        teaser("to the booking page."),  # a sentence's end, cut off at its link
+        teaser("https://petition.example/harbour"),  # an address given in full
+    ]
+    assert tidy(kept, "Harbour budget", []) == kept
+    assert [block.text for block in tidy(blocks, "Harbour budget", [])] == [
+        LINE,
+        "Ferry fares to rise",
+        LINE + " More.",
+        LINE + " Again.",
+        "See the report.",
+    ]
+
+
+def test_an_images_caption_again_and_a_second_image_with_the_same_alt_text_are_dropped() -> None:
+    def image(text: str, number: int) -> Block:
+        return Block(kind="image", text=text, url=f"https://courier.example/{number}.jpg")
+
+    caption = "The ferry terminal after the storm, on Monday"
+    blocks = [
+        para(LINE),
+        image(caption, 1),
+        para(caption + ". (Photo credit: Harbour Watch)"),  # the caption again, with a credit
+        image("Harbour budget", 2),
+        image("Harbour budget", 3),  # the same alt text: the page's title on every picture
+        para("The ferry terminal will reopen on Friday, the council said."),  # not the caption
+        image("Ferry map", 4),
+        para("Ferry map: the new route."),  # too short an alt text to tell a caption
+    ]
+    assert [block.text for block in tidy(blocks, "Harbour budget", [])] == [
+        LINE,
+        caption,
+        "Harbour budget",
+        "The ferry terminal will reopen on Friday, the council said.",
+        "Ferry map",
+        "Ferry map: the new route.",
+    ]
+
+
 def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
     html = etree.fromstring(
         "<html><body><p>Install it with <pre>pip install</pre> and go.</p>"
@@ -172,4 +256,15 @@ def test_inline_code_from_trafilatura_stays_in_its_sentence() -> None:
     assert [(block.kind, block.text) for block in blocks] == [
         ("paragraph", "Install it with pip install and go."),
         ("code", "$ pip install harbour"),
+    ]
+
+
+def test_an_image_whose_alt_text_is_its_file_name_is_decoration() -> None:
+    blocks = html_to_blocks(
+        '<p>The new ferry.</p><img src="/a.jpg" alt="ferry-2026_03.JPG">'
+        '<img src="/b.jpg" alt="The ferry at the quay">'
+    )
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("paragraph", "The new ferry."),
+        ("image", "The ferry at the quay"),
     ]

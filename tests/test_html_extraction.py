@@ -156,10 +156,40 @@ def test_title_without_site_name_and_rtl_direction() -> None:
         ("Authority control", []),
         ("https://social.example/annlee", []),
         ("Harbour Post", []),
+        ("Harbour Newsdesk", []),  # the outlet's brand and a desk
+        (
+            "Posted by Ann Lee and Bo Chan, Software Engineers, Quay Research",
+            ["Ann Lee", "Bo Chan"],
+        ),
+        ("Words and pictures by Kim Park", ["Kim Park"]),
     ],
 )
 def test_bylines_give_names(byline: str, names: list[str]) -> None:
     assert people([byline], "Harbour Post") == names
+
+
+def test_a_blog_named_after_its_author_keeps_the_author() -> None:
+    assert people(["Seth Godin"], "Seth Godin's Blog") == ["Seth Godin"]
+
+
+def test_a_blogs_name_in_the_h1_is_not_the_posts_title() -> None:
+    article = page(
+        '<h1><a href="https://quay.example/blog/">Quay Notes</a></h1>'
+        '<h2><a href="https://quay.example/blog/?p=49">The Dredging Vote</a></h2>'
+        f"<p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Quay Notes &raquo; Blog Archive &raquo; The Dredging Vote</title>",
+    )
+    assert article.title == "The Dredging Vote"
+
+
+def test_a_reviews_json_ld_names_its_author() -> None:
+    ld = '{"@type": "Review", "headline": "Ferry review", "author": {"name": "Ann Lee"}}'
+    article = page(
+        f"<h1>Ferry review</h1><p>{PROSE}</p><p>{PROSE}</p>",
+        head=f'<script type="application/ld+json">{ld}</script>'
+        '<meta name="author" content="Quay Publishing Group">',
+    )
+    assert article.author is not None and article.author.name == "Ann Lee"
 
 
 def test_visible_byline_and_time_when_there_is_no_metadata() -> None:

@@ -86,6 +86,8 @@ _MARKERS = re.compile("[\ue000-\ue002]")
 _MARK = re.compile("\ue000(\\d+)\ue002|\ue001")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ICON_PIXELS = 48  # an image this small (width or height attribute) is an icon or a badge
+# An image's alt text that is only its file's name.
+_FILE_NAME = re.compile(r"^[\w.+~-]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SPACES = re.compile(r"\s+")
 
@@ -270,6 +272,8 @@ class _BlockBuilder:
             return
         url = image_url(attrs, self._base)
         alt = _SPACES.sub(" ", attrs.get("alt") or attrs.get("title") or "").strip()
+        if _FILE_NAME.match(alt):
+            alt = ""  # "airpods-pro-2.jpg" says nothing of the picture
         if not alt:  # decoration, unless its figure has a caption
             if url and "figure" in self._open:
                 self._figure_image = url

@@ -8,10 +8,14 @@ the article; what differs is what they take along (a caption, a teaser, a commen
 shorter text is taken, unless it is under half the longer (then it is a fragment: one
 extractor stopped early, or picked a side box). readability drops block quotes such as
 embedded posts: when its text is taken, the quotes only trafilatura kept are put back in
-their places. The text goes through `html_to_blocks`, which keeps links and images (only the
-chosen extractor's: a page's blocks are built once), and a last pass drops the furniture
+their places, and embedded posts both dropped go back from the page, where they fall between
+the article's own blocks (a wrapper around a quote is not furniture, whatever its class).
+The text goes through `html_to_blocks`, which keeps links and images (only the chosen
+extractor's, and the page's when posts come back from it), and a last pass drops the furniture
 lines both keep (a repeated title, whole or cut short, byline or date, the page's address
-printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits).
+printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits), and
+headlines of other stories (paragraphs all link) at the end or two or more in a row, an
+image's caption again after it, and the alt text of an image again on a later one.
 """
 
 from __future__ import annotations
@@ -107,6 +111,11 @@ _PROMO_LINE = re.compile(
 )
 _PROMO_LINE_CHARS = 200
 _SHOUTING_WORDS = 4
+_LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
+_TAIL_WORDS = 4  # a sentence's last words cut off at a link, not a headline
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_TEASER_RUN = 2  # teasers in a row that are a list of other stories
+_CAPTION_WORDS = 3  # of an image's alt text, for a paragraph holding it to be its caption
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
 _DATE_LINE = re.compile(r"^[\w ,.:/+-]{0,60}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,30}$")
 _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)? read)\W*$", re.I)
@@ -139,6 +148,7 @@ def _is_unwanted(element: HtmlElement, total: int) -> bool:
         _is_furniture(element)
         and len(element.text_content()) < _SHARE_OF_TEXT * total
         and not _holds_prose(element)
+        and not _wraps_quote(element)
     )
 
 
@@ -186,6 +196,14 @@ def _holds_prose(element: HtmlElement) -> bool:
     return False
 
 
+def _wraps_quote(element: HtmlElement) -> bool:
+    """A wrapper around a block quote (an embedded post: "social-media-embed"), not a share bar."""
+    total = len(element.text_content().strip())
+    return any(
+        2 * len(quote.text_content().strip()) >= total for quote in element.iter("blockquote")
+    )
+
+
 def _is_furniture(element: HtmlElement) -> bool:
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return bool(names.strip()) and any(
@@ -196,15 +214,20 @@ def _is_furniture(element: HtmlElement) -> bool:
 def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], Any]:
     """The article's blocks from the better extractor, and trafilatura's document.
     readability changes `tree`: trafilatura is given the page as text first."""
-    document = _trafilatura(tostring(tree, encoding="unicode"))
+    page = tostring(tree, encoding="unicode")
+    document = _trafilatura(page)
     from_trafilatura = _trafilatura_html(document)
     from_readability = _readability(tree)
     if _pick_readability(_html_words(from_trafilatura), _html_words(from_readability)):
         blocks = html_to_blocks(from_readability, base=base)
         if "<blockquote" in from_trafilatura:
             blocks = with_quotes(blocks, html_to_blocks(from_trafilatura, base=base))
-        return blocks, document
-    return html_to_blocks(from_trafilatura, base=base) if from_trafilatura else [], document
+    else:
+        blocks = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
+    if page.count("<blockquote") > sum(block.kind == "quote" for block in blocks):
+        # Embedded posts both dropped: those amid the article's text go back.
+        blocks = with_quotes(blocks, html_to_blocks(page, base=base), within=True)
+    return blocks, document
 
 
 def _pick_readability(words_trafilatura: int, words_readability: int) -> bool:
@@ -226,27 +249,42 @@ def _html_words(html: str) -> int:
     return count_words((root if body is None else body).text_content())
 
 
-def with_quotes(blocks: list[Block], other: list[Block]) -> list[Block]:
+def with_quotes(blocks: list[Block], other: list[Block], *, within: bool = False) -> list[Block]:
     """`blocks` with the quotes only `other` kept (embedded posts, block quotes: readability
     drops them), each put after the block it follows in `other`. A quote before the text the
-    two share is not taken: there, quotes are teasers more often than article."""
+    two share is not taken: there, quotes are teasers more often than article; `within`: nor
+    one after it (when `other` is the whole page, what follows the article is not article)."""
     merged = list(blocks)
     keys = [normalise_title(block.text) for block in merged]
     present = f" {' '.join(keys)} "
     position: int | None = None  # where the next quote of `other` goes in `merged`
+    waiting: list[tuple[Block, str]] = []  # quotes after `position`, not yet placed
     for block in other:
         key = normalise_title(block.text)
         if not key:
             continue
         if block.kind == "quote" and not _present(key, present, keys):
             if position is not None:
-                merged.insert(position, block)
-                keys.insert(position, key)
-                position += 1
+                waiting.append((block, key))
             continue
         found = _find(keys, key, position or 0)
-        position = found + 1 if found is not None else position
+        if found is None or position is None:
+            position = position if found is None else found + 1
+            continue
+        position = _place(merged, keys, waiting, position) + found + 1 - position
+        waiting = []
+    if not within and position is not None:
+        _place(merged, keys, waiting, position)
     return merged
+
+
+def _place(merged: list[Block], keys: list[str], quotes: list[tuple[Block, str]], at: int) -> int:
+    """Insert `quotes` at `at`; the position after them."""
+    for block, key in quotes:
+        merged.insert(at, block)
+        keys.insert(at, key)
+        at += 1
+    return at
 
 
 def _present(key: str, text: str, keys: list[str]) -> bool:
@@ -360,6 +398,7 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
     heading = normalise_title(title)
     names = [normalise_title(name) for name in authors if name]
     at_top = True  # in the short lines before the first paragraph
+    images: set[str] = set()  # the alt texts of the images kept
     for block in blocks:
         text = block.text.strip()
         short = len(text) <= _FURNITURE_LINE_CHARS
@@ -372,9 +411,54 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
-        if kept and kept[-1].text == block.text:
+        if (kept and kept[-1].text == block.text) or _repeats_image(block, kept, images):
             continue  # the same line twice, or an image's caption after it
+        if block.kind == "image":
+            images.add(normalise_title(block.text))
         kept.append(block)
+    return _without_teasers(kept)
+
+
+def _repeats_image(block: Block, kept: list[Block], images: set[str]) -> bool:
+    """An image with the alt text of one before it, or the caption of the image just before
+    (one holds the other's words: the caption may add a credit, the alt text cut it short)."""
+    words = normalise_title(block.text)
+    if block.kind == "image":
+        return words in images
+    if not kept or kept[-1].kind != "image":
+        return False
+    alt = normalise_title(kept[-1].text)
+    return len(alt.split()) >= _CAPTION_WORDS and (alt in words or words in alt)
+
+
+def _is_teaser(block: Block) -> bool:
+    """A paragraph or heading that is all link: a headline pointing to another page (not
+    a web address given in full, nor the last words of a sentence cut off at its link)."""
+    text = block.text.strip()
+    linked = sum(link.end - link.start for link in block.links)
+    return (
+        block.kind in {"paragraph", "heading"}
+        and bool(text)
+        and linked >= _LINKED * len(text)
+        and not (text.endswith((".", ",", ";", ":")) and len(text.split()) < _TAIL_WORDS)
+        and not _WEB_ADDRESS.match(text)
+    )
+
+
+def _without_teasers(blocks: list[Block]) -> list[Block]:
+    """Without teasers at the end, or two or more in a row (a list of other stories)."""
+    end = len(blocks)
+    while end and _is_teaser(blocks[end - 1]):
+        end -= 1
+    kept: list[Block] = []
+    run: list[Block] = []
+    for block in blocks[:end]:
+        if _is_teaser(block):
+            run.append(block)
+            continue
+        kept.extend(run if len(run) < _TEASER_RUN else [])
+        kept.append(block)
+        run = []
     return kept
 
 

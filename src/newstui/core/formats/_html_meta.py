@@ -40,6 +40,8 @@ _ARTICLE_TYPES = frozenset(
         "socialmediaposting",
         "report",
         "posting",
+        "review",
+        "criticreview",
     }
 )
 _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
@@ -77,8 +79,8 @@ _AUTHOR_META = (
 )
 _BYLINE_CLASS = re.compile(r"\b(?:byline|author[-_]?name|author|writer|contributor)s?\b", re.I)
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|reported|published)\s+)?(?:by:?|von|par|por|door|av|di|da|autor(?:in)?:?|"
-    r"text:|napsal[a]?|texto:)\s+",
+    r"^(?:(?:[^\W\d]+\s+){0,3}by:?|(?:(?:written|posted|reported|published)\s+)?(?:von|par|por|"
+    r"door|av|di|da|autor(?:in)?:?|text:|napsal[a]?|texto:))\s+",
     re.I,
 )
 # Words after which a byline is no longer a name: dates, times, "updated", roles.
@@ -96,7 +98,7 @@ před ago hours hour minutes minute am pm on at in | — – · • / - associat
 _ROLE_WORDS = """
 editor reporter correspondent writer columnist contributor staff senior chief producer
 analyst director manager founder photographer journalist redakteur redakteurin rédacteur
-rédactrice editora redactor
+rédactrice editora redactor engineer scientist researcher professor designer developer
 """
 _STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split())
 _ROLES = frozenset(_ROLE_WORDS.split())
@@ -268,13 +270,23 @@ def _title(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: l
         )
         if clean_line(title)
     ]
-    headings = [_visible_text(h1) for h1 in tree.iter("h1")][:8]
-    for heading in headings:
+    headings = [_visible_text(h1) for h1 in tree.iter("h1") if not _is_masthead(h1)][:8]
+    # A blog's post title is often an <h2> under the blog's name in an <h1>.
+    for heading in headings + [_visible_text(h2) for h2 in tree.iter("h2")][:8]:
         if any(_agrees(heading, title) for title in titles):
             return heading
     if titles:
         return titles[0]
     return next((heading for heading in headings if heading), "")
+
+
+def _is_masthead(heading: HtmlElement) -> bool:
+    """An <h1> that is only a link to the site's front page: the site's name, not the post's."""
+    links = list(heading.iter("a"))
+    if len(links) != 1 or clean_line(links[0].text_content()) != _visible_text(heading):
+        return False
+    path = urlsplit(links[0].get("href") or "").path.strip("/")
+    return path.count("/") <= 1 and not any(c.isdigit() for c in path) and "." not in path
 
 
 def _agrees(heading: str, title: str) -> bool:
@@ -382,15 +394,29 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
 
 def people(raw_names: list[str], *sites: str | None) -> list[str]:
     """The distinct names of people in bylines, without outlets, roles and dates."""
-    outlets = {normalise_title(site) for site in sites if site}
+    names = {normalise_title(site) for site in sites if site}
+    outlets = set(names)
     outlets |= {label for site in outlets for label in site.split() if len(site.split()) > 2}
     found: dict[str, str] = {}
     for raw in raw_names:
         for name in _split_names(raw):
             key = normalise_title(name)
-            if key and key not in outlets and key not in _NOT_NAMES and key not in found:
+            known = key in outlets or key in _NOT_NAMES or key in found
+            if key and not known and not _is_outlet_desk(key, names):
                 found[key] = name
     return list(found.values())
+
+
+def _is_outlet_desk(name: str, outlets: set[str]) -> bool:
+    """A name that starts with the outlet's brand and adds words not in its name: "Index
+    Vijesti" on index.hr, "Google Research" on the Google AI Blog (not "Seth Godin" on Seth
+    Godin's blog)."""
+    first, *rest = name.split()
+    for outlet in outlets:
+        words = outlet.removeprefix("www ").split()
+        if len(first) >= 3 and rest and words and words[0] == first:
+            return not any(site.startswith(word) for word in rest for site in words)
+    return False
 
 
 def _split_names(raw: str) -> Iterator[str]:
@@ -404,13 +430,17 @@ def _split_names(raw: str) -> Iterator[str]:
         parts = _CONJUNCTION.split(chunk)  # "Ann Lee and Bo Chan", not "Procter & Gamble"
         chunks += parts if all(len(part.split()) >= 2 for part in parts) else [chunk]
     named = False  # a name of two words or more came before
+    role = False  # a role came: what follows it is where they work ("..., Google Research")
     for number, chunk in enumerate(chunks):
+        if role:
+            return
         words: list[str] = []
         for word in _BY_PREFIX.sub("", chunk).split():
             folded = word.casefold().strip(".,")
-            if folded in _ROLES:  # "Ann Lee Games Editor": the role goes, and its topic
-                words = words[:-1] if len(words) > 2 else words
+            if folded in _ROLES or folded.removesuffix("s") in _ROLES:  # "Ann Lee Games Editor":
+                words = words[:-1] if len(words) > 2 else words  # the role goes, and its topic
                 words = [] if number else words
+                role = True
                 break
             if any(c.isdigit() for c in word) or (
                 folded in _STOP_WORDS and (len(words) >= 2 or number > 0)
