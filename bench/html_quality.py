@@ -12,7 +12,8 @@ Per extractor it prints the body's token F1 (bag of lower-cased words, CJK chara
 one; mean and median), the share of pages whose title, author and date match the truth (where
 the truth has them), failures and the median and slowest parse time (after a warm-up page:
 imports excluded).
-Nothing is fetched: every extractor is handed the page as a string.
+Nothing is fetched: every extractor is handed the page as the same string (decoded as newstui
+decodes it: UTF-8, else the charset the page declares).
 
     python bench/html_quality.py PAGES EVALDATA.json --snippets
 
@@ -117,8 +118,11 @@ EXTRACTORS: dict[str, Callable[[Path, str], Extracted]] = {
 
 
 def read_page(path: Path) -> str:
+    """The page as text, decoded as newstui decodes it (UTF-8, else its declared charset)."""
+    from newstui.core.formats.html import decode_html
+
     data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    return data.decode("utf-8", errors="replace")
+    return decode_html(data)
 
 
 def page_id(path: Path) -> str:
