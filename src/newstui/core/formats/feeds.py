@@ -189,8 +189,7 @@ def _names(element: Any, tags: tuple[str, ...]) -> list[str]:
     for author in element.iterchildren(*tags):
         raw = clean_line(author.text or "")
         raw = raw or clean_line(author.findtext(f"{_ATOM}name") or author.findtext("name") or "")
-        email_and_name = _EMAIL_AND_NAME.fullmatch(raw)
-        names.append(clean_line(email_and_name.group(1)) if email_and_name else raw)
+        names.append(_person(raw))
     return [name for name in names if name][:MAX_AUTHORS]
 
 
@@ -233,15 +232,8 @@ def _fast_entry(
     media_text: str,
     has_summary: bool,
 ) -> _Entry:
-    contents = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
-    content = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
-    content = content or (contents[0] if contents else None)
+    content = _content(entry)
     published = parse_datetime(entry.get("published")) or parse_datetime(entry.get("updated"))
-    tags = [
-        clean_line(str(tag.get("label") or tag.get("term") or ""))
-        for tag in entry.get("tags") or []
-        if isinstance(tag, Mapping)
-    ]
     return _Entry(
         key=str(entry.get("id") or entry.get("link") or ""),
         title=_markup_free(_string(entry.get("title"))),
@@ -252,7 +244,7 @@ def _fast_entry(
         summary_type=None if has_summary and entry.get("description") else "text",
         published=published,
         url=_absolute(_string(entry.get("link")), _string((content or {}).get("base")) or base),
-        tags=tags,
+        tags=_tags(entry),
         lang=primary_subtag(lang or (content or {}).get("language")),
     )
 
@@ -315,9 +307,8 @@ def _text(item: Mapping[str, Any], key: str) -> str:
 
 def _authors(item: Mapping[str, Any]) -> list[str]:
     raw = clean_line(str(item.get("author") or ""))
-    rss_style = _EMAIL_AND_NAME.fullmatch(raw)
-    if rss_style:  # feedparser misreads "desk@example.news (Name)" with long domain endings
-        return [clean_line(rss_style.group(1))]
+    if _EMAIL_AND_NAME.fullmatch(raw):  # (feedparser misreads it with long domain endings)
+        return [_person(raw)]
     names = [
         clean_line(str(author.get("name") or ""))
         for author in (item.get("authors") or [])[:MAX_AUTHORS]
@@ -329,10 +320,35 @@ def _authors(item: Mapping[str, Any]) -> list[str]:
     return [clean_line(str(detail.get("name") or raw))]
 
 
+def _person(raw: str) -> str:
+    """A name from RSS's "desk@example.news (Name)", else the text as it is."""
+    email_and_name = _EMAIL_AND_NAME.fullmatch(raw)
+    return clean_line(email_and_name.group(1)) if email_and_name else raw
+
+
+def _content(entry: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """An entry's content: the first HTML one, else the first."""
+    contents = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
+    return next((c for c in contents if c.get("type") in _HTML_TYPES), None) or (
+        contents[0] if contents else None
+    )
+
+
+def _tags(entry: Mapping[str, Any]) -> list[str]:
+    return [
+        clean_line(str(tag.get("label") or tag.get("term") or ""))
+        for tag in entry.get("tags") or []
+        if isinstance(tag, Mapping)
+    ]
+
+
+def _is_html(kind: str | None) -> bool:
+    """A declared type of HTML (no type: HTML, as RSS's description is)."""
+    return kind in _HTML_TYPES or kind is None
+
+
 def _blocks(value: str, kind: str | None) -> list[Block]:
-    if kind in _HTML_TYPES or kind is None:
-        return html_to_blocks(value)
-    return text_to_blocks(value)
+    return html_to_blocks(value) if _is_html(kind) else text_to_blocks(value)
 
 
 def _utc(parsed: object) -> datetime | None:
@@ -349,20 +365,13 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
     # A plain dict: feedparser's own get() tries its key aliases first (costly, 20 times an
     # entry), and maps a missing date to another with a warning; its keys are what we ask.
     entry = dict(entry) if isinstance(entry, dict) else {}
-    contents = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
-    content = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
-    content = content or (contents[0] if contents else None)
+    content = _content(entry)
     summary_detail = entry.get("summary_detail") or {}
     summary_html = _string(entry.get("summary"))
     # (feedparser copies a lone <content> to the summary: `_body` parses it once)
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         published = published or _utc(entry.get(key))
-    tags = [
-        clean_line(str(tag.get("label") or tag.get("term") or ""))
-        for tag in entry.get("tags") or []
-        if isinstance(tag, Mapping)
-    ]
     details = [content or {}, summary_detail, entry.get("title_detail") or {}]
     declared = (d.get("language") for d in details if isinstance(d, Mapping))  # xml:lang
     return _Entry(
@@ -375,7 +384,7 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
         summary_type=summary_detail.get("type"),
         published=published,
         url=safe_url(entry.get("link")),
-        tags=tags,
+        tags=_tags(entry),
         lang=next(filter(None, map(primary_subtag, declared)), None),
     )
 
@@ -501,8 +510,7 @@ class _Entry:
     @property
     def html(self) -> str | None:
         """The content when it is HTML worth keeping as it is (see `read_feed`)."""
-        is_html = self.content_type in _HTML_TYPES or self.content_type is None
-        return self.content if is_html and self.content.strip() else None
+        return self.content if _is_html(self.content_type) and self.content.strip() else None
 
     def blocks_and_summary(self) -> tuple[list[Block], str]:
         """The content as blocks (else the summary's), and the summary as text."""
@@ -519,9 +527,10 @@ class _Entry:
     @property
     def summary_markup(self) -> str | None:
         """The summary when it is HTML that would need parsing (see `read_feed`)."""
-        is_html = self.summary_type in _HTML_TYPES or self.summary_type is None
         has_markup = "<" in self.summary or "&" in self.summary
-        return self.summary if is_html and has_markup and self.summary != self.content else None
+        if _is_html(self.summary_type) and has_markup and self.summary != self.content:
+            return self.summary
+        return None
 
 
 def summary_of(summary: str, kind: str | None = None) -> str:
