@@ -19,7 +19,9 @@ decodes it: UTF-8, else the charset the page declares).
 
 scores segments instead, as trafilatura's own evaluation does (its tests/evaldata.json maps
 each URL to a `file` in PAGES, text `with`in the article and text `without`): a segment found
-in the body is a hit (with) or a false positive (without); it prints precision, recall, F1.
+in the body is a hit (with) or a false positive (without); it prints precision, recall, F1,
+and the share of the file's title, author and date labels matched. `--split` halves the pages
+by file name.
 """
 
 from __future__ import annotations
@@ -186,29 +188,46 @@ def _normal(text: str) -> str:
 
 
 def score_snippets(name: str, folder: Path, data: dict[str, Any]) -> str:
-    """One extractor on every page of an evaldata file: segments found and wrongly found."""
+    """One extractor on every page of an evaldata file: segments found and wrongly found, and
+    the share of labelled titles, authors and dates it gets right (an empty label is unknown)."""
     extractor = EXTRACTORS[name]
     found = missed = wrong = failures = 0
     seconds: list[float] = []
+    metadata: dict[str, list[bool]] = {"title": [], "author": [], "date": []}
     extractor(Path("warm-up.html"), WARM_UP)
     for entry in data.values():
         path = folder / entry["file"]
         page = read_page(path)
         started = time.perf_counter()
         try:
-            body = _normal(extractor(path, page).body)
+            got = extractor(path, page)
         except Exception:  # a failure finds nothing, and is counted
-            failures, body = failures + 1, ""
+            failures, got = failures + 1, Extracted("")
         seconds.append(time.perf_counter() - started)
+        body = _normal(got.body)
+        if entry.get("title"):
+            metadata["title"].append(same_words(entry["title"], got.title))
+        if entry.get("author"):
+            authors = entry["author"]
+            authors = " ".join(authors) if isinstance(authors, list) else authors
+            metadata["author"].append(same_author(authors, got.author))
+        if entry.get("date"):
+            metadata["date"].append(got.date == entry["date"][:10])
         hits = sum(_normal(text) in body for text in entry.get("with", []))
         found, missed = found + hits, missed + len(entry.get("with", [])) - hits
         wrong += sum(_normal(text) in body for text in entry.get("without", []))
     precision, recall = found / max(1, found + wrong), found / max(1, found + missed)
     f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    labelled = "  ".join(
+        f"{key} {100 * sum(hits) / len(hits):.0f} % of {len(hits)}"
+        if hits and key in FIELDS[name]
+        else f"{key} —"
+        for key, hits in metadata.items()
+    )
     return (
         f"{name:<12}  F1 {f1:.4f}  precision {precision:.4f}  recall {recall:.4f}  "
         f"fail {failures}  ms median {1000 * statistics.median(seconds):.0f}  "
-        f"max {1000 * max(seconds):.0f}"
+        f"max {1000 * max(seconds):.0f}\n{'':<12}  {labelled}"
     )
 
 
@@ -224,9 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     if args.snippets:
-        print(f"{len(truth)} pages (segments)")
+        entries = sorted(truth.items(), key=lambda item: str(item[1]["file"]))
+        half = (len(entries) + 1) // 2
+        chosen = {"dev": entries[:half], "test": entries[half:], "all": entries}[args.split]
+        print(f"{len(chosen)} pages (segments, {args.split})")
         for name in args.only or EXTRACTORS:
-            print(score_snippets(name, args.pages, truth), flush=True)
+            print(score_snippets(name, args.pages, dict(chosen)), flush=True)
         return 0
     if args.labels:
         for key, labels in json.loads(args.labels.read_text(encoding="utf-8")).items():
