@@ -20,6 +20,7 @@ image's caption again after it, and the alt text of an image again on a later on
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -300,12 +301,24 @@ def _find(keys: list[str], key: str, start: int) -> int | None:
     return None
 
 
-def _trafilatura(page: str) -> Any:
-    import trafilatura
+@functools.cache
+def _libraries_set_up() -> None:
+    """The extractors' logs silenced, and htmldate's slow last resort off: a date phrase none
+    of its own patterns reads goes to dateparser, whose first call loads every locale (1.2 s),
+    for 0.3 % of the dates on trafilatura's labelled pages (bench/html_quality.py)."""
+    import htmldate.extractors
 
     for name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
         logging.getLogger(name).addHandler(logging.NullHandler())
         logging.getLogger(name).propagate = False
+    if hasattr(htmldate.extractors, "_external_date"):
+        setattr(htmldate.extractors, "_external_date", lambda string: None)  # noqa: B010
+
+
+def _trafilatura(page: str) -> Any:
+    import trafilatura
+
+    _libraries_set_up()
     return trafilatura.bare_extraction(
         page,
         with_metadata=True,
@@ -314,7 +327,7 @@ def _trafilatura(page: str) -> Any:
         include_images=True,
         include_formatting=True,
         include_links=True,
-        date_extraction_params={"original_date": True, "extensive_search": False},
+        date_extraction_params={"original_date": True, "extensive_search": True},
     )
 
 
