@@ -78,12 +78,21 @@ _AUTHOR_META = (
     "twitter:creator",
 )
 _BYLINE_CLASS = re.compile(r"\b(?:byline|author[-_]?name|author|writer|contributor)s?\b", re.I)
+# What comes before the names in a byline, in the languages seen: "By", "Posted by", "Text von",
+# "Eingestellt von", "Publié par", "Por", "Author(s):", "Von:".
+_LEAD_IN_WORDS = """
+written posted reported published text texte texto interview eingestellt erstellt geschrieben
+verfasst veröffentlicht gepostet beitrag publié écrit rédigé publicado escrito scritto
+pubblicato geplaatst geschreven
+"""
 _BY_PREFIX = re.compile(
-    r"^(?:(?:[^\W\d]+\s+){0,3}by:?|(?:(?:written|posted|reported|published)\s+)?(?:von|par|por|"
-    r"door|av|di|da|autor(?:in)?:?|text:|napsal[a]?|texto:))\s+",
+    r"^(?:(?:[^\W\d]+\s+){0,3}by:?\s+"
+    rf"|(?:(?:{'|'.join(_LEAD_IN_WORDS.split())})\s+)?(?:von|vom|par|por|door|av|di|da|napsal[a]?)"
+    r"(?:\s*:\s*|\s+)"
+    r"|(?:autor(?:in|e)?|auteurs?|authors?|author\(s\)|text[eo]?|interview|von|by)\s*:\s*)",
     re.I,
 )
-# Words after which a byline is no longer a name: dates, times, "updated", roles.
+# Words after which a byline is no longer a name: dates, times, "updated", roles, "more articles".
 _MONTH_WORDS = """
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec januar februar märz juni juli oktober
@@ -92,15 +101,26 @@ décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre n
 diciembre ledna února března dubna května června července srpna září října listopadu prosince
 """
 _TIME_WORDS = """
-monday tuesday wednesday thursday friday saturday sunday updated published posted
-před ago hours hour minutes minute am pm on at in | — – · • / - associated
+updated published posted před ago hours hour minutes minute am pm on at in for | — – · • / -
+associated stand aktualisiert alle weitere mehr artikel beiträge fr mo mi do sa
+"""
+# Never a name, even alone: "Donnerstag", "Posted".
+_WEEKDAY_WORDS = """
+monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
+freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
+miércoles jueves viernes sábado domingo
 """
 _ROLE_WORDS = """
 editor reporter correspondent writer columnist contributor staff senior chief producer
 analyst director manager founder photographer journalist redakteur redakteurin rédacteur
 rédactrice editora redactor engineer scientist researcher professor designer developer
+chefredakteur chefredakteurin chefredaktor korrespondent korrespondentin reporterin
+journalistin fotograf fotografin moderator moderatorin volontär volontärin
 """
-_STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split())
+# Degrees after a name: left out, the name goes on ("Ann Lee, PhD").
+_DEGREES = frozenset({"phd", "ph.d.", "ph.d", "mba"})
+_WEEKDAYS = frozenset(_WEEKDAY_WORDS.split())
+_STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split()) | _WEEKDAYS
 _ROLES = frozenset(_ROLE_WORDS.split())
 _NOT_NAMES = frozenset(
     {
@@ -122,16 +142,22 @@ _NOT_NAMES = frozenset(
         "editors",
         "redaktion",
         "guest",
+        "posted",
+        "by",
+        "von",
+        "mehr",
+        "more",
         "гость",
         "автор",
     }
 )
 _NAME_MAX_WORDS = 5
+_BYLINE_LINE_CHARS = 80
 # Lower-case words a name may have ("Ana de Armas"); any other is a sentence, not a name.
 _PARTICLE_WORDS = "de da di del della dos das du van von der den ter ten le la bin ibn al el y e"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
-_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|a|e|i|og|en|&)\s+")
+_CONJUNCTION = re.compile(r"\s+(?:[Aa]nd|[Uu]nd|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
@@ -392,6 +418,14 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
                 yield text
 
 
+def byline_names(text: str, site: str | None) -> list[str]:
+    """The names in a short line that starts as a byline does ("By", "von", "Por"), else none."""
+    line = clean_line(text)
+    if len(line) > _BYLINE_LINE_CHARS or not _BY_PREFIX.match(line):
+        return []
+    return people([line], site)
+
+
 def people(raw_names: list[str], *sites: str | None) -> list[str]:
     """The distinct names of people in bylines, without outlets, roles and dates."""
     names = {normalise_title(site) for site in sites if site}
@@ -436,13 +470,15 @@ def _split_names(raw: str) -> Iterator[str]:
             return
         words: list[str] = []
         for word in _BY_PREFIX.sub("", chunk).split():
-            folded = word.casefold().strip(".,")
+            folded = word.casefold().strip(".,:;")
             if folded in _ROLES or folded.removesuffix("s") in _ROLES:  # "Ann Lee Games Editor":
                 words = words[:-1] if len(words) > 2 else words  # the role goes, and its topic
                 words = [] if number else words
                 role = True
                 break
-            if any(c.isdigit() for c in word) or (
+            if folded in _DEGREES:
+                continue
+            if any(c.isdigit() for c in word) or folded in _WEEKDAYS or (
                 folded in _STOP_WORDS and (len(words) >= 2 or number > 0)
             ):
                 break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 SUMMARY_MAX_CHARS = 400
 MIN_EXTRACTED_CHARS = 200
+_BYLINE_LINES = 3  # paragraphs at each end of the text where a byline may stand
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
@@ -41,7 +42,7 @@ def parse(path: Path, data: bytes) -> ParseResult:
     if looks_binary(data):
         raise ArticleError("binary data, not a web page")
     from newstui.core.formats._html_body import extract_blocks, strip_furniture, tidy
-    from newstui.core.formats._html_meta import read_meta
+    from newstui.core.formats._html_meta import people, read_meta
 
     page = decode_html(data)
     tree = _tree(page)
@@ -51,10 +52,24 @@ def parse(path: Path, data: bytes) -> ParseResult:
     if sum(len(block.text) for block in blocks if block.kind != "image") < MIN_EXTRACTED_CHARS:
         blocks = html_to_blocks(page, skip_chrome=True, base=meta.url)
         title = title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
-    blocks = tidy(blocks, title, meta.authors)
+    authors = meta.authors or _byline_in(blocks, meta.site)
+    authors = authors or people([getattr(document, "author", None) or ""], meta.site)
+    blocks = tidy(blocks, title, authors)
     if not any(block.kind != "image" for block in blocks):
         raise ArticleError("no article text found")
-    return ParseResult([_article(path, title, blocks, meta, document)])
+    return ParseResult([_article(path, title, authors, blocks, meta, document)])
+
+
+def _byline_in(blocks: list[Block], site: str | None) -> list[str]:
+    """The names of a byline line at the article's top or end ("von Ann Lee", "Por EFE")."""
+    from newstui.core.formats._html_meta import byline_names
+
+    lines = [block for block in blocks if block.kind == "paragraph"]
+    for block in lines[:_BYLINE_LINES] + lines[-_BYLINE_LINES:]:
+        names = byline_names(block.text, site)
+        if names:
+            return names
+    return []
 
 
 def decode_html(data: bytes) -> str:
@@ -84,10 +99,9 @@ def _tree(page: str) -> HtmlElement:
         return lxml.html.document_fromstring("<html><body><p></p></body></html>", parser=parser)
 
 
-def _article(path: Path, title: str, blocks: list[Block], meta: PageMeta, document: Any) -> Article:
-    from newstui.core.formats._html_meta import people
-
-    authors = meta.authors or people([getattr(document, "author", None) or ""], meta.site)
+def _article(
+    path: Path, title: str, authors: list[str], blocks: list[Block], meta: PageMeta, document: Any
+) -> Article:
     published: datetime | None = meta.published or _document_date(document)
     title = title or title_from_name(path)
     body = "\n".join(block.text for block in blocks)
