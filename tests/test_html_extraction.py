@@ -4,16 +4,19 @@ and none of the site's furniture. Small pages of our own, each showing one class
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import lxml.html
 import pytest
 from lxml import etree
 
 from newstui.core.formats import parse_bytes, parse_file
 from newstui.core.formats._html_blocks import html_to_blocks
 from newstui.core.formats._html_body import _rejoin_split_paragraphs
-from newstui.core.formats._html_meta import people
+from newstui.core.formats._html_meta import byline_names, people, read_meta
 from newstui.core.index.scan import from_record, to_record
 from newstui.core.models import Article, Block, Link
 
@@ -162,10 +165,68 @@ def test_title_without_site_name_and_rtl_direction() -> None:
             ["Ann Lee", "Bo Chan"],
         ),
         ("Words and pictures by Kim Park", ["Kim Park"]),
+        # other languages' lead-ins, labels and tails
+        ("Text von Kim Park", ["Kim Park"]),
+        ("Por Agencia EFE", ["Agencia EFE"]),
+        ("Auteur: Anna Kubišta", ["Anna Kubišta"]),
+        ("Von:Kim Park", ["Kim Park"]),
+        ("Author(s): Kim Park", ["Kim Park"]),
+        ("Kim Park Stand: 12.01.2022", ["Kim Park"]),
+        ("Kim Park Alle Artikel", ["Kim Park"]),
+        ("Kim Park Chefredakteur", ["Kim Park"]),
+        ("Donnerstag", []),
+        ("Posted", []),
+        ("Glen Owen And Brendan Carlin For The Quay Herald", ["Glen Owen", "Brendan Carlin"]),
+        ("Ann Lee, PhD Bo Chan, PhD", ["Ann Lee", "Bo Chan"]),
+        # organisations and addresses are not people; a surname "De" is
+        ("Quayside Verband e.V.", []),
+        ("Harbourtools GmbH", []),
+        ("Quaynews Net", []),
+        ("Sumit De", ["Sumit De"]),
+        ("gnaddrig", []),  # a user name only where the page marks it as the author
     ],
 )
 def test_bylines_give_names(byline: str, names: list[str]) -> None:
     assert people([byline], "Harbour Post") == names
+
+
+def test_a_user_name_is_an_author_where_the_page_says_so() -> None:
+    assert people(["gnaddrig"], "Harbour Post", handles=True) == ["gnaddrig"]
+    assert people(["admin"], "Harbour Post", handles=True) == []
+    article = page(
+        f'<h1>Dredging Vote</h1><span class="author vcard">happyface313</span><p>{PROSE}</p>'
+        f"<p>{PROSE}</p>"
+    )
+    assert article.author is not None and article.author.name == "happyface313"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a line of its own, of no byline class, near the headline
+        f'<h1>Dredging Vote</h1><div class="meta"><span>Von Kim Park</span></div><p>{PROSE}</p>'
+        f"<p>{PROSE}</p>",
+        # the first line of the article's text, which is then no longer in the text
+        f"<h1>Dredging Vote</h1><article><p><em>Por Kim Park</em></p><p>{PROSE}</p>"
+        f"<p>{PROSE}</p></article>",
+    ],
+)
+def test_a_byline_line_names_the_author(body: str) -> None:
+    article = page(body)
+    assert article.author is not None and article.author.name == "Kim Park"
+    assert "Kim Park" not in article.body_text
+
+
+def test_a_byline_line_is_read_from_the_page_and_from_the_text() -> None:
+    html = (
+        f"<html><body><h1>Dredging Vote</h1><span>Von Kim Park</span><p>{PROSE}</p></body></html>"
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    footer = "<html><body><footer><span>Von Kim Park</span></footer></body></html>"
+    assert read_meta(lxml.html.document_fromstring(footer)).authors == []
+    assert byline_names("Por Kim Park", None) == ["Kim Park"]
+    assert byline_names("Kim Park", None) == []  # no lead-in: any line of two words
+    assert byline_names(f"Von Kim Park. {PROSE}", None) == []  # a paragraph
 
 
 def test_a_blog_named_after_its_author_keeps_the_author() -> None:
@@ -287,3 +348,24 @@ def test_links_and_direction_survive_the_index(saved: Article) -> None:
     assert rebuilt.blocks == rtl.blocks and rebuilt.direction == "rtl"
     assert rebuilt.authors == rtl.authors and len(rebuilt.authors) == 2
     assert any(block.links for block in rebuilt.blocks)
+
+
+def test_a_date_in_the_text_is_found_without_dateparser() -> None:
+    """htmldate's extensive search reads dates in the text; its last resort, dateparser, is
+    off: its first call takes over a second, loading every locale."""
+    script = f"""
+import sys
+from pathlib import Path
+from newstui.core.formats import parse_bytes
+body = "<h1>Dredging Vote</h1><p>Quay desk, 3rd of March 2021 at noon</p>" + "<p>{PROSE}</p>" * 2
+spelled = "<h1>Dredging Vote</h1><p>Managua, Nicaragua 26, Abril, 2022 7:43</p>" + "<p>{PROSE}</p>" * 2
+dated = "<h1>Dredging Vote</h1><p>Veröffentlicht am 12.03.2021</p>" + "<p>{PROSE}</p>" * 2
+for html in (body, dated, spelled):
+    article = parse_bytes(Path("page.html"), f"<html><body>{{html}}</body></html>".encode()).articles[0]
+    print(article.published.date() if article.published else None)
+print("dateparser" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    phrase, numeric, _, dateparser_loaded = done.stdout.split()
+    assert (phrase, numeric, dateparser_loaded) == ("2021-03-03", "2021-03-12", "False")

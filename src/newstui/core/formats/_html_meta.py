@@ -120,6 +120,9 @@ journalistin fotograf fotografin moderator moderatorin volontär volontärin
 # Degrees after a name: left out, the name goes on ("Ann Lee, PhD").
 _DEGREES = frozenset({"phd", "ph.d.", "ph.d", "mba"})
 _WEEKDAYS = frozenset(_WEEKDAY_WORDS.split())
+# A name ending so is an organisation ("Caritasverband e.V.") or an address ("Finanztreff De").
+_ORGANISATION_ENDS = frozenset({"gmbh", "mbh", "ag", "kg", "inc", "ltd", "llc", "corp", "plc"})
+_ORGANISATION_ENDS |= {"e.v", "v", "com", "net", "org", "eu", "info"}  # not "De": a surname
 _STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split()) | _WEEKDAYS
 _ROLES = frozenset(_ROLE_WORDS.split())
 _NOT_NAMES = frozenset(
@@ -153,6 +156,9 @@ _NOT_NAMES = frozenset(
 )
 _NAME_MAX_WORDS = 5
 _BYLINE_LINE_CHARS = 80
+_HANDLE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
+_LINE_TAGS = ("span", "div", "p", "address", "small", "em", "i", "b", "strong", "h5", "h6", "li")
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form"})
 # Lower-case words a name may have ("Ana de Armas"); any other is a sentence, not a name.
 _PARTICLE_WORDS = "de da di del della dos das du van von der den ter ten le la bin ibn al el y e"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
@@ -384,8 +390,10 @@ def _authors(
     candidates.append([_visible_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
     candidates.append([_visible_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
     candidates += [[byline] for byline in _bylines(tree)]
-    for names in candidates:
-        found = people(names, *sites)
+    marked = len(candidates)  # where the page says "author": a user name ("gnaddrig") counts
+    candidates += [[byline] for byline in _lead_in_lines(tree)]
+    for number, names in enumerate(candidates):
+        found = people(names, *sites, handles=number < marked)
         if found:
             return found
     return []
@@ -426,14 +434,31 @@ def byline_names(text: str, site: str | None) -> list[str]:
     return people([line], site)
 
 
-def people(raw_names: list[str], *sites: str | None) -> list[str]:
-    """The distinct names of people in bylines, without outlets, roles and dates."""
+def _lead_in_lines(tree: HtmlElement) -> Iterator[str]:
+    """Short lines that read as bylines, whatever their class: "Von Tobias Kuske", "By Ann Lee"
+    (not in comments, navigation or the footer)."""
+    count = 0
+    for element in tree.iter(*_LINE_TAGS):
+        start = (element.text or "").lstrip()
+        if count >= 3 or not start or not _BY_PREFIX.match(start[:40] + " "):
+            continue
+        text = _visible_text(element)
+        if len(text) <= _BYLINE_LINE_CHARS and not any(
+            up.tag in _CHROME_TAGS or _COMMENTS.search(_names(up)) for up in element.iterancestors()
+        ):
+            count += 1
+            yield text
+
+
+def people(raw_names: list[str], *sites: str | None, handles: bool = False) -> list[str]:
+    """The distinct names of people in bylines, without outlets, roles and dates; with
+    `handles`, a byline of one lower-case word ("gnaddrig", "happyface313") is a name too."""
     names = {normalise_title(site) for site in sites if site}
     outlets = set(names)
     outlets |= {label for site in outlets for label in site.split() if len(site.split()) > 2}
     found: dict[str, str] = {}
     for raw in raw_names:
-        for name in _split_names(raw):
+        for name in _split_names(raw, handles):
             key = normalise_title(name)
             known = key in outlets or key in _NOT_NAMES or key in found
             if key and not known and not _is_outlet_desk(key, names):
@@ -453,12 +478,15 @@ def _is_outlet_desk(name: str, outlets: set[str]) -> bool:
     return False
 
 
-def _split_names(raw: str) -> Iterator[str]:
+def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
     """ "By Ann Lee and Bo Chan, Games Editor, March 3" -> "Ann Lee", "Bo Chan"."""
     text = clean_line(raw)
     if not text or safe_url(text) or ("@" in text and " " not in text) or text.startswith("@"):
         return
     text = _BY_PREFIX.sub("", text)
+    if handles and _HANDLE.match(text) and not _DOMAIN.search(text):
+        yield text
+        return
     chunks: list[str] = []
     for chunk in re.split(r"\s*[,;]\s*|(?<=\w{3})\.\s+", text):  # not "Troy L. Smith"
         parts = _CONJUNCTION.split(chunk)  # "Ann Lee and Bo Chan", not "Procter & Gamble"
@@ -478,8 +506,10 @@ def _split_names(raw: str) -> Iterator[str]:
                 break
             if folded in _DEGREES:
                 continue
-            if any(c.isdigit() for c in word) or folded in _WEEKDAYS or (
-                folded in _STOP_WORDS and (len(words) >= 2 or number > 0)
+            if (
+                any(c.isdigit() for c in word)
+                or folded in _WEEKDAYS
+                or (folded in _STOP_WORDS and (len(words) >= 2 or number > 0))
             ):
                 break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names
             words.append(word)
@@ -491,6 +521,7 @@ def _split_names(raw: str) -> Iterator[str]:
             and not name[:1].islower()
             and not _DOMAIN.search(name)
             and all(not word[:1].islower() or word in _PARTICLES for word in words)
+            and not (len(words) > 1 and words[-1].casefold().strip(".") in _ORGANISATION_ENDS)
         ):
             if number and len(words) == 1 and named:
                 continue  # "Ann Lee, Futurism": a place or an outlet after the name
