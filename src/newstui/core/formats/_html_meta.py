@@ -46,7 +46,18 @@ _ARTICLE_TYPES = frozenset(
 )
 _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
 _SAME_WORDS = 0.75  # an <h1> sharing this share of its words with the metadata's title
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:]|-{1,2}|::)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+")
+_KICKER = re.compile(
+    r"kicker|roofline|overline|dachzeile|topline|eyebrow|subheadline|subtitle|topic-label|"
+    r"visually-hidden|sr-only|screen-reader|invisible",
+    re.I,
+)
+_TITLE_PARTS = re.compile(rf"{_TITLE_SEPARATORS.pattern}|(?<=\w):\s+")  # and "Kicker: Headline"
+# A date before the headline: "23.01.2022 - ", "1. Februar 2022 ", "June 17, 2022 | ".
+_DATE_BEFORE_TITLE = re.compile(
+    r"^(?:(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\.?\s+(?P<month>[^\W\d]+)\.?\s+\d{4})"
+    r"\s*(?:[-–|:]\s+)?|(?P<month_first>[^\W\d]+)\.?\s+\d{1,2},?\s+\d{4}\s*[-–|:]\s+)(?=\w)"
+)
 _PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -123,7 +134,8 @@ _WEEKDAYS = frozenset(_WEEKDAY_WORDS.split())
 # A name ending so is an organisation ("Caritasverband e.V.") or an address ("Finanztreff De").
 _ORGANISATION_ENDS = frozenset({"gmbh", "mbh", "ag", "kg", "inc", "ltd", "llc", "corp", "plc"})
 _ORGANISATION_ENDS |= {"e.v", "v", "com", "net", "org", "eu", "info"}  # not "De": a surname
-_STOP_WORDS = frozenset(_MONTH_WORDS.split() + _TIME_WORDS.split()) | _WEEKDAYS
+_MONTHS = frozenset(_MONTH_WORDS.split())
+_STOP_WORDS = _MONTHS | frozenset(_TIME_WORDS.split()) | _WEEKDAYS
 _ROLES = frozenset(_ROLE_WORDS.split())
 _NOT_NAMES = frozenset(
     {
@@ -302,14 +314,47 @@ def _title(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: l
         )
         if clean_line(title)
     ]
-    headings = [_visible_text(h1) for h1 in tree.iter("h1") if not _is_masthead(h1)][:8]
+    headings = [_heading_text(h1) for h1 in tree.iter("h1") if not _is_masthead(h1)][:8]
     # A blog's post title is often an <h2> under the blog's name in an <h1>.
-    for heading in headings + [_visible_text(h2) for h2 in tree.iter("h2")][:8]:
-        if any(_agrees(heading, title) for title in titles):
-            return heading
+    for heading in headings + [_heading_text(h2) for h2 in tree.iter("h2")][:8]:
+        agreeing = next((title for title in titles if _agrees(heading, title)), None)
+        if agreeing is not None:
+            return _without_date(_shorter(heading, agreeing))
     if titles:
-        return titles[0]
+        return _without_date(titles[0])
     return next((heading for heading in headings if heading), "")
+
+
+def _heading_text(heading: HtmlElement) -> str:
+    """A heading's words, its parts apart ("Open Progress<br>Why..."), without a kicker above
+    the headline ("Klimaschutz") or words only screen readers get."""
+    parts, kicker = [heading.text or ""], False
+    for child in heading:
+        if isinstance(child.tag, str) and _KICKER.search(_names(child)):
+            kicker = True
+        elif isinstance(child.tag, str):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    text = clean_line(" ".join(parts))
+    return text if not kicker or len(text.split()) >= 2 else _visible_text(heading)
+
+
+def _shorter(heading: str, title: str) -> str:
+    """The heading, unless it is the metadata's title after a date or a section ("Local News |
+    Headline"): a title cut short, or with the site after it, is the heading's start."""
+    mine, theirs = normalise_title(heading), normalise_title(title)
+    if len(theirs.split()) >= 3 and theirs in mine and not mine.startswith(theirs):
+        return title
+    return heading
+
+
+def _without_date(title: str) -> str:
+    date = _DATE_BEFORE_TITLE.match(title)
+    month = date and (date.group("month") or date.group("month_first") or "")
+    if date is None or (month and month.casefold() not in _MONTHS):
+        return title
+    rest = title[date.end() :]
+    return rest if len(rest.split()) >= 3 else title
 
 
 def _is_masthead(heading: HtmlElement) -> bool:
@@ -326,7 +371,7 @@ def _agrees(heading: str, title: str) -> bool:
     mine, theirs = normalise_title(heading), normalise_title(title)
     if not mine or (len(mine.split()) < 2 and mine != theirs):
         return False
-    parts = {normalise_title(part) for part in _TITLE_SEPARATORS.split(title)}
+    parts = {normalise_title(part) for part in _TITLE_PARTS.split(title)}
     words, other = set(mine.split()), set(theirs.split())
     return (
         mine == theirs
