@@ -233,6 +233,61 @@ def test_a_blog_named_after_its_author_keeps_the_author() -> None:
     assert people(["Seth Godin"], "Seth Godin's Blog") == ["Seth Godin"]
 
 
+@pytest.mark.parametrize(
+    ("heading", "head", "title"),
+    [
+        # a kicker above the headline, and words only screen readers get
+        (
+            '<span class="article-heading__kicker">Harbour</span><span class="visually-hidden">'
+            ": </span><span>Ferries return after the storm</span>",
+            '<meta property="og:title" content="Harbour: Ferries return after the storm">',
+            "Ferries return after the storm",
+        ),
+        # parts of a heading are apart
+        (
+            "<span>Open Quay</span><br><span>Why ferries beat bridges</span>",
+            "",
+            "Open Quay Why ferries beat bridges",
+        ),
+        # a section before the headline in the heading
+        (
+            "Local News | Ferries return to the quay after the long winter storm",
+            '<meta property="og:title" content="Ferries return to the quay after the long winter'
+            ' storm">',
+            "Ferries return to the quay after the long winter storm",
+        ),
+        # a date before it
+        (
+            "23.01.2022 - Ferries return after the storm",
+            "<title>23.01.2022 - Ferries return after the storm - Harbour Post</title>",
+            "Ferries return after the storm",
+        ),
+        # "Kicker: Headline" in the metadata, the headline alone in the heading
+        (
+            "Ferries return after the storm",
+            "<title>Quay Desk: Ferries return after the storm - harbour post online</title>",
+            "Ferries return after the storm",
+        ),
+        # a breadcrumb title
+        (
+            "Speech of the Harbour Master at the quay council",
+            "<title>www.harbour.example: The Office / Speeches / Speech of the Harbour Master at"
+            " the quay council</title>",
+            "Speech of the Harbour Master at the quay council",
+        ),
+    ],
+)
+def test_the_title_is_the_headline(heading: str, head: str, title: str) -> None:
+    assert page(f"<h1>{heading}</h1><p>{PROSE}</p><p>{PROSE}</p>", head=head).title == title
+
+
+@pytest.mark.parametrize(
+    "title", ["Top 10 tips for ferries", "May 17 people died in floods", "2022 in review: ferries"]
+)
+def test_a_number_before_the_headline_is_not_a_date(title: str) -> None:
+    assert page(f"<h1>{title}</h1><p>{PROSE}</p><p>{PROSE}</p>").title == title
+
+
 def test_a_blogs_name_in_the_h1_is_not_the_posts_title() -> None:
     article = page(
         '<h1><a href="https://quay.example/blog/">Quay Notes</a></h1>'
