@@ -52,6 +52,7 @@ _KICKER = re.compile(
     r"visually-hidden|sr-only|screen-reader|invisible",
     re.I,
 )
+_STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„", "''''\"\"\"")
 _TITLE_PARTS = re.compile(rf"{_TITLE_SEPARATORS.pattern}|(?<=\w):\s+")  # and "Kicker: Headline"
 # A date before the headline: "23.01.2022 - ", "1. Februar 2022 ", "June 17, 2022 | ".
 _DATE_BEFORE_TITLE = re.compile(
@@ -115,8 +116,9 @@ _TIME_WORDS = """
 updated published posted před ago hours hour minutes minute am pm on at in for | — – · • / -
 associated stand aktualisiert alle weitere mehr artikel beiträge fr mo mi do sa
 """
-# Never a name, even alone: "Donnerstag", "Posted".
+# Never a name, even alone: "Donnerstag", "Dec".
 _WEEKDAY_WORDS = """
+feb apr jun jul aug sep sept oct nov dec
 monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
 freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
 miércoles jueves viernes sábado domingo
@@ -158,6 +160,8 @@ _NOT_NAMES = frozenset(
         "redaktion",
         "guest",
         "posted",
+        "posted by",
+        "written by",
         "by",
         "von",
         "mehr",
@@ -168,13 +172,17 @@ _NOT_NAMES = frozenset(
 )
 _NAME_MAX_WORDS = 5
 _BYLINE_LINE_CHARS = 80
+_NOT_IN_NAMES = re.compile(r"[?!:()\[\]{}<>]")
 _HANDLE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
 _LINE_TAGS = ("span", "div", "p", "address", "small", "em", "i", "b", "strong", "h5", "h6", "li")
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en)?|auteurs?|journalists?|profiles?|staff)/[^/?#]", re.I
+)
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form"})
 # Lower-case words a name may have ("Ana de Armas"); any other is a sentence, not a name.
 _PARTICLE_WORDS = "de da di del della dos das du van von der den ter ten le la bin ibn al el y e"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
-_COMMENTS = re.compile(r"comment|disqus|respon[ds]", re.I)
+_COMMENTS = re.compile(r"comment|disqus|respond\b|responses\b", re.I)  # not "responsive"
 _CONJUNCTION = re.compile(r"\s+(?:[Aa]nd|[Uu]nd|et|y|a|e|i|og|en|&)\s+")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
@@ -226,13 +234,14 @@ def read_meta(tree: HtmlElement) -> PageMeta:
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
-    """`<meta name|property|itemprop|http-equiv=... content=...>`, first of each key wins."""
+    """`<meta name|property|itemprop|http-equiv=... content=...>` (or `value=`, as some pages
+    write it), first of each key wins."""
     found: dict[str, str] = {}
     for element in tree.iter("meta"):
         key = ""
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = key or (element.get(attribute) or "").strip().lower()
-        content = element.get("content")
+        content = element.get("content") or element.get("value")
         if key and content and content.strip():  # some pages escape their entities twice
             found.setdefault(key, html.unescape(content.strip()) if "&" in content else content)
     return found
@@ -300,6 +309,11 @@ def _visible_text(element: HtmlElement) -> str:
     return clean_line(element.text_content())
 
 
+def _spaced_text(element: HtmlElement) -> str:
+    """Its text with its elements apart: "<span>Gina Trapani</span><span>CEO</span>"."""
+    return clean_line(" ".join(element.itertext()))
+
+
 # -- title
 
 
@@ -342,7 +356,7 @@ def _heading_text(heading: HtmlElement) -> str:
 def _shorter(heading: str, title: str) -> str:
     """The heading, unless it is the metadata's title after a date or a section ("Local News |
     Headline"): a title cut short, or with the site after it, is the heading's start."""
-    mine, theirs = normalise_title(heading), normalise_title(title)
+    mine, theirs = _title_words(heading), _title_words(title)
     if len(theirs.split()) >= 3 and theirs in mine and not mine.startswith(theirs):
         return title
     return heading
@@ -366,12 +380,17 @@ def _is_masthead(heading: HtmlElement) -> bool:
     return path.count("/") <= 1 and not any(c.isdigit() for c in path) and "." not in path
 
 
+def _title_words(title: str) -> str:
+    """Casefolded words, curly quotes as straight ones ("It’s" in an <h1>, "It's" in <title>)."""
+    return normalise_title(title.translate(_STRAIGHT_QUOTES))
+
+
 def _agrees(heading: str, title: str) -> bool:
     """The same headline, give or take a site name or a cut-off end."""
-    mine, theirs = normalise_title(heading), normalise_title(title)
+    mine, theirs = _title_words(heading), _title_words(title)
     if not mine or (len(mine.split()) < 2 and mine != theirs):
         return False
-    parts = {normalise_title(part) for part in _TITLE_PARTS.split(title)}
+    parts = {_title_words(part) for part in _TITLE_PARTS.split(title)}
     words, other = set(mine.split()), set(theirs.split())
     return (
         mine == theirs
@@ -432,9 +451,10 @@ def _authors(
 ) -> list[str]:
     candidates: list[list[str]] = [list(_ld_people(ld.get("author") or ld.get("creator")))]
     candidates += [[meta[key]] for key in _AUTHOR_META if key in meta]
-    candidates.append([_visible_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
-    candidates.append([_visible_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
+    candidates.append([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
+    candidates.append([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
     candidates += [[byline] for byline in _bylines(tree)]
+    candidates.append(list(_author_page_links(tree)))
     marked = len(candidates)  # where the page says "author": a user name ("gnaddrig") counts
     candidates += [[byline] for byline in _lead_in_lines(tree)]
     for number, names in enumerate(candidates):
@@ -465,7 +485,7 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
             and count < 6
             and not any(_COMMENTS.search(_names(up)) for up in element.iterancestors())
         ):
-            text = _visible_text(element)
+            text = _spaced_text(element)
             if 2 < len(text) < 120:
                 count += 1
                 yield text
@@ -479,6 +499,22 @@ def byline_names(text: str, site: str | None) -> list[str]:
     return people([line], site)
 
 
+def _author_page_links(tree: HtmlElement) -> Iterator[str]:
+    """The texts of the first links to an author's page ("/author/ann-lee"), not in comments,
+    navigation or the footer."""
+    count = 0
+    for link in tree.iter("a"):
+        if count < 3 and _AUTHOR_PAGE.search(link.get("href") or "") and not _in_chrome(link):
+            count += 1
+            yield _spaced_text(link)
+
+
+def _in_chrome(element: HtmlElement) -> bool:
+    return any(
+        up.tag in _CHROME_TAGS or _COMMENTS.search(_names(up)) for up in element.iterancestors()
+    )
+
+
 def _lead_in_lines(tree: HtmlElement) -> Iterator[str]:
     """Short lines that read as bylines, whatever their class: "Von Tobias Kuske", "By Ann Lee"
     (not in comments, navigation or the footer)."""
@@ -487,10 +523,8 @@ def _lead_in_lines(tree: HtmlElement) -> Iterator[str]:
         start = (element.text or "").lstrip()
         if count >= 3 or not start or not _BY_PREFIX.match(start[:40] + " "):
             continue
-        text = _visible_text(element)
-        if len(text) <= _BYLINE_LINE_CHARS and not any(
-            up.tag in _CHROME_TAGS or _COMMENTS.search(_names(up)) for up in element.iterancestors()
-        ):
+        text = _spaced_text(element)
+        if len(text) <= _BYLINE_LINE_CHARS and not _in_chrome(element):
             count += 1
             yield text
 
@@ -551,6 +585,9 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
                 break
             if folded in _DEGREES:
                 continue
+            if "@" in word:  # "Julia Horowitz @juliakhorowitz", "Tom Lee@tomlee"
+                words += [word.split("@")[0]] if word.split("@")[0] else []
+                break
             if (
                 any(c.isdigit() for c in word)
                 or folded in _WEEKDAYS
@@ -567,6 +604,8 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
             and not _DOMAIN.search(name)
             and all(not word[:1].islower() or word in _PARTICLES for word in words)
             and not (len(words) > 1 and words[-1].casefold().strip(".") in _ORGANISATION_ENDS)
+            and name[:1].isalpha()
+            and not _NOT_IN_NAMES.search(name)
         ):
             if number and len(words) == 1 and named:
                 continue  # "Ann Lee, Futurism": a place or an outlet after the name

@@ -122,6 +122,8 @@ def _article(
 
 
 def _document_date(document: Any) -> datetime | None:
+    """trafilatura's date (htmldate's), unless it is only a year: the page's copyright line."""
     from newstui.core.formats._html_meta import parse_date
 
-    return parse_date(getattr(document, "date", None))
+    date = parse_date(getattr(document, "date", None))
+    return None if date is None or (date.month, date.day) == (1, 1) else date
