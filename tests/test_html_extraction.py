@@ -424,3 +424,59 @@ print("dateparser" in sys.modules)
     assert done.returncode == 0, done.stderr
     phrase, numeric, _, dateparser_loaded = done.stdout.split()
     assert (phrase, numeric, dateparser_loaded) == ("2021-03-03", "2021-03-12", "False")
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        # a link to the author's page
+        (
+            f'<h1>Dredging Vote</h1><div><a href="/author/kim-park">Kim Park</a></div><p>{PROSE}</p>',
+            "",
+        ),
+        # <meta value=> as some pages write it
+        (f"<h1>Dredging Vote</h1><p>{PROSE}</p>", '<meta name="author" value="Kim Park">'),
+        # a byline in a "responsive" layout is not in the comments
+        (
+            f'<div class="responsive-grid"><p class="byline">By <a href="/k">Kim Park</a></p>'
+            f"</div><h1>Dredging Vote</h1><p>{PROSE}</p>",
+            "",
+        ),
+        # the elements of a byline are apart
+        (
+            f'<h1>Dredging Vote</h1><div class="author-name"><span>Kim Park</span>'
+            f"<span>Reporter</span></div><p>{PROSE}</p>",
+            "",
+        ),
+    ],
+)
+def test_where_pages_name_their_author(body: str, head: str) -> None:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+
+
+def test_a_handle_after_the_name_goes() -> None:
+    assert people(["Kim Park @kimpark", "Bo Chan@bochan"]) == ["Kim Park", "Bo Chan"]
+
+
+def test_an_author_link_in_the_comments_is_not_the_author() -> None:
+    html = (
+        '<html><body><h1>Dredging Vote</h1><div class="comments"><a href="/author/bo">Bo Chan'
+        f"</a></div><p>{PROSE}</p></body></html>"
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == []
+
+
+def test_a_copyright_year_is_not_the_date() -> None:
+    article = page(
+        f"<h1>Dredging Vote</h1><p>{PROSE}</p><p>{PROSE}</p><footer>© 2021 Quay</footer>"
+    )
+    assert article.published is None
+
+
+def test_curly_and_straight_quotes_are_the_same_headline() -> None:
+    article = page(
+        f"<h1>Ferries’ return: it’s ‘over’</h1><p>{PROSE}</p><p>{PROSE}</p>",
+        head="<title>Ferries' return: it's 'over' | Harbour Post powered by Quay</title>",
+    )
+    assert article.title == "Ferries’ return: it’s ‘over’"
