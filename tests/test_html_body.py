@@ -152,6 +152,12 @@ def blocks_of(*texts: str, kind: str = "paragraph") -> list[Block]:
         "Photo: Damian Dovarganes, AP",
         "Jason Cipriani/ZDNet",
         "Sakib Ali/Hindustan Times/Getty Images",
+        "Share this on WhatsApp",
+        "Get Harbour Monthly delivered through your letterbox every month. 12 issues for"
+        " £11.99. Click here for more information.",
+        "Sign up for The Quay Brief today to get the free daily newsletter delivered to your"
+        " inbox.",
+        '[button link="https://quay.example/submit" type="big"] Send us YOUR review[/button]',
     ],
 )
 def test_furniture_lines_are_dropped_anywhere(line: str) -> None:
@@ -169,6 +175,7 @@ def test_furniture_lines_are_dropped_anywhere(line: str) -> None:
         "42",  # a figure in a chart's table
         "More to come as the council meets again.",
         "Follow the money, said the mayor, and you will find the dredging contract.",
+        "Subscribers to the ferry pass pay less, the council said on Monday.",
     ],
 )
 def test_short_article_lines_are_kept(line: str) -> None:

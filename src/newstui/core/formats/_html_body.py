@@ -87,9 +87,10 @@ _INLINE_PARENTS = frozenset(
 )
 # Short lines both extractors keep that are not article text.
 _FURNITURE_LINE = re.compile(
-    r"^(?:share(?: this| on \w+)?|tweet|email|print|advertisement|ad|loading comments\.*|"
+    r"^(?:share(?: this(?: article| story| post)?)?(?: on \w+| via \w+)?|tweet|email|print|"
+    r"advertisement|ad|loading comments\.*|"
     r"comments?|\d+ comments?|read more|related( articles| stories)?|featured.*slide ?shows?|"
-    r"photo ?credit.*|image:.*|sign up.*newsletter.*|subscribe.*|follow us.*|"
+    r"photo ?credit.*|image:.*|sign up.*newsletter.*|subscribe\b.*|follow us.*|"
     r"from the section.*|.*• \d+ comments?|skip to .*|continue reading.*|"
     r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
     r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
@@ -107,9 +108,13 @@ _FURNITURE_LINE_CHARS = 90
 _MOST = 0.7  # of a title's words, for the start of it to be taken as the title
 # Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
 _PROMO_LINE = re.compile(
-    r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b",
+    r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b"
+    r"|^(?:sign up|subscribe)\b.*\b(?:newsletter|inbox)\b|\bclick here\b",
     re.I,
 )
+# A WordPress shortcode the page left unrendered: "[button link=...]Send us...[/button]".
+_SHORTCODE = re.compile(r"^\[(\w+)[^\]]*\].*\[/\1\]$")
+
 _PROMO_LINE_CHARS = 200
 _SHOUTING_WORDS = 4
 _LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
@@ -402,7 +407,9 @@ def _is_furniture_line(block: Block) -> bool:
         or (text.isupper() and len(text.split()) >= _SHOUTING_WORDS and block.kind != "heading")
     ):
         return True
-    return len(text) <= _PROMO_LINE_CHARS and bool(_PROMO_LINE.match(text))
+    return len(text) <= _PROMO_LINE_CHARS and bool(
+        _PROMO_LINE.search(text) or _SHORTCODE.match(text)
+    )
 
 
 def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:

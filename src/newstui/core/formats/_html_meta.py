@@ -93,9 +93,9 @@ _BYLINE_CLASS = re.compile(r"\b(?:byline|author[-_]?name|author|writer|contribut
 # What comes before the names in a byline, in the languages seen: "By", "Posted by", "Text von",
 # "Eingestellt von", "Publié par", "Por", "Author(s):", "Von:".
 _LEAD_IN_WORDS = """
-written posted reported published text texte texto interview eingestellt erstellt geschrieben
-verfasst veröffentlicht gepostet beitrag publié écrit rédigé publicado escrito scritto
-pubblicato geplaatst geschreven
+alles mehr more written posted reported published text texte texto interview eingestellt
+erstellt geschrieben verfasst veröffentlicht gepostet beitrag publié écrit rédigé publicado
+escrito scritto pubblicato geplaatst geschreven
 """
 _BY_PREFIX = re.compile(
     r"^(?:(?:[^\W\d]+\s+){0,3}by:?\s+"
@@ -161,6 +161,10 @@ _NOT_NAMES = frozenset(
         "guest",
         "posted",
         "posted by",
+        "zur artikelübersicht",
+        "artikelübersicht",
+        "all articles",
+        "view profile",
         "written by",
         "by",
         "von",
@@ -605,6 +609,7 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
             and all(not word[:1].islower() or word in _PARTICLES for word in words)
             and not (len(words) > 1 and words[-1].casefold().strip(".") in _ORGANISATION_ENDS)
             and name[:1].isalpha()
+            and not (len(words) == 1 and name.isupper() and len(name) <= 3)  # "JF": initials
             and not _NOT_IN_NAMES.search(name)
         ):
             if number and len(words) == 1 and named:
