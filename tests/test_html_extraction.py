@@ -480,3 +480,23 @@ def test_curly_and_straight_quotes_are_the_same_headline() -> None:
         head="<title>Ferries' return: it's 'over' | Harbour Post powered by Quay</title>",
     )
     assert article.title == "Ferries’ return: it’s ‘over’"
+
+
+def test_the_articles_author_field_before_the_pages() -> None:
+    html = (
+        '<html><head><meta name="author" content="Quay Publishing">'
+        '<meta property="article:author" content="Kim Park"></head><body></body></html>'
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+
+
+def test_a_user_name_in_meta_is_not_the_author_a_byline_names() -> None:
+    html = (
+        '<html><head><meta name="sailthru.author" content="kimpark"></head><body>'
+        f'<p class="byline">By Kim Park | kim@quay.example</p><p>{PROSE}</p></body></html>'
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+
+
+def test_a_label_is_not_a_name() -> None:
+    assert people(["Written By", "Interpolated By", "Text von"]) == []

@@ -109,7 +109,7 @@ _MOST = 0.7  # of a title's words, for the start of it to be taken as the title
 # Longer lines that point elsewhere: "Also on ...", "Have a tip? ...".
 _PROMO_LINE = re.compile(
     r"^(?:also on|also read|read also|see also|read more|related:|have a tip|more:|watch:)\b"
-    r"|^(?:sign up|subscribe)\b.*\b(?:newsletter|inbox)\b|\bclick here\b",
+    r"|\b(?:sign up|subscribe)\b.*\b(?:newsletter|inbox)\b|\bclick here\b",
     re.I,
 )
 # A WordPress shortcode the page left unrendered: "[button link=...]Send us...[/button]".

@@ -79,10 +79,10 @@ _PUBLISHED_META = (
     "article_date_original",
     "cxenseparse:recs:publishtime",
 )
-_AUTHOR_META = (
-    "author",
+_AUTHOR_META = (  # the article's own fields before the page's "author" (often the publisher)
     "article:author",
     "parsely-author",
+    "author",
     "sailthru.author",
     "dc.creator",
     "dcterms.creator",
@@ -176,6 +176,7 @@ _NOT_NAMES = frozenset(
 )
 _NAME_MAX_WORDS = 5
 _BYLINE_LINE_CHARS = 80
+_LABEL_ONLY = re.compile(r"\b(?:by|von|par|por|door|av)\s*:?$", re.I)
 _NOT_IN_NAMES = re.compile(r"[?!:()\[\]{}<>]")
 _HANDLE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
 _LINE_TAGS = ("span", "div", "p", "address", "small", "em", "i", "b", "strong", "h5", "h6", "li")
@@ -453,16 +454,19 @@ def _looks_like_outlet(tail: str, separator: str, head: str) -> bool:
 def _authors(
     tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: list[str]
 ) -> list[str]:
-    candidates: list[list[str]] = [list(_ld_people(ld.get("author") or ld.get("creator")))]
-    candidates += [[meta[key]] for key in _AUTHOR_META if key in meta]
-    candidates.append([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4])
-    candidates.append([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4])
-    candidates += [[byline] for byline in _bylines(tree)]
-    candidates.append(list(_author_page_links(tree)))
-    marked = len(candidates)  # where the page says "author": a user name ("gnaddrig") counts
-    candidates += [[byline] for byline in _lead_in_lines(tree)]
-    for number, names in enumerate(candidates):
-        found = people(names, *sites, handles=number < marked)
+    # Each with whether a user name ("gnaddrig") counts: where the page shows it as the author,
+    # not in <meta> (often the account that posted, "mikecason") or a line of text.
+    candidates: list[tuple[list[str], bool]] = [
+        (list(_ld_people(ld.get("author") or ld.get("creator"))), True)
+    ]
+    candidates += [([meta[key]], False) for key in _AUTHOR_META if key in meta]
+    candidates.append(([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4], True))
+    candidates.append(([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4], True))
+    candidates += [([byline], True) for byline in _bylines(tree)]
+    candidates.append((list(_author_page_links(tree)), True))
+    candidates += [([byline], False) for byline in _lead_in_lines(tree)]
+    for names, handles in candidates:
+        found = people(names, *sites, handles=handles)
         if found:
             return found
     return []
@@ -566,6 +570,8 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
     text = clean_line(raw)
     if not text or safe_url(text) or ("@" in text and " " not in text) or text.startswith("@"):
         return
+    if _LABEL_ONLY.search(text):
+        return  # "Written By", "Interpolated By": the name is elsewhere
     text = _BY_PREFIX.sub("", text)
     if handles and _HANDLE.match(text) and not _DOMAIN.search(text):
         yield text
