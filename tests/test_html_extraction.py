@@ -500,3 +500,18 @@ def test_a_user_name_in_meta_is_not_the_author_a_byline_names() -> None:
 
 def test_a_label_is_not_a_name() -> None:
     assert people(["Written By", "Interpolated By", "Text von"]) == []
+
+
+def test_a_json_ld_graphs_author_reference_is_looked_up() -> None:
+    graph = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": ["Person", "Organization"], "@id": "https://quay.example/#kim",'
+        ' "name": "Kim Park"},'
+        '{"@type": "BlogPosting", "headline": "Dredging Vote",'
+        ' "author": {"@id": "https://quay.example/#kim"}}]}'
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{graph}</script></head>'
+        f"<body><p>{PROSE}</p></body></html>"
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]

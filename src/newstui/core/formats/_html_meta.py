@@ -44,6 +44,7 @@ _ARTICLE_TYPES = frozenset(
         "criticreview",
     }
 )
+_MAX_LD_PEOPLE = 20
 _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
 _SAME_WORDS = 0.75  # an <h1> sharing this share of its words with the metadata's title
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+")
@@ -253,8 +254,11 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
 
 
 def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The first JSON-LD object of an article type (with a headline, if any has one)."""
+    """The first JSON-LD object of an article type (with a headline, if any has one), its
+    author and publisher looked up where they are only references ({"@id": ...}, as Yoast
+    writes a graph)."""
     candidates: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -262,9 +266,24 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
             data = json.loads(script.text or "", strict=False)
         except ValueError:
             continue
-        candidates.extend(obj for obj in _objects(data) if _types(obj) & _ARTICLE_TYPES)
+        for obj in _objects(data):
+            if isinstance(obj.get("@id"), str) and len(obj) > 1:
+                by_id.setdefault(obj["@id"], obj)
+            if _types(obj) & _ARTICLE_TYPES:
+                candidates.append(obj)
     with_headline = [obj for obj in candidates if obj.get("headline")]
-    return (with_headline or candidates or [{}])[0]
+    article = dict((with_headline or candidates or [{}])[0])
+    for key in ("author", "creator", "publisher"):
+        article[key] = _looked_up(article.get(key), by_id)
+    return article
+
+
+def _looked_up(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, list):
+        return [_looked_up(item, by_id) for item in value[:_MAX_LD_PEOPLE]]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+        return by_id.get(str(value.get("@id")), value)
+    return value
 
 
 def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -476,7 +495,9 @@ def _ld_people(value: Any) -> Iterator[str]:
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str):
             yield item
-        elif isinstance(item, dict) and not _types(item) & _ORGANISATION_TYPES:
+        elif isinstance(item, dict) and (
+            "person" in _types(item) or not _types(item) & _ORGANISATION_TYPES
+        ):
             name = item.get("name")
             if isinstance(name, str):
                 yield name
