@@ -199,6 +199,21 @@ def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
     ]
 
 
+def test_a_heading_or_label_with_nothing_after_it_at_the_end_is_dropped() -> None:
+    icon = Block(kind="image", text="news icon")
+    for ending in (
+        [Block(kind="heading", text="You might also like")],
+        [Block(kind="heading", text="Follow us on News"), icon],
+        [para("These articles might interest you too:")],
+    ):
+        blocks = [Block(kind="heading", text="Budget"), para(LINE), *ending]
+        assert [block.text for block in tidy(blocks, "Harbour budget", [])] == ["Budget", LINE]
+    only_headings = [Block(kind="heading", text="Video"), Block(kind="heading", text="Ferries")]
+    assert tidy(only_headings, "Harbour budget", []) == only_headings  # nothing else to read
+    photo_at_the_end = [para(LINE), Block(kind="image", text="The new ferry at the quay")]
+    assert tidy(photo_at_the_end, "Harbour budget", []) == photo_at_the_end
+
+
 def test_headlines_of_other_stories_are_dropped_at_the_end_or_in_a_list() -> None:
     def teaser(text: str) -> Block:
         return Block(kind="paragraph", text=text, links=(Link(start=0, end=len(text), url=URL),))

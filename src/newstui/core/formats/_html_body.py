@@ -120,6 +120,7 @@ _SHOUTING_WORDS = 4
 _LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline elsewhere)
 _TAIL_WORDS = 4  # a sentence's last words cut off at a link, not a headline
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_LABEL_WORDS = 12  # a line ending in ":" this short introduces what follows
 _TEASER_RUN = 2  # teasers in a row that are a list of other stories
 _CAPTION_WORDS = 3  # of an image's alt text, for a paragraph holding it to be its caption
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
@@ -466,10 +467,17 @@ def _is_teaser(block: Block) -> bool:
 
 
 def _without_teasers(blocks: list[Block]) -> list[Block]:
-    """Without teasers at the end, or two or more in a row (a list of other stories)."""
+    """Without teasers (with nothing but images after them) at the end, or two or more in a
+    row (a list of other stories), and without a heading or a line that ends in ":" at the end
+    (what it introduced, "Das könnte Sie auch interessieren", was a box of links)."""
     end = len(blocks)
-    while end and _is_teaser(blocks[end - 1]):
-        end -= 1
+    while end:
+        last = max((n for n in range(end) if blocks[n].kind != "image"), default=-1)
+        text_before = any(block.kind not in {"image", "heading"} for block in blocks[:last])
+        if text_before and (_is_teaser(blocks[last]) or _introduces_nothing(blocks[last])):
+            end = last  # and the images after it: its thumbnails
+        else:
+            break
     kept: list[Block] = []
     run: list[Block] = []
     for block in blocks[:end]:
@@ -480,6 +488,13 @@ def _without_teasers(blocks: list[Block]) -> list[Block]:
         kept.append(block)
         run = []
     return kept
+
+
+def _introduces_nothing(block: Block) -> bool:
+    text = block.text.rstrip()
+    return block.kind == "heading" or (
+        block.kind == "paragraph" and text.endswith(":") and len(text.split()) <= _LABEL_WORDS
+    )
 
 
 def _is_title(words: str, title: str) -> bool:
