@@ -203,7 +203,7 @@ def test_a_heading_or_label_with_nothing_after_it_at_the_end_is_dropped() -> Non
     icon = Block(kind="image", text="news icon")
     for ending in (
         [Block(kind="heading", text="You might also like")],
-        [Block(kind="heading", text="Follow us on News"), icon],
+        [Block(kind="heading", text="Elsewhere in the paper"), icon],
         [para("These articles might interest you too:")],
     ):
         blocks = [Block(kind="heading", text="Budget"), para(LINE), *ending]
