@@ -153,6 +153,7 @@ def blocks_of(*texts: str, kind: str = "paragraph") -> list[Block]:
         "Jason Cipriani/ZDNet",
         "Sakib Ali/Hindustan Times/Getty Images",
         "Share this on WhatsApp",
+        "Latest posts by Kim Park (see all)",
         "Get Harbour Monthly delivered through your letterbox every month. 12 issues for"
         " £11.99. Click here for more information.",
         "Sign up for The Quay Brief today to get the free daily newsletter delivered to your"
@@ -196,6 +197,14 @@ def test_a_long_title_and_the_pages_address_at_the_top_are_dropped() -> None:
     assert [block.text for block in tidy(top, title, [])] == [
         LINE,
         "https://courier.example/report.pdf",
+    ]
+
+
+def test_the_authors_name_over_a_bio_is_dropped() -> None:
+    blocks = [para(LINE), para("Kim Park"), para("Kim Park reports on the harbour.")]
+    assert [block.text for block in tidy(blocks, "Harbour budget", ["Kim Park"])] == [
+        LINE,
+        "Kim Park reports on the harbour.",
     ]
 
 

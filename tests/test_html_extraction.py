@@ -184,6 +184,7 @@ def test_title_without_site_name_and_rtl_direction() -> None:
         ("Quaynews Net", []),
         ("Sumit De", ["Sumit De"]),
         ("gnaddrig", []),  # a user name only where the page marks it as the author
+        ("Kim Park Kim Park, Bo Chan Bo Chan", ["Kim Park", "Bo Chan"]),  # alt text and name
     ],
 )
 def test_bylines_give_names(byline: str, names: list[str]) -> None:

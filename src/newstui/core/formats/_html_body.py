@@ -95,7 +95,8 @@ _FURNITURE_LINE = re.compile(
     r"recommended( for you)?|more from .*|you may also like.*|\[edit\]|edit|close|"
     r"like this:?|(like )?loading\.*|updated( at| on)? .{0,40}|.*click(ing)? here.*|"
     r"\[?[A-Z ]{3,20}\]\|?|advertisement - .*|advert|(?:show |read )?(?:more|less)|"
-    r"filed under\b.*|tags?:.*|more:|follow [\w ]{1,40} on (?:\w+, )*\w+(?: and \w+)?\.?|"
+    r"filed under\b.*|tags?:.*|more:|(?:latest|more|view all|all) posts by .*|"
+    r"follow [\w ]{1,40} on (?:\w+, )*\w+(?: and \w+)?\.?|"
     r"\(?(?:image|photo|picture)(?: copyright| credit|s?:).*|.*\bgetty images\)?)$",
     re.I,
 )
@@ -432,6 +433,8 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
                 continue  # the title or date again, "Updated"
             if any(name and name in words for name in names) and len(words.split()) <= 12:
                 continue  # the byline
+        elif block.kind == "paragraph" and normalise_title(text) in names:
+            continue  # the author's name over a bio at the end
         if (kept and kept[-1].text == block.text) or _repeats_image(block, kept, images):
             continue  # the same line twice, or an image's caption after it
         if block.kind == "image":

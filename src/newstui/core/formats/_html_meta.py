@@ -626,6 +626,9 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
             ):
                 break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names
             words.append(word)
+        half = len(words) // 2
+        if half and words[:half] == words[half:]:
+            words = words[:half]  # "Ann Lee Ann Lee": an image's alt text and the name
         name = " ".join(words).strip(" .,:;-|")
         name = name.title() if name.isupper() and len(name) > 3 else name
         if (
