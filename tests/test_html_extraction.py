@@ -516,3 +516,17 @@ def test_a_json_ld_graphs_author_reference_is_looked_up() -> None:
         f"<body><p>{PROSE}</p></body></html>"
     )
     assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+
+
+def test_a_json_ld_person_named_as_the_site_is_the_author() -> None:
+    ld = (
+        '{"@type": "BlogPosting", "headline": "Dredging Vote",'
+        ' "author": {"@type": "Person", "name": "Kim Park"}}'
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        '<meta property="og:site_name" content="Kim.example">'
+        "<title>Dredging Vote – Kim Park</title></head>"
+        f"<body><p>{PROSE}</p></body></html>"
+    )
+    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]

@@ -475,9 +475,12 @@ def _authors(
 ) -> list[str]:
     # Each with whether a user name ("gnaddrig") counts: where the page shows it as the author,
     # not in <meta> (often the account that posted, "mikecason") or a line of text.
-    candidates: list[tuple[list[str], bool]] = [
-        (list(_ld_people(ld.get("author") or ld.get("creator"))), True)
-    ]
+    ld_people = ld.get("author") or ld.get("creator")
+    if _all_persons(ld_people):  # typed a Person: a name, even the site's ("Helge Fahrnberger")
+        found = people(list(_ld_people(ld_people)), handles=True)
+        if found:
+            return found
+    candidates: list[tuple[list[str], bool]] = [(list(_ld_people(ld_people)), True)]
     candidates += [([meta[key]], False) for key in _AUTHOR_META if key in meta]
     candidates.append(([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4], True))
     candidates.append(([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4], True))
@@ -489,6 +492,11 @@ def _authors(
         if found:
             return found
     return []
+
+
+def _all_persons(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(i, dict) and "person" in _types(i) for i in items)
 
 
 def _ld_people(value: Any) -> Iterator[str]:
