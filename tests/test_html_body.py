@@ -13,9 +13,10 @@ from newstui.core.formats._html_body import (
     _inline_code_stays_inline,
     _pick_readability,
     tidy,
+    with_lead,
     with_quotes,
 )
-from newstui.core.models import Article, Block, Link
+from newstui.core.models import Article, Block, Link, Source
 
 PROSE = (
     "The council met on Monday evening to discuss the harbour budget for the coming year, "
@@ -299,3 +300,21 @@ def test_an_image_whose_alt_text_is_its_file_name_is_decoration() -> None:
         ("paragraph", "The new ferry."),
         ("image", "The ferry at the quay"),
     ]
+
+
+def test_the_lead_readability_leaves_in_the_header_comes_back() -> None:
+    lead = para("The harbour council voted on Monday to keep the late ferry for another year.")
+    caption = para("The late ferry")  # not prose: stays out
+    article = [para(LINE), para(LINE + " Again.")]
+    assert with_lead(article, [caption, lead, *article]) == [lead, *article]
+    assert with_lead(article, [lead]) == article  # nothing shared: not a lead
+
+
+def test_the_summary_is_not_shown_again_over_a_text_that_opens_with_it() -> None:
+    def article(summary: str) -> Article:
+        source = Source(path="a.html", format="html")
+        return Article(id="a", title="Budget", summary=summary, blocks=[para(LINE)], source=source)
+
+    assert article(LINE).standfirst == ""
+    assert article(LINE[:40].rsplit(" ", 1)[0] + "…").standfirst == ""  # cut short
+    assert article("The vote is on Monday.").standfirst == "The vote is on Monday."

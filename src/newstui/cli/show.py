@@ -81,8 +81,8 @@ def article_json(article: Article) -> str:
 def render_plain(article: Article) -> str:
     """A readable rendering for pipes and pagers (already sanitised text, no styling)."""
     out = [article.title, "=" * min(len(article.title), MEASURE)]
-    if article.summary:
-        out += ["", *textwrap.wrap(article.summary, MEASURE)]
+    if article.standfirst:
+        out += ["", *textwrap.wrap(article.standfirst, MEASURE)]
     byline = [part for part in (article.author and f"By {article.author.name}",) if part]
     if article.published:
         byline.append(article.published.date().isoformat())

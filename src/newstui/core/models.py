@@ -168,6 +168,13 @@ class Article(BaseModel):
     def body_text(self) -> str:
         return "\n\n".join(block.text for block in self.blocks)
 
+    @property
+    def standfirst(self) -> str:
+        """The summary to show above the text, unless the text opens with it."""
+        first = next((block.text for block in self.blocks if block.kind == "paragraph"), "")
+        summary = normalise_title(self.summary.removesuffix("…"))
+        return "" if summary and normalise_title(first).startswith(summary) else self.summary
+
 
 def meta_fields(value: object) -> MetaFields:
     """Text, numbers, booleans and dates as text, lists of those as lists; mappings and

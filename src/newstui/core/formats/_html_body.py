@@ -122,6 +122,8 @@ _LINKED = 0.9  # of a block's text in links, for it to be a teaser (a headline e
 _TAIL_WORDS = 4  # a sentence's last words cut off at a link, not a headline
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _LABEL_WORDS = 12  # a line ending in ":" this short introduces what follows
+_LEAD_WORDS = 12  # a paragraph of prose, not a caption or a label
+_LEAD_PARAGRAPHS = 2
 _TEASER_RUN = 2  # teasers in a row that are a list of other stories
 _CAPTION_WORDS = 3  # of an image's alt text, for a paragraph holding it to be its caption
 _ENDS_SENTENCE = re.compile(r"[.!?:…\"”»]\s*$")
@@ -228,8 +230,10 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
     from_readability = _readability(tree)
     if _pick_readability(_html_words(from_trafilatura), _html_words(from_readability)):
         blocks = html_to_blocks(from_readability, base=base)
+        other = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
+        blocks = with_lead(blocks, other)
         if "<blockquote" in from_trafilatura:
-            blocks = with_quotes(blocks, html_to_blocks(from_trafilatura, base=base))
+            blocks = with_quotes(blocks, other)
     else:
         blocks = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
     if page.count("<blockquote") > sum(block.kind == "quote" for block in blocks):
@@ -255,6 +259,22 @@ def _html_words(html: str) -> int:
         return 0
     body = root.find("body")
     return count_words((root if body is None else body).text_content())
+
+
+def with_lead(blocks: list[Block], other: list[Block]) -> list[Block]:
+    """`blocks` with the paragraphs of prose `other` has before the first text the two share
+    (the article's lead: readability often leaves it in the page's header)."""
+    keys = {normalise_title(block.text) for block in blocks}
+    lead: list[Block] = []
+    for block in other:
+        key = normalise_title(block.text)
+        if key in keys:
+            break
+        if block.kind == "paragraph" and len(key.split()) >= _LEAD_WORDS:
+            lead.append(block)
+    else:
+        return blocks  # nothing shared: not a lead
+    return [*lead[-_LEAD_PARAGRAPHS:], *blocks]
 
 
 def with_quotes(blocks: list[Block], other: list[Block], *, within: bool = False) -> list[Block]:

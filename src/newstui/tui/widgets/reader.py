@@ -84,8 +84,8 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
 
     add(article.title, "reader--headline", HEADER_BLOCK)
     lines.append(blank)
-    if article.summary:
-        add(article.summary, "reader--standfirst", HEADER_BLOCK)
+    if article.standfirst:
+        add(article.standfirst, "reader--standfirst", HEADER_BLOCK)
         lines.append(blank)
     byline = byline_text(article)
     if byline:
