@@ -123,12 +123,19 @@ def test_quotes_within_the_shared_text_only_when_the_other_is_the_whole_page() -
     ]
 
 
-def test_the_shorter_text_wins_unless_it_is_a_fragment() -> None:
-    assert _pick_readability(words_trafilatura=500, words_readability=450)
-    assert _pick_readability(words_trafilatura=500, words_readability=500)  # a tie
-    assert not _pick_readability(words_trafilatura=450, words_readability=500)
-    assert not _pick_readability(words_trafilatura=500, words_readability=200)  # a fragment
-    assert _pick_readability(words_trafilatura=200, words_readability=500)
+def words(count: int, start: int = 0) -> str:
+    return " ".join(f"w{number}" for number in range(start, start + count))
+
+
+def test_the_shorter_text_wins_unless_it_is_a_fragment_or_another_part() -> None:
+    assert _pick_readability(from_trafilatura=words(500), from_readability=words(450))
+    assert _pick_readability(from_trafilatura=words(500), from_readability=words(500))  # a tie
+    assert not _pick_readability(from_trafilatura=words(450), from_readability=words(500))
+    assert not _pick_readability(from_trafilatura=words(500), from_readability=words(200))
+    assert _pick_readability(from_trafilatura=words(200), from_readability=words(500))
+    # the shorter is not a part of the longer: they took different parts of the page
+    assert not _pick_readability(from_trafilatura=words(500), from_readability=words(450, 300))
+    assert _pick_readability(from_trafilatura=words(450, 300), from_readability=words(500))
 
 
 LINE = PROSE.strip()

@@ -6,9 +6,12 @@ farms, cookie banners, Wikipedia's "[edit]" links and navigation boxes). trafila
 readability-lxml then each extract the main text from that tree. Both nearly always find
 the article; what differs is what they take along (a caption, a teaser, a comment), so the
 shorter text is taken, unless it is under half the longer (then it is a fragment: one
-extractor stopped early, or picked a side box). readability drops block quotes such as
-embedded posts: when its text is taken, the quotes only trafilatura kept are put back in
-their places, and embedded posts both dropped go back from the page, where they fall between
+extractor stopped early, or picked a side box) or has many words the longer lacks (the two
+took different parts of the page): then the longer. When readability's text is taken, the
+lead paragraphs trafilatura has before the text the two share go first (readability often
+leaves the lead in the page's header). readability drops block quotes such as embedded
+posts: when its text is taken, the quotes only trafilatura kept are put back in their
+places, and embedded posts both dropped go back from the page, where they fall between
 the article's own blocks (a wrapper around a quote is not furniture, whatever its class).
 The text goes through `html_to_blocks`, which keeps links and images (only the chosen
 extractor's, and the page's when posts come back from it), and a last pass drops the furniture
@@ -79,6 +82,7 @@ _SHARE_OF_TEXT = 0.4  # furniture never holds this much of the page's text
 _PROSE_CHARS = 150  # a paragraph this long is prose (two of them: not furniture)
 # The shorter text is the more precise one, unless it is a fragment of the longer.
 _FRAGMENT = 0.5
+_SAME_TEXT = 0.8  # of the shorter text's words in the longer: a version of it
 # How far ahead a block of one extractor is looked for in the other's (quotes' places).
 _ANCHOR_WINDOW = 40
 # Elements whose code is inline code (a word in a sentence), not a block of its own.
@@ -228,7 +232,7 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
     document = _trafilatura(page)
     from_trafilatura = _trafilatura_html(document)
     from_readability = _readability(tree)
-    if _pick_readability(_html_words(from_trafilatura), _html_words(from_readability)):
+    if _pick_readability(_html_text(from_trafilatura), _html_text(from_readability)):
         blocks = html_to_blocks(from_readability, base=base)
         other = html_to_blocks(from_trafilatura, base=base) if from_trafilatura else []
         blocks = with_lead(blocks, other)
@@ -242,23 +246,38 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
     return blocks, document
 
 
-def _pick_readability(words_trafilatura: int, words_readability: int) -> bool:
-    """The shorter text, unless it is a fragment of the longer (see the module's doc)."""
-    if words_readability <= words_trafilatura:
-        return words_readability >= _FRAGMENT * words_trafilatura
-    return words_trafilatura < _FRAGMENT * words_readability
+def _pick_readability(from_trafilatura: str, from_readability: str) -> bool:
+    """The shorter text, unless it is a fragment of the longer or another part of the page
+    (see the module's doc)."""
+    words_trafilatura = count_words(from_trafilatura)
+    words_readability = count_words(from_readability)
+    readability_shorter = words_readability <= words_trafilatura
+    shorter, longer = sorted((words_trafilatura, words_readability))
+    if shorter < _FRAGMENT * longer:
+        return not readability_shorter
+    if readability_shorter and _shared(from_readability, from_trafilatura) < _SAME_TEXT:
+        return False
+    if not readability_shorter and _shared(from_trafilatura, from_readability) < _SAME_TEXT:
+        return True
+    return readability_shorter
 
 
-def _html_words(html: str) -> int:
-    """The words an extractor's HTML shows (what its blocks will hold, images aside)."""
+def _shared(shorter: str, longer: str) -> float:
+    """The share of the shorter text's words that the longer one has too."""
+    mine, theirs = normalise_title(shorter).split(), set(normalise_title(longer).split())
+    return sum(word in theirs for word in mine) / len(mine) if mine else 1.0
+
+
+def _html_text(html: str) -> str:
+    """The text an extractor's HTML shows (what its blocks will hold, images aside)."""
     if not html.strip():
-        return 0
+        return ""
     try:
         root = document_fromstring(html)
     except (etree.LxmlError, ValueError, AssertionError):  # no elements at all
-        return 0
+        return ""
     body = root.find("body")
-    return count_words((root if body is None else body).text_content())
+    return str((root if body is None else body).text_content())
 
 
 def with_lead(blocks: list[Block], other: list[Block]) -> list[Block]:
