@@ -244,6 +244,13 @@ def test_a_blog_named_after_its_author_keeps_the_author() -> None:
             '<meta property="og:title" content="Harbour: Ferries return after the storm">',
             "Ferries return after the storm",
         ),
+        # a kicker of no known class keeps the separator only screen readers get
+        (
+            '<span class="h5">Harbour</span><span class="invisible">: </span>'
+            "<span>Ferries return after the storm</span>",
+            '<meta property="og:title" content="Harbour: Ferries return after the storm">',
+            "Harbour: Ferries return after the storm",
+        ),
         # parts of a heading are apart
         (
             "<span>Open Quay</span><br><span>Why ferries beat bridges</span>",

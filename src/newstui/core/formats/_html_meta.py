@@ -49,10 +49,9 @@ _ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corpo
 _SAME_WORDS = 0.75  # an <h1> sharing this share of its words with the metadata's title
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+")
 _KICKER = re.compile(
-    r"kicker|roofline|overline|dachzeile|topline|eyebrow|subheadline|subtitle|topic-label|"
-    r"visually-hidden|sr-only|screen-reader|invisible",
-    re.I,
+    r"kicker|roofline|overline|dachzeile|topline|eyebrow|subheadline|subtitle|topic-label", re.I
 )
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[:,.;!?])")
 _STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„", "''''\"\"\"")
 _TITLE_PARTS = re.compile(rf"{_TITLE_SEPARATORS.pattern}|(?<=\w):\s+")  # and "Kicker: Headline"
 # A date before the headline: "23.01.2022 - ", "1. Februar 2022 ", "June 17, 2022 | ".
@@ -365,7 +364,7 @@ def _title(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: l
 
 def _heading_text(heading: HtmlElement) -> str:
     """A heading's words, its parts apart ("Open Progress<br>Why..."), without a kicker above
-    the headline ("Klimaschutz") or words only screen readers get."""
+    the headline ("Klimaschutz", and the ": " after it that only screen readers get)."""
     parts, kicker = [heading.text or ""], False
     for child in heading:
         if isinstance(child.tag, str) and _KICKER.search(_names(child)):
@@ -373,7 +372,8 @@ def _heading_text(heading: HtmlElement) -> str:
         elif isinstance(child.tag, str):
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
-    text = clean_line(" ".join(parts))
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", clean_line(" ".join(parts)))
+    text = text.lstrip(" :;,.-–—|") if kicker else text
     return text if not kicker or len(text.split()) >= 2 else _visible_text(heading)
 
 
