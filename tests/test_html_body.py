@@ -325,3 +325,9 @@ def test_the_summary_is_not_shown_again_over_a_text_that_opens_with_it() -> None
     assert article(LINE).standfirst == ""
     assert article(LINE[:40].rsplit(" ", 1)[0] + "…").standfirst == ""  # cut short
     assert article("The vote is on Monday.").standfirst == "The vote is on Monday."
+
+
+def test_a_name_inside_a_word_is_not_a_byline() -> None:
+    blocks = [para("Leeward winds closed the quay."), para(LINE)]
+    assert tidy(blocks, "Harbour budget", ["Lee"]) == blocks
+    assert tidy([para("By Lee"), para(LINE)], "Harbour budget", ["Lee"]) == [para(LINE)]

@@ -537,3 +537,11 @@ def test_a_json_ld_person_named_as_the_site_is_the_author() -> None:
         f"<body><p>{PROSE}</p></body></html>"
     )
     assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+
+
+def test_a_page_whose_every_line_reads_as_its_byline_keeps_its_text() -> None:
+    article = page(
+        "<p>By Kim Park</p><p>Kim Park at the quay.</p>",
+        head='<meta name="author" content="Kim Park">',
+    )
+    assert "Kim Park at the quay." in article.body_text

@@ -470,7 +470,10 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
             words = normalise_title(text)
             if _is_title(words, heading) or _TOP_LINE.match(text) or _DATE_LINE.match(text):
                 continue  # the title or date again, "Updated"
-            if any(name and name in words for name in names) and len(words.split()) <= 12:
+            if (
+                any(name and f" {name} " in f" {words} " for name in names)
+                and len(words.split()) <= 12
+            ):
                 continue  # the byline
         elif block.kind == "paragraph" and normalise_title(text) in names:
             continue  # the author's name over a bio at the end

@@ -52,9 +52,10 @@ def parse(path: Path, data: bytes) -> ParseResult:
     if sum(len(block.text) for block in blocks if block.kind != "image") < MIN_EXTRACTED_CHARS:
         blocks = html_to_blocks(page, skip_chrome=True, base=meta.url)
         title = title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
-    authors = meta.authors or _byline_in(blocks, meta.site)
-    authors = authors or people([getattr(document, "author", None) or ""], meta.site)
-    blocks = tidy(blocks, title, authors)
+    named = meta.authors or _byline_in(blocks, meta.site)  # what the page says: its byline goes
+    authors = named or people([getattr(document, "author", None) or ""], meta.site)
+    tidied = tidy(blocks, title, named)
+    blocks = tidied if any(block.kind != "image" for block in tidied) else blocks  # all "byline"
     if not any(block.kind != "image" for block in blocks):
         raise ArticleError("no article text found")
     return ParseResult([_article(path, title, authors, blocks, meta, document)])
