@@ -249,17 +249,17 @@ def extract_blocks(tree: HtmlElement, base: str | None) -> tuple[list[Block], An
 def _pick_readability(from_trafilatura: str, from_readability: str) -> bool:
     """The shorter text, unless it is a fragment of the longer or another part of the page
     (see the module's doc)."""
-    words_trafilatura = count_words(from_trafilatura)
-    words_readability = count_words(from_readability)
-    readability_shorter = words_readability <= words_trafilatura
-    shorter, longer = sorted((words_trafilatura, words_readability))
-    if shorter < _FRAGMENT * longer:
-        return not readability_shorter
-    if readability_shorter and _shared(from_readability, from_trafilatura) < _SAME_TEXT:
-        return False
-    if not readability_shorter and _shared(from_trafilatura, from_readability) < _SAME_TEXT:
-        return True
-    return readability_shorter
+    readability_shorter = count_words(from_readability) <= count_words(from_trafilatura)
+    shorter, longer = (
+        (from_readability, from_trafilatura)
+        if readability_shorter
+        else (from_trafilatura, from_readability)
+    )
+    a_version = (
+        count_words(shorter) >= _FRAGMENT * count_words(longer)
+        and _shared(shorter, longer) >= _SAME_TEXT
+    )
+    return readability_shorter == a_version  # the shorter if a version of the longer
 
 
 def _shared(shorter: str, longer: str) -> float:
@@ -454,7 +454,8 @@ def _is_furniture_line(block: Block) -> bool:
 
 
 def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
-    """Without furniture lines, the title, byline or date again at the top, and duplicates."""
+    """Without furniture lines, the title, byline or date again at the top, and duplicates;
+    `blocks` as they are if that would leave nothing to read (every line the byline)."""
     kept: list[Block] = []
     heading = normalise_title(title)
     names = [normalise_title(name) for name in authors if name]
@@ -482,7 +483,8 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
         if block.kind == "image":
             images.add(normalise_title(block.text))
         kept.append(block)
-    return _without_teasers(kept)
+    kept = _without_teasers(kept)
+    return kept if any(block.kind != "image" for block in kept) else blocks
 
 
 def _repeats_image(block: Block, kept: list[Block], images: set[str]) -> bool:

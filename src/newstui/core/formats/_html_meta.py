@@ -116,8 +116,8 @@ _TIME_WORDS = """
 updated published posted před ago hours hour minutes minute am pm on at in for | — – · • / -
 associated stand aktualisiert alle weitere mehr artikel beiträge fr mo mi do sa
 """
-# Never a name, even alone: "Donnerstag", "Dec".
-_WEEKDAY_WORDS = """
+# Weekdays and month abbreviations: never a name, even alone ("Donnerstag", "Dec").
+_CALENDAR_WORDS = """
 feb apr jun jul aug sep sept oct nov dec
 monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
 freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
@@ -132,12 +132,12 @@ journalistin fotograf fotografin moderator moderatorin volontär volontärin
 """
 # Degrees after a name: left out, the name goes on ("Ann Lee, PhD").
 _DEGREES = frozenset({"phd", "ph.d.", "ph.d", "mba"})
-_WEEKDAYS = frozenset(_WEEKDAY_WORDS.split())
+_CALENDAR = frozenset(_CALENDAR_WORDS.split())
 # A name ending so is an organisation ("Caritasverband e.V.") or an address ("Finanztreff De").
 _ORGANISATION_ENDS = frozenset({"gmbh", "mbh", "ag", "kg", "inc", "ltd", "llc", "corp", "plc"})
 _ORGANISATION_ENDS |= {"e.v", "v", "com", "net", "org", "eu", "info"}  # not "De": a surname
 _MONTHS = frozenset(_MONTH_WORDS.split())
-_STOP_WORDS = _MONTHS | frozenset(_TIME_WORDS.split()) | _WEEKDAYS
+_STOP_WORDS = _MONTHS | frozenset(_TIME_WORDS.split()) | _CALENDAR
 _ROLES = frozenset(_ROLE_WORDS.split())
 _NOT_NAMES = frozenset(
     {
@@ -475,12 +475,13 @@ def _authors(
 ) -> list[str]:
     # Each with whether a user name ("gnaddrig") counts: where the page shows it as the author,
     # not in <meta> (often the account that posted, "mikecason") or a line of text.
-    ld_people = ld.get("author") or ld.get("creator")
-    if _all_persons(ld_people):  # typed a Person: a name, even the site's ("Helge Fahrnberger")
-        found = people(list(_ld_people(ld_people)), handles=True)
+    ld_author = ld.get("author") or ld.get("creator")
+    ld_names = list(_ld_people(ld_author))
+    if _all_persons(ld_author):  # typed a Person: a name, even the site's ("Helge Fahrnberger")
+        found = people(ld_names, handles=True)
         if found:
             return found
-    candidates: list[tuple[list[str], bool]] = [(list(_ld_people(ld_people)), True)]
+    candidates: list[tuple[list[str], bool]] = [(ld_names, True)]
     candidates += [([meta[key]], False) for key in _AUTHOR_META if key in meta]
     candidates.append(([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4], True))
     candidates.append(([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4], True))
@@ -520,7 +521,7 @@ def _bylines(tree: HtmlElement) -> Iterator[str]:
         if (
             _BYLINE_CLASS.search(element.get("class") or "")
             and count < 6
-            and not any(_COMMENTS.search(_names(up)) for up in element.iterancestors())
+            and not _in_comments(element)
         ):
             text = _spaced_text(element)
             if 2 < len(text) < 120:
@@ -546,10 +547,13 @@ def _author_page_links(tree: HtmlElement) -> Iterator[str]:
             yield _spaced_text(link)
 
 
+def _in_comments(element: HtmlElement) -> bool:
+    return any(_COMMENTS.search(_names(up)) for up in element.iterancestors())
+
+
 def _in_chrome(element: HtmlElement) -> bool:
-    return any(
-        up.tag in _CHROME_TAGS or _COMMENTS.search(_names(up)) for up in element.iterancestors()
-    )
+    """In comments, navigation, the footer, a side box or a form."""
+    return _in_comments(element) or any(up.tag in _CHROME_TAGS for up in element.iterancestors())
 
 
 def _lead_in_lines(tree: HtmlElement) -> Iterator[str]:
@@ -625,11 +629,12 @@ def _split_names(raw: str, handles: bool = False) -> Iterator[str]:
             if folded in _DEGREES:
                 continue
             if "@" in word:  # "Julia Horowitz @juliakhorowitz", "Tom Lee@tomlee"
-                words += [word.split("@")[0]] if word.split("@")[0] else []
+                before = word.partition("@")[0]
+                words += [before] if before else []
                 break
             if (
                 any(c.isdigit() for c in word)
-                or folded in _WEEKDAYS
+                or folded in _CALENDAR
                 or (folded in _STOP_WORDS and (len(words) >= 2 or number > 0))
             ):
                 break  # "Nathan Willis March 3", but "June Lee" and "Jan Novák" are names

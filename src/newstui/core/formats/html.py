@@ -54,8 +54,7 @@ def parse(path: Path, data: bytes) -> ParseResult:
         title = title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
     named = meta.authors or _byline_in(blocks, meta.site)  # what the page says: its byline goes
     authors = named or people([getattr(document, "author", None) or ""], meta.site)
-    tidied = tidy(blocks, title, named)
-    blocks = tidied if any(block.kind != "image" for block in tidied) else blocks  # all "byline"
+    blocks = tidy(blocks, title, named)
     if not any(block.kind != "image" for block in blocks):
         raise ArticleError("no article text found")
     return ParseResult([_article(path, title, authors, blocks, meta, document)])
