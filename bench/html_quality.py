@@ -190,9 +190,14 @@ def score(name: str, pages: list[Path], truth: dict[str, Any], show: int) -> dic
         "ms_max": 1000 * max(seconds, default=0.0),
     }
     for key, hits in metadata.items():
-        known = hits and key in FIELDS[name]
-        row[key] = f"{100 * sum(hits) / len(hits):.0f} % of {len(hits)}" if known else "—"
+        row[key] = share_matched(name, key, hits)
     return row
+
+
+def share_matched(name: str, key: str, hits: list[bool]) -> str:
+    """ "83 % of 30" of the labels of `key`, or "—" where the extractor gives no such field."""
+    known = hits and key in FIELDS[name]
+    return f"{100 * sum(hits) / len(hits):.0f} % of {len(hits)}" if known else "—"
 
 
 def _normal(text: str) -> str:
@@ -231,10 +236,7 @@ def score_snippets(name: str, folder: Path, data: dict[str, Any]) -> str:
     precision, recall = found / max(1, found + wrong), found / max(1, found + missed)
     f1 = 2 * precision * recall / max(1e-9, precision + recall)
     labelled = "  ".join(
-        f"{key} {100 * sum(hits) / len(hits):.0f} % of {len(hits)}"
-        if hits and key in FIELDS[name]
-        else f"{key} —"
-        for key, hits in metadata.items()
+        f"{key} {share_matched(name, key, hits)}" for key, hits in metadata.items()
     )
     return (
         f"{name:<12}  F1 {f1:.4f}  precision {precision:.4f}  recall {recall:.4f}  "
