@@ -16,7 +16,7 @@ from lxml import etree
 from newstui.core.formats import parse_bytes, parse_file
 from newstui.core.formats._html_blocks import html_to_blocks
 from newstui.core.formats._html_body import _rejoin_split_paragraphs
-from newstui.core.formats._html_meta import byline_names, people, read_meta
+from newstui.core.formats._html_meta import PageMeta, byline_names, people, read_meta
 from newstui.core.index.scan import from_record, to_record
 from newstui.core.models import Article, Block, Link
 
@@ -25,6 +25,10 @@ PROSE = (
     "The council met on Monday evening to discuss the harbour budget for the coming year, "
     "and the debate ran long past midnight as members argued over the cost of dredging. "
 )
+
+
+def meta_of(html: str) -> PageMeta:
+    return read_meta(lxml.html.document_fromstring(html))
 
 
 def page(body: str, head: str = "", html_attrs: str = 'lang="en"') -> Article:
@@ -222,9 +226,9 @@ def test_a_byline_line_is_read_from_the_page_and_from_the_text() -> None:
     html = (
         f"<html><body><h1>Dredging Vote</h1><span>Von Kim Park</span><p>{PROSE}</p></body></html>"
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
     footer = "<html><body><footer><span>Von Kim Park</span></footer></body></html>"
-    assert read_meta(lxml.html.document_fromstring(footer)).authors == []
+    assert meta_of(footer).authors == []
     assert byline_names("Por Kim Park", None) == ["Kim Park"]
     assert byline_names("Kim Park", None) == []  # no lead-in: any line of two words
     assert byline_names(f"Von Kim Park. {PROSE}", None) == []  # a paragraph
@@ -460,7 +464,7 @@ print("dateparser" in sys.modules)
 )
 def test_where_pages_name_their_author(body: str, head: str) -> None:
     html = f"<html><head>{head}</head><body>{body}</body></html>"
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
 
 
 def test_a_handle_after_the_name_goes() -> None:
@@ -472,7 +476,7 @@ def test_an_author_link_in_the_comments_is_not_the_author() -> None:
         '<html><body><h1>Dredging Vote</h1><div class="comments"><a href="/author/bo">Bo Chan'
         f"</a></div><p>{PROSE}</p></body></html>"
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == []
+    assert meta_of(html).authors == []
 
 
 def test_a_copyright_year_is_not_the_date() -> None:
@@ -495,7 +499,7 @@ def test_the_articles_author_field_before_the_pages() -> None:
         '<html><head><meta name="author" content="Quay Publishing">'
         '<meta property="article:author" content="Kim Park"></head><body></body></html>'
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
 
 
 def test_a_user_name_in_meta_is_not_the_author_a_byline_names() -> None:
@@ -503,7 +507,7 @@ def test_a_user_name_in_meta_is_not_the_author_a_byline_names() -> None:
         '<html><head><meta name="sailthru.author" content="kimpark"></head><body>'
         f'<p class="byline">By Kim Park | kim@quay.example</p><p>{PROSE}</p></body></html>'
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
 
 
 def test_a_label_is_not_a_name() -> None:
@@ -522,7 +526,7 @@ def test_a_json_ld_graphs_author_reference_is_looked_up() -> None:
         f'<html><head><script type="application/ld+json">{graph}</script></head>'
         f"<body><p>{PROSE}</p></body></html>"
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
 
 
 def test_a_json_ld_person_named_as_the_site_is_the_author() -> None:
@@ -536,7 +540,7 @@ def test_a_json_ld_person_named_as_the_site_is_the_author() -> None:
         "<title>Dredging Vote – Kim Park</title></head>"
         f"<body><p>{PROSE}</p></body></html>"
     )
-    assert read_meta(lxml.html.document_fromstring(html)).authors == ["Kim Park"]
+    assert meta_of(html).authors == ["Kim Park"]
 
 
 def test_a_page_whose_every_line_reads_as_its_byline_keeps_its_text() -> None:
