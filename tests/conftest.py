@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from newstui.core import clock
 
 if TYPE_CHECKING:
     from libhelpers import WriteFile
@@ -23,6 +26,16 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(variable, str(home / folder))
     monkeypatch.setenv("HOME", str(home))
     return home
+
+
+PINNED_NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+"""The reader's "now" in every test: the snapshots and dates read the same in any year."""
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(clock, "system_clock", lambda: PINNED_NOW)
+    return PINNED_NOW
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
+from conftest import PINNED_NOW
 from newstui.core.library import ArticleRow
 from newstui.core.models import Article, Block, Source
 from newstui.tui.widgets.article_list import ArticleList, focus_snippet, split_snippet
@@ -57,12 +58,13 @@ class FakeRows:
 
 
 class ListApp(App[None]):
-    def __init__(self, source: FakeRows) -> None:
+    def __init__(self, source: FakeRows, now: datetime = PINNED_NOW) -> None:
         super().__init__()
         self.source = source
+        self.now = now
 
     def compose(self) -> ComposeResult:
-        yield ArticleList(self.source)
+        yield ArticleList(self.source, clock=lambda: self.now)
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).reload()
@@ -95,6 +97,21 @@ async def test_reload_keeps_the_selection_by_id() -> None:
         articles.reload("a250")
         assert articles.cursor == 250 and articles.current_id == "a250"
         assert articles.row_count == 1000
+
+
+async def test_the_list_dates_rows_by_the_clock_it_is_handed() -> None:
+    """A date of this year shows its day; another year's its year, by the app's clock."""
+    lines = []
+    for now in (
+        datetime(2026, 12, 1, tzinfo=timezone.utc),
+        datetime(2027, 3, 1, tzinfo=timezone.utc),
+    ):
+        app = ListApp(FakeRows(3), now)
+        async with app.run_test(size=(40, 24)) as pilot:
+            await pilot.pause()
+            lines.append(app.query_one(ArticleList).render_line(0).text)  # narrow: short dates
+    assert "01 Jan" in lines[0] and "2026" not in lines[0]
+    assert "Jan 2026" in lines[1]
 
 
 def test_fit_counts_cells_not_characters() -> None:

@@ -10,6 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
+from newstui.core import clock as clocks
+from newstui.core.clock import Clock
 from newstui.core.config import Settings, load_settings
 from newstui.core.jobs import Jobs
 from newstui.core.library import Library
@@ -56,8 +58,10 @@ class NewsApp(App[None]):
         warnings: list[str] | None = None,
         watch: bool = True,
         state: StateStore | None = None,  # opened already (it is closed with the app)
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        self.clock = clock or clocks.system_clock  # (looked up now: tests pin it)
         self.watch_files = watch
         self.paths = paths
         self.main: MainScreen | None = None
@@ -86,7 +90,12 @@ class NewsApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         main = MainScreen(
-            self.session, self.jobs, self.settings, self.paths, watch=self.watch_files
+            self.session,
+            self.jobs,
+            self.settings,
+            self.paths,
+            clock=self.clock,
+            watch=self.watch_files,
         )
         self.main = main
         return main

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newstui.core.clock import Clock
 from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.index.summary import Problem
@@ -133,10 +134,12 @@ class MainScreen(Screen[None]):
         settings: Settings,
         paths: AppPaths,
         *,
+        clock: Clock,
         watch: bool = True,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
+        self.clock = clock
         self.session = session
         self.library = session.library
         self.state = state = session.state
@@ -179,7 +182,7 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.narrow, narrow)
         self.set_class(narrow, "-narrow")
         self.add_class("-side-author")
-        self.articles = ArticleList(self.listing(), id="articles")
+        self.articles = ArticleList(self.listing(), clock=self.clock, id="articles")
         self.reader = ReaderPane(id="reader")
         self.author_panel = AuthorPanel(id="author")
         self.related = RelatedStories(id="related")

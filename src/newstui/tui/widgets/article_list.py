@@ -7,7 +7,6 @@ small LRU cache, so 100k articles cost the same to show and to move through as 1
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -22,6 +21,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newstui.core.clock import Clock
 from newstui.core.index.listing import MARK_END, MARK_START
 from newstui.tui.widgets.cells import ELLIPSIS, clip, fit, iso_date, progress_glyph, short_date
 
@@ -100,6 +100,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self,
         source: RowSource,
         *,
+        clock: Clock,
         name: str | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
@@ -111,7 +112,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(512)
         self._styles: dict[tuple[int, str], Style] = {}
         self._highlighted_id: str | None = None
-        self._this_year = datetime.now().year  # (again at each reload: dates show their year)
+        self._clock = clock  # the app's: "this year" is read at each reload, never here alone
+        self._this_year = clock().year
 
     # --- data -----------------------------------------------------------------------------
 
@@ -155,7 +157,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Drop cached rows and count again; the cursor follows `keep_id` when it is listed."""
         self._pages.clear()
         self._strips.clear()
-        self._this_year = datetime.now().year
+        self._this_year = self._clock().year
         self._count = self._source.count()
         self._update_virtual_size()
         index = self._source.index_of(keep_id) if keep_id else None

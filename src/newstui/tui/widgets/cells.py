@@ -34,12 +34,12 @@ def iso_date(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d") if when else ""
 
 
-def short_date(when: datetime | None, this_year: int | None = None) -> str:
+def short_date(when: datetime | None, this_year: int) -> str:
     """06 Jan this year, Apr 2022 another: the list's date column when narrow (a date
     without its year would mislead)."""
     if when is None:
         return ""
-    if when.year == (this_year or datetime.now().year):
+    if when.year == this_year:
         return when.strftime("%d %b")
     return when.strftime("%b %Y")
 
