@@ -27,6 +27,7 @@ class Settings:
     news_folder: Path | None = None  # where fetching writes; see `news_folder_of`
     fetch_every: int = 0  # minutes between fetches while the reader runs; 0 = off
     opener: str | None = None  # the command that opens links (else the desktop's)
+    player: str | None = None  # the command that plays podcast and video files (else opener)
 
 
 @dataclass
@@ -84,6 +85,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "news_folder": _folder,
     "fetch_every": _minutes,
     "opener": _text,
+    "player": _text,
 }
 
 

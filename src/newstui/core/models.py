@@ -29,6 +29,7 @@ BlockKind = Literal["heading", "paragraph", "quote", "list_item", "code", "image
 WORDS_PER_MINUTE = 230
 LINK_SCHEMES = ("http", "https", "mailto")  # the only links an article keeps (never javascript:)
 MAX_AUTHORS = 20  # an article's authors kept (a hostile file may name thousands)
+MAX_ENCLOSURES = 20  # an article's podcast and video files kept
 # `meta`: the fields no other field takes (unknown front matter keys), capped.
 MAX_META_KEYS, MAX_META_KEY_CHARS, MAX_META_ITEMS, MAX_META_CHARS = 50, 100, 50, 1000
 MetaFields = dict[str, str | list[str]]
@@ -66,6 +67,25 @@ class Block(BaseModel):
                 kept.append(link)
                 end = link.end
         return tuple(kept)
+
+
+class Enclosure(BaseModel):
+    """A podcast episode or video an entry carries (`<enclosure>`, `media:content`, a JSON
+    Feed attachment): opened like a link, never downloaded in the background."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: Line  # http or https
+    type: Line | None = None  # the MIME type the feed gives ("audio/mpeg")
+    length: int | None = Field(default=None, ge=0)  # bytes, when the feed says
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        scheme, _, rest = url.partition(":")
+        if scheme.lower() not in ("http", "https") or not rest.startswith("//") or " " in url:
+            raise ValueError("not an http(s) address")
+        return url
 
 
 class Author(BaseModel):
@@ -107,6 +127,7 @@ class Article(BaseModel):
     lang: Line | None = None  # primary language subtag, lower case ("en", "de"), when known
     direction: Literal["rtl"] | None = None  # the text runs right to left (`dir=rtl`)
     tags: list[Line] = Field(default_factory=list)
+    enclosures: list[Enclosure] = Field(default_factory=list)  # podcast and video files
     meta: dict[Line, Line | list[Line]] = Field(default_factory=dict)  # see `meta_fields`
 
     @model_validator(mode="before")
@@ -139,6 +160,21 @@ class Article(BaseModel):
             elif first.bio is None and author.bio:
                 found[key] = first.model_copy(update={"bio": author.bio})
         return list(found.values())
+
+    @field_validator("enclosures", mode="before")
+    @classmethod
+    def _usable_enclosures(cls, value: Any) -> list[Any]:
+        """Each file once; one that is not a web address is dropped, not the article."""
+        kept: dict[str, Enclosure] = {}
+        for item in value if isinstance(value, list) else []:
+            try:
+                enclosure = Enclosure.model_validate(item)
+            except ValueError:
+                continue
+            kept.setdefault(enclosure.url, enclosure)
+            if len(kept) == MAX_ENCLOSURES:
+                break
+        return list(kept.values())
 
     @field_validator("meta", mode="before")
     @classmethod

@@ -51,14 +51,15 @@ def system_open(target: str) -> None:
     launch(command, target)
 
 
-def configured_open(command: str, target: str) -> None:
-    """Open `target` with the config's `opener` ("firefox", "w3m", "open -a Safari"...)."""
+def configured_open(command: str, target: str, setting: str = "opener") -> None:
+    """Open `target` with the config's `opener` ("firefox", "w3m", "open -a Safari"...) or
+    `player` ("mpv", "vlc")."""
     try:
         words = shlex.split(command)
     except ValueError as error:
-        raise OSError(f"the opener {command!r} cannot be read: {error}") from None
+        raise OSError(f"the {setting} {command!r} cannot be read: {error}") from None
     if not words:
-        raise OSError("the opener setting is empty")
+        raise OSError(f"the {setting} setting is empty")
     launch(words, target)
 
 

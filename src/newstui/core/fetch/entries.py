@@ -206,7 +206,10 @@ _HASHED_HTML = ("html", "summary_html")  # (hashed as they are: no JSON of a who
 
 def content_hash(fields: dict[str, Any]) -> str:
     """What the feed says of an entry (its dumped fields); a change rewrites the entry."""
-    data = json.dumps([fields.get(key) for key in _HASHED], ensure_ascii=False)
+    hashed = [fields.get(key) for key in _HASHED]
+    if fields.get("enclosures"):  # (only then: the hashes of entries without stay the same)
+        hashed.append(fields["enclosures"])
+    data = json.dumps(hashed, ensure_ascii=False)
     digest = hashlib.sha256(data.encode("utf-8", "surrogatepass"))
     for key in _HASHED_HTML:
         digest.update(b"\0" + str(fields.get(key)).encode("utf-8", "surrogatepass"))

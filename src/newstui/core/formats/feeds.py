@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mimetypes
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from html.entities import html5
 from pathlib import Path
 from time import struct_time
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from newstui.core.formats import ArticleError, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
@@ -36,6 +37,7 @@ from newstui.core.models import (
     Article,
     Author,
     Block,
+    Enclosure,
     Source,
     content_id,
     normalise_title,
@@ -243,9 +245,10 @@ def _fast_entry(
         summary=(_string(entry.get("description")) if has_summary else "") or media_text,
         summary_type=None if has_summary and entry.get("description") else "text",
         published=published,
-        url=_absolute(_string(entry.get("link")), _string((content or {}).get("base")) or base),
+        url=_absolute(_page_link(entry), _string((content or {}).get("base")) or base),
         tags=_tags(entry),
         lang=primary_subtag(lang or (content or {}).get("language")),
+        enclosures=_enclosures(entry),
     )
 
 
@@ -386,7 +389,44 @@ def _xml_entry(entry: Mapping[str, Any]) -> _Entry:
         url=safe_url(entry.get("link")),
         tags=_tags(entry),
         lang=next(filter(None, map(primary_subtag, declared)), None),
+        enclosures=_enclosures(entry),
     )
+
+
+def _page_link(entry: Mapping[str, Any]) -> str:
+    """The entry's page: its alternate link (fastfeedparser takes an Atom entry's first link,
+    which may be its enclosure)."""
+    alternate = (
+        link for link in _list(entry.get("links")) if link.get("rel") in (None, "alternate")
+    )
+    return _string(next(alternate, {}).get("href")) or _string(entry.get("link"))
+
+
+_MEDIA_KINDS = ("audio/", "video/")
+
+
+def _enclosures(entry: Mapping[str, Any]) -> list[Enclosure]:
+    """An entry's audio and video files: RSS `<enclosure>`, Atom's `rel="enclosure"` links,
+    `media:content` and JSON Feed attachments (an image is a picture, not an episode)."""
+    links = [link for link in _list(entry.get("links")) if link.get("rel") == "enclosure"]
+    found: list[Enclosure] = []
+    for item in [*_list(entry.get("enclosures")), *_list(entry.get("media_content")), *links]:
+        url = safe_url(item.get("url") or item.get("href"))
+        if url is None:
+            continue
+        kind = clean_line(_string(item.get("type") or item.get("mime_type")))[:100].lower()
+        medium = _string(item.get("medium")).lower()
+        guessed = mimetypes.guess_type(urlsplit(url).path)[0] or ""
+        if not (kind or (f"{medium}/" if medium else "") or guessed).startswith(_MEDIA_KINDS):
+            continue
+        size = str(item.get("length") or item.get("filesize") or item.get("size_in_bytes"))
+        length = int(size) if size.isascii() and size.isdigit() and len(size) < 16 else None
+        found.append(Enclosure(url=url, type=kind or guessed or None, length=length))
+    return found
+
+
+def _list(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def _value(content: Mapping[str, Any] | None) -> str:
@@ -470,6 +510,7 @@ def _json_item(item: object) -> _Entry:
         if isinstance(tags, list)
         else [],
         lang=primary_subtag(item.get("language")),
+        enclosures=_enclosures({"enclosures": item.get("attachments")}),
     )
 
 
@@ -494,8 +535,10 @@ class _Entry:
         url: str | None,
         tags: list[str],
         lang: str | None = None,
+        enclosures: list[Enclosure] | None = None,
     ) -> None:
         self.key, self.title, self.authors = clean_line(key), title, authors
+        self.enclosures = enclosures or []
         self.content, self.content_type = content, content_type
         self.summary, self.summary_type = summary, summary_type
         self.published, self.url = published, url
@@ -611,6 +654,7 @@ class _EntryBuilder:
             url=entry.url,
             lang=entry.lang or self.lang,
             tags=entry.tags,
+            enclosures=entry.enclosures,
         )
 
     def _unique(self, article_id: str) -> str:

@@ -21,7 +21,7 @@ from newstui.core.sqlite import transaction
 if TYPE_CHECKING:  # the parsers are not needed to read an index
     from newstui.core.index.scan import ParsedFile
 
-SCHEMA_VERSION = 8  # also goes up when what is stored changes, e.g. the order of words
+SCHEMA_VERSION = 9  # also goes up when what is stored changes, e.g. the order of words
 BUSY_TIMEOUT_S = 10.0
 # SQLite's page cache per connection. Small: each thread of the reader has a connection,
 # and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).

@@ -226,6 +226,8 @@ def to_record(article: Article, file_path: str, prepare: Prepare | None = None) 
             meta[key] = value
     if article.tags:
         meta["tags"] = article.tags
+    if article.enclosures:
+        meta["enclosures"] = [e.model_dump(exclude_none=True) for e in article.enclosures]
     if article.meta:
         meta["meta"] = article.meta
     return Record(
@@ -337,6 +339,7 @@ def from_record(
             "lang": meta.get("lang"),
             "direction": meta.get("dir"),
             "tags": meta.get("tags", []),
+            "enclosures": meta.get("enclosures", []),
             "meta": meta.get("meta", {}),
         }
     )

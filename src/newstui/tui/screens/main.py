@@ -641,14 +641,19 @@ class MainScreen(Screen[None]):
         self.app.copy_to_clipboard(link)  # OSC 52: reaches the local clipboard over SSH
         self.notify(f"{why}Copied {clean_line(link)}", timeout=4, markup=False)
 
-    def open_link(self, link: str) -> None:
+    def open_link(self, link: str, *, media: bool = False) -> None:
+        """Open `link` with the opener; a podcast or video file (`media`) with the player."""
         from newstui.tui.opener import display_missing
 
-        if self.settings.opener is None and display_missing():
-            self.copy_link(link, "No display to open it on (over SSH?); set `opener` to open. ")
+        player = self.settings.player if media else None
+        if player is None and self.settings.opener is None and display_missing():
+            setting = "`player` or `opener`" if media else "`opener`"
+            self.copy_link(link, f"No display to open it on (over SSH?); set {setting} to open. ")
             return
-        self.notify(f"Opening {clean_line(link)}", timeout=3, markup=False)
-        self.run_opener(link)
+        self.notify(
+            f"{'Playing' if player else 'Opening'} {clean_line(link)}", timeout=3, markup=False
+        )
+        self.run_opener(link, player)
 
     @on(LinkOpened)
     def _link_opened(self, message: LinkOpened) -> None:
@@ -669,9 +674,13 @@ class MainScreen(Screen[None]):
             return
 
         def chosen(choice: LinkChoice | None) -> None:
-            if choice is not None:
-                action, url = choice
-                (self.copy_link if action == "copy" else self.open_link)(url)
+            if choice is None:
+                return
+            action, url = choice
+            if action == "copy":
+                self.copy_link(url)
+            else:
+                self.open_link(url, media=any(k.is_enclosure and k.url == url for k in links))
 
         self.app.push_screen(LinksScreen(links, number), chosen)
 
@@ -989,11 +998,13 @@ class MainScreen(Screen[None]):
             self.post_message(LinkResolved(action, link_or_path(article.url, article.source.path)))
 
     @work(thread=True, group="opener", exit_on_error=False, description="Opening the link")
-    def run_opener(self, link: str) -> None:
+    def run_opener(self, link: str, player: str | None = None) -> None:
         from newstui.tui import opener
 
         try:
-            if self.settings.opener is not None:
+            if player is not None:
+                opener.configured_open(player, link, "player")
+            elif self.settings.opener is not None:
                 opener.configured_open(self.settings.opener, link)
             else:
                 opener.system_open(link)

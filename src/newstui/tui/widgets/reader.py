@@ -90,6 +90,8 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     byline = byline_text(article)
     if byline:
         add(byline, "reader--byline", HEADER_BLOCK)
+    for link in (link for link in links if link.is_enclosure):  # podcasts: one key away
+        add(f"▶ {link.text} [{link.number}]", "reader--byline", HEADER_BLOCK)
     lines.append(ReaderLine(Content("─" * measure), "reader--rule", HEADER_BLOCK))
     lines.append(blank)
     blocks = article.blocks
@@ -121,7 +123,7 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
         lines.append(ReaderLine(Content(""), "reader--paragraph", end))
         lines.append(ReaderLine(Content("Links (1-9 or l to pick)"), "reader--heading", end))
         for link in links:
-            mark = (f"[{link.number}] ", "dim")
+            mark = (f"[{link.number}] " + (f"{link.text} " if link.is_enclosure else ""), "dim")
             listed = Content.assemble(mark, (link.url, link_style(link.url)))
             for piece in listed.fold(max(8, measure)):
                 lines.append(ReaderLine(piece, "reader--link", end))
