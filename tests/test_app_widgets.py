@@ -157,3 +157,46 @@ def test_layout_wraps_to_the_measure_and_sets_quotes_apart() -> None:
     assert "[1] http://example.com/h.jpg" in text  # the URL whole, in the links at the end
     assert "print('[b]x[/b]')" in text
     assert {line.block for line in lines if "word" in line.content.plain} == {0}
+
+
+def test_right_to_left_paragraphs_are_set_flush_right_and_others_are_not() -> None:
+    article = Article(
+        id="rtl",
+        title="מזג האוויר בנמל",
+        source=Source(path="x.json", format="json"),
+        blocks=[
+            Block(kind="paragraph", text="הספינות נכנסו לנמל עם שחר, אמר מנהל הנמל."),
+            Block(kind="paragraph", text="The English line stays on the left."),
+            Block(kind="paragraph", text="2026"),  # no strong letter: the article's way
+        ],
+        direction="rtl",
+    )
+    lines = layout_article(article, 60)
+    by_block = {line.block: line for line in lines if line.content.plain.strip()}
+    hebrew, english, number = by_block[0], by_block[1], by_block[2]
+    assert hebrew.indent + hebrew.content.cell_length == 60
+    assert english.indent == 0
+    assert number.indent + number.content.cell_length == 60
+    headline = lines[0]
+    assert headline.indent + headline.content.cell_length == 60
+
+
+def test_a_standfirst_the_text_opens_with_is_shown_once() -> None:
+    body = [
+        Block(kind="paragraph", text="The harbour opened its new quay on Friday."),
+        Block(kind="paragraph", text="Ferries will berth there from June."),
+    ]
+    source = Source(path="x.json", format="json")
+
+    def standfirst(summary: str) -> str:
+        return Article(id="s", title="Quay", summary=summary, source=source, blocks=body).standfirst
+
+    assert standfirst("The harbour opened its new quay on Friday. Ferries will […]") == ""
+    assert standfirst("The harbour opened its new quay on Friday… Read more") == ""
+    assert (
+        standfirst(
+            "The harbour opened its new quay on Friday. The post Quay appeared first on Port News."
+        )
+        == ""
+    )
+    assert standfirst("A new quay for the ferries.") == "A new quay for the ferries."

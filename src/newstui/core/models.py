@@ -207,9 +207,8 @@ class Article(BaseModel):
     @property
     def standfirst(self) -> str:
         """The summary to show above the text, unless the text opens with it."""
-        first = next((block.text for block in self.blocks if block.kind == "paragraph"), "")
-        summary = normalise_title(self.summary.removesuffix("…"))
-        return "" if summary and normalise_title(first).startswith(summary) else self.summary
+        body = "\n".join(block.text for block in self.blocks if block.kind != "image")
+        return "" if opens_with(body, self.summary) else self.summary
 
 
 def meta_fields(value: object) -> MetaFields:
@@ -249,6 +248,25 @@ def _meta_text(value: object) -> str | None:
 
 def count_words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+# What feeds append to a summary cut from the text: "[…]", "Read more", "Continue reading
+# <title>", WordPress's "The post <title> appeared first on <site>."
+_CUT_MARKS = re.compile(
+    r"(?:\s*(?:\[?(?:…|\.\.\.)\]?|(?:read more|continue reading|weiterlesen|lire la suite)"
+    r"\b[^.!?\n]{0,100}|the post\b[^\n]{0,300}\bappeared first on\b[^\n]{0,100}))+$",
+    re.IGNORECASE | re.DOTALL,
+)
+_LEAD_CHARS = 200  # of the summary compared with the opening of the text
+
+
+def opens_with(body: str, summary: str) -> bool:
+    """Whether the text opens with the summary (as far as the summary goes before a cut
+    mark): the standfirst would say it twice. One or several paragraphs, any spacing."""
+    start = normalise_title(_CUT_MARKS.sub("", summary))[:_LEAD_CHARS]
+    if not start:
+        return False
+    return normalise_title(body[: 4 * len(start) + 400]).startswith(start)
 
 
 def normalise_title(title: str) -> str:

@@ -40,7 +40,7 @@ from newstui.core.models import (
     Enclosure,
     Source,
     content_id,
-    normalise_title,
+    opens_with,
 )
 from newstui.core.sanitize import clean_bytes, clean_line, clean_text
 
@@ -682,10 +682,7 @@ class FeedResult(ParseResult):
 
 def without_lead(summary: str, body: str) -> str:
     """The summary, unless it is just the start of the body."""
-    start = normalise_title(summary)[:200] if summary else ""
-    if start and normalise_title(body[: 4 * len(start) + 400]).startswith(start):
-        return ""
-    return summary
+    return "" if opens_with(body, summary) else summary
 
 
 def entry_id(key: str) -> str:

@@ -7,6 +7,7 @@ across resizes and restarts. Every string from the article is `Content`, never m
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -75,9 +76,13 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     ) -> None:
         width = max(8, measure - indent - len(prefix))
         content = text if isinstance(text, Content) else Content(text)
+        flush_right = not prefix and right_to_left(content.plain, article.direction == "rtl")
         for number, line in enumerate(content.wrap(width)):
             shown_prefix = first_prefix if first_prefix is not None and number == 0 else prefix
-            lines.append(ReaderLine(line, component, block, indent, shown_prefix, prefix_component))
+            shift = width - line.cell_length if flush_right else 0
+            lines.append(
+                ReaderLine(line, component, block, indent + shift, shown_prefix, prefix_component)
+            )
 
     def gap(block: int) -> None:
         lines.append(ReaderLine(Content(""), "reader--paragraph", block))
@@ -128,6 +133,18 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
             for piece in listed.fold(max(8, measure)):
                 lines.append(ReaderLine(piece, "reader--link", end))
     return lines
+
+
+def right_to_left(text: str, default: bool) -> bool:
+    """Whether `text` runs right to left: its first strong character is Arabic, Hebrew,
+    Persian...; text without one (numbers, punctuation) follows the article (`default`)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return default
 
 
 def link_style(url: str) -> Style:
