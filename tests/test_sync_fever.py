@@ -241,3 +241,13 @@ def test_an_unreachable_server_is_exit_1(
     configure("http://127.0.0.1:9/fever/")
     code, _, err = run(capsys, "sync")
     assert code == 1 and err.startswith("sync: 127.0.0.1: network error")
+
+
+def test_a_cli_mark_goes_to_the_outbox_and_is_sent(
+    server: FeverServer, data: FeverData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "sync")[0] == 0
+    assert run(capsys, "star", aid(server, 3))[0] == 0
+    assert json.loads(run(capsys, "sync", "status", "--json")[1])["pending"] == 1
+    assert run(capsys, "sync")[0] == 0
+    assert server.marks_sent() == [("saved", "3")] and data.items[3].is_saved
