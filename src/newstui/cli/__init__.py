@@ -32,6 +32,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "newstui.cli.config": ("config",),
     "newstui.cli.feeds": ("feeds",),
     "newstui.cli.fetch": ("fetch",),
+    "newstui.cli.sync": ("sync",),
     "newstui.cli.archive": ("import", "save"),
 }
 

@@ -95,6 +95,13 @@ def told_settings(paths: AppPaths) -> Settings:
     return loaded.settings
 
 
+def sync_is_set(paths: AppPaths) -> bool:
+    """[sync] is configured: marks on the server's articles go to the outbox."""
+    from newstui.core.config import load_settings
+
+    return load_settings(paths.config_file).settings.sync is not None
+
+
 def default_library(paths: AppPaths, last_used: str | None) -> Path:
     """The folder the reader opens without a DIR (see `cli.tui.default_folder`)."""
     from newstui.cli.tui import default_folder
@@ -121,7 +128,7 @@ def open_library(directory: Path | None) -> Iterator[Library]:
 
     paths = AppPaths.default()
     try:
-        state = StateStore(paths.state_db)
+        state = StateStore(paths.state_db, outbox=sync_is_set(paths))
     except StateError as error:
         raise CliError(str(error)) from None
     try:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newstui.cli.common import sync_is_set
 from newstui.core.formats import ArticleError, parse_file, supported_extensions
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateError, StateStore
@@ -62,7 +63,8 @@ def open_store() -> Iterator[StateStore]:
     from newstui.cli import CliError
 
     try:
-        store = StateStore(AppPaths.default().state_db)
+        paths = AppPaths.default()
+        store = StateStore(paths.state_db, outbox=sync_is_set(paths))
     except StateError as error:
         raise CliError(str(error)) from None
     for warning in store.warnings:

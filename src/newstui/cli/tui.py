@@ -57,7 +57,7 @@ def run_tui(directory: str | None) -> int:
     from newstui.tui.app import NewsApp
 
     try:
-        state = StateStore(paths.state_db)
+        state = StateStore(paths.state_db, outbox=loaded.settings.sync is not None)
     except StateError as error:
         raise CliError(str(error)) from None
     if directory is None:

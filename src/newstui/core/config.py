@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from newstui.core.index.listing import SORTS, Sort
+from newstui.core.sync.settings import SyncSettingError, SyncSettings, sync_settings_from
 
 MarkRead = Literal["open", "end", "manual"]
 
@@ -28,6 +29,7 @@ class Settings:
     fetch_every: int = 0  # minutes between fetches while the reader runs; 0 = off
     opener: str | None = None  # the command that opens links (else the desktop's)
     player: str | None = None  # the command that plays podcast and video files (else opener)
+    sync: SyncSettings | None = None  # the reader's own feed server (docs/sync.md)
 
 
 @dataclass
@@ -76,6 +78,13 @@ def _keymap(value: object) -> dict[str, str]:
     return dict(value)
 
 
+def _sync(value: object) -> SyncSettings:
+    try:
+        return sync_settings_from(value)
+    except SyncSettingError as error:
+        raise _Invalid(str(error)) from None
+
+
 _CHECKS: dict[str, Callable[[object], Any]] = {
     "folder": _folder,
     "theme": _text,
@@ -86,6 +95,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "fetch_every": _minutes,
     "opener": _text,
     "player": _text,
+    "sync": _sync,
 }
 
 
@@ -111,7 +121,8 @@ def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSetti
         try:
             values[key] = check(value)
         except _Invalid as error:
-            warnings.append(f"{origin}: key {key!r}: {error}; using the default")
+            default = "sync is off" if key == "sync" else "using the default"
+            warnings.append(f"{origin}: key {key!r}: {error}; {default}")
     return LoadedSettings(replace(Settings(), **values), warnings)
 
 

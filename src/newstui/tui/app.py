@@ -70,7 +70,7 @@ class NewsApp(App[None]):
             loaded = load_settings(paths.config_file)
             settings, warnings = loaded.settings, loaded.warnings
         self.settings = settings
-        self.state = state or StateStore(paths.state_db)
+        self.state = state or StateStore(paths.state_db, outbox=settings.sync is not None)
         self.library = Library(library, paths, self.state)
         self.writer = StateWriter(
             self.state,

@@ -274,21 +274,64 @@ class HttpClient:
             raise FetchError(_status_reason(status), status, response_headers)
         raise FetchError(f"more than {self.limits.max_redirects} redirects")
 
+    async def post_form(
+        self,
+        url: str,
+        fields: dict[str, str],
+        *,
+        policy: AddressPolicy = UNRESTRICTED,
+        accept: str = "application/json",
+    ) -> Response:
+        """POST `fields` as a form to `url` (a sync service's API: the user's own server, so
+        any address by default). Redirects are not followed: they are an error naming where."""
+        from urllib.parse import urlencode
+
+        check_url(url)
+        current = without_credentials(url)
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": accept,
+            "Accept-Encoding": "gzip, deflate",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        body = urlencode(fields).encode("ascii")
+        headers["Content-Length"] = str(len(body))
+        status, response_headers, answer, _peer = await self._exchange(
+            current, policy, headers, "POST", body
+        )
+        if 200 <= status < 300:
+            return Response(current, status, response_headers, answer, policy)
+        location = response_headers.get("location")
+        if status in _REDIRECTS and location:
+            target = mask_url(urljoin(current, clean_line(location)))
+            raise FetchError(f"redirected to {target}", status, response_headers)
+        raise FetchError(_status_reason(status), status, response_headers)
+
     async def _exchange(
-        self, url: str, policy: AddressPolicy, headers: dict[str, str]
+        self,
+        url: str,
+        policy: AddressPolicy,
+        headers: dict[str, str],
+        method: str = "GET",
+        content: bytes = b"",
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         host = (urlsplit(url).hostname or "").lower()
         semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self.limits.per_host))
         async with semaphore, self._overall:
             try:
                 return await asyncio.wait_for(
-                    self._request(url, policy, headers), self.limits.deadline
+                    self._request(url, policy, headers, method, content), self.limits.deadline
                 )
             except asyncio.TimeoutError:
                 raise FetchError(f"no complete answer within {self.limits.deadline:g} s") from None
 
     async def _request(
-        self, url: str, policy: AddressPolicy, headers: dict[str, str]
+        self,
+        url: str,
+        policy: AddressPolicy,
+        headers: dict[str, str],
+        method: str = "GET",
+        content: bytes = b"",
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         parts = urlsplit(url)
         netloc = parts.netloc.rpartition("@")[2]
@@ -307,9 +350,10 @@ class HttpClient:
         }
         try:
             async with self._pool(policy).stream(
-                "GET",
+                method,
                 request_url,
                 headers=[("Host", netloc), *headers.items()],
+                content=content or None,
                 extensions={"timeout": timeout},
             ) as response:
                 response_headers = _headers(response.headers)

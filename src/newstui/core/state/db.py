@@ -68,13 +68,31 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE prefs(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Sync (issue 28): which article is which item on the server, and the marks to send.
+
+    An outbox field is NULL when nothing is to be sent for it; `*_before` is what the server
+    was last known to have, so a mark undone before it was sent cancels it."""
+    conn.execute(
+        "CREATE TABLE sync_items(article_id TEXT PRIMARY KEY, service TEXT NOT NULL,"
+        " remote_id TEXT NOT NULL, UNIQUE(service, remote_id))"
+    )
+    conn.execute(
+        "CREATE TABLE outbox(article_id TEXT PRIMARY KEY, read INTEGER, starred INTEGER,"
+        " read_before INTEGER NOT NULL DEFAULT 0, starred_before INTEGER NOT NULL DEFAULT 0,"
+        " queued_at REAL NOT NULL)"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _EXPECTED_COLUMNS = {
     "article_state": "article_id, read_at, starred, position, block, updated_at",
     "last_opened": "library, article_id, updated_at",
     "prefs": "key, value",
+    "sync_items": "article_id, service, remote_id",
+    "outbox": "article_id, read, starred, read_before, starred_before, queued_at",
 }
 
 

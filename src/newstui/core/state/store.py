@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from newstui.core.sqlite import Begin, transaction
+from newstui.core.state import outbox as _outbox
 from newstui.core.state.db import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -27,6 +28,7 @@ from newstui.core.state.db import (
     open_database,
     retrying,
 )
+from newstui.core.state.outbox import Marks, PendingMark, queue_marks
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ArticleState", "StateError", "StateStore"]
 
@@ -66,8 +68,9 @@ class StateStore:
     disk, a file from a newer newstui this one cannot read).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, outbox: bool = False) -> None:
         self.path = path
+        self.outbox = outbox  # [sync] is set: marks on the server's articles are queued
         self.warnings: list[str] = []  # for the faces to show: a file moved aside, ...
         self._lock = threading.RLock()  # the connection
         self._writing = threading.Lock()  # this process's writers, one at a time
@@ -122,6 +125,7 @@ class StateStore:
             rows = self._rows(conn, wanted)
             new = [change(rows.get(i) or (i, None, 0, 0.0, 0, now), now) for i in wanted]
             conn.executemany(_UPSERT, new)
+            self._queue(conn, rows, new)
 
         self._write(work)
 
@@ -143,7 +147,9 @@ class StateStore:
             row = self._rows(conn, [article_id]).get(article_id)
             read_at = None if row is not None and row[1] is not None else now
             old = row or (article_id, None, 0, 0.0, 0, now)
-            conn.execute(_UPSERT, (article_id, read_at, old[2], old[3], old[4], now))
+            new: _Row = (article_id, read_at, old[2], old[3], old[4], now)
+            conn.execute(_UPSERT, new)
+            self._queue(conn, {article_id: old}, [new])
             return read_at is not None
 
         return self._write(work)
@@ -154,10 +160,17 @@ class StateStore:
             old = self._rows(conn, [article_id]).get(article_id)
             old = old or (article_id, None, 0, 0.0, 0, now)
             starred = not old[2]
-            conn.execute(_UPSERT, (article_id, old[1], int(starred), old[3], old[4], now))
+            new: _Row = (article_id, old[1], int(starred), old[3], old[4], now)
+            conn.execute(_UPSERT, new)
+            self._queue(conn, {article_id: old}, [new])
             return starred
 
         return self._write(work)
+
+    def _queue(self, conn: sqlite3.Connection, old: dict[str, _Row], new: list[_Row]) -> None:
+        """In the mark's own transaction: what the server must be told (see `outbox`)."""
+        if self.outbox:
+            queue_marks(conn, {row[0]: _marks(old.get(row[0])) for row in new}, new)
 
     def set_position(self, article_id: str, position: float, block: int) -> None:
         """Reading position: fraction 0..1 (clamped) and index of the first visible block."""
@@ -260,6 +273,29 @@ class StateStore:
 
         return self._write(work)
 
+    # sync (newstui.core.sync): the server's items and the marks still to send it
+
+    def pending_marks(self, service: str) -> list[PendingMark]:
+        return self._read(lambda conn: _outbox.pending(conn, service))
+
+    def pending_count(self) -> int:
+        return self._read(_outbox.count)
+
+    def settle_marks(self, sent: list[PendingMark]) -> None:
+        """The server accepted `sent`."""
+        self._write(lambda conn: _outbox.settle(conn, sent))
+
+    def sync_items(self, service: str) -> dict[str, str]:
+        """remote id -> article id of every item of `service` written to the news folder."""
+        return self._read(lambda conn: _outbox.items_of(conn, service))
+
+    def add_sync_items(self, service: str, pairs: list[tuple[str, str]]) -> None:
+        self._write(lambda conn: _outbox.add_items(conn, service, pairs))
+
+    def apply_remote_marks(self, remote: dict[str, Marks]) -> int:
+        """The server's (read, starred) by article id, except where a mark is still pending."""
+        return self._write(lambda conn: _outbox.apply_remote(conn, remote))
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -271,6 +307,11 @@ def _in_transaction(
 ) -> T:
     with transaction(conn, begin):
         return work(conn)
+
+
+def _marks(row: _Row | None) -> tuple[bool, bool]:
+    """(read, starred) of a stored row; an article without a row is neither."""
+    return (row is not None and row[1] is not None, row is not None and bool(row[2]))
 
 
 def _state(row: _Row) -> ArticleState:
