@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newstui.cli.common import add_json_arg, iso_utc, json_line
+from newstui.cli.common import add_json_arg, iso_utc, json_line, told_settings
 from newstui.core.config import load_settings, news_folder_of
 from newstui.core.fetch.subscriptions import (
     LoadedSubscriptions,
@@ -22,7 +22,7 @@ from newstui.core.paths import AppPaths
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("feeds", help="add, list, remove, import or export feeds")
+    parser = commands.add_parser("feeds", help="add, list, remove, import, export or prune feeds")
     actions = parser.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="subscribe to a feed (or the feed a page links to)")
@@ -47,7 +47,14 @@ def register(commands: Any) -> None:
     export.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
     export.set_defaults(handler=run_export)
 
-    for action in (add, listing, remove, imports, export):
+    prune = actions.add_parser(
+        "prune", help="remove entries beyond each feed's `keep` (starred ones stay)"
+    )
+    prune.add_argument("feed", nargs="*", metavar="NAME|URL", help="only these feeds")
+    prune.add_argument("--dry-run", action="store_true", help="only show what would go")
+    prune.set_defaults(handler=run_prune)
+
+    for action in (add, listing, remove, imports, export, prune):
         add_json_arg(action)
 
 
@@ -70,6 +77,7 @@ def subscription_json(subscription: Subscription) -> dict[str, Any]:
         "full_text": subscription.full_text,
         "interval": subscription.interval,
         "allow": sorted(subscription.allow),
+        "keep": subscription.keep,
         "folder": subscription.key,
     }
 
@@ -204,3 +212,60 @@ def run_export(args: argparse.Namespace) -> int:
 
         write_atomic(Path(args.file), document.encode("utf-8"))
     return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+    from newstui.core.fetch.run import prune_feeds
+    from newstui.core.state.db import StateError
+
+    paths = AppPaths.default()
+    settings = told_settings(paths)
+    subscriptions = chosen(loaded(paths).subscriptions, args.feed)
+    news_folder = news_folder_of(settings, paths.data_dir)
+    try:
+        done = prune_feeds(subscriptions, news_folder, paths, settings.keep, dry_run=args.dry_run)
+    except StateError as error:
+        raise CliError(f"cannot tell the starred articles, nothing removed: {error}") from None
+    except OSError as error:
+        raise CliError(f"{news_folder}: cannot prune ({error})") from None
+    verb = "would remove" if args.dry_run else "removed"
+    lines = []
+    for subscription, gone in done:
+        lines.append(
+            f"{subscription.title}: {verb} {len(gone)} (keep {subscription.keep or settings.keep})"
+        )
+        lines += [f"  {entry.published[:10]}  {entry.title or entry.article_id}" for entry in gone]
+    if not done:
+        lines.append("No feed has a `keep` (feeds.toml, or config.toml for all): nothing to do.")
+    document = {
+        "dry_run": args.dry_run,
+        "feeds": [
+            {
+                "name": subscription.title,
+                "url": mask_url(subscription.url),
+                "keep": subscription.keep or settings.keep,
+                "removed": [
+                    {"id": e.article_id, "title": e.title, "published": e.published} for e in gone
+                ],
+            }
+            for subscription, gone in done
+        ],
+    }
+    _emit(args, document, "\n".join(lines))
+    return 0
+
+
+def chosen(subscriptions: list[Subscription], wanted: list[str]) -> list[Subscription]:
+    """The subscriptions named (by name or URL); all of them when none is named."""
+    from newstui.cli import CliError
+
+    if not wanted:
+        return subscriptions
+    found: list[Subscription] = []
+    for name in wanted:
+        matches = [s for s in subscriptions if s.matches(name)]
+        if not matches:
+            raise CliError(f"no subscription named or at {mask_url(name)!r} (see feeds list)")
+        found += [s for s in matches if s not in found]
+    return found

@@ -26,21 +26,13 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newstui.cli import CliError
-    from newstui.cli.feeds import loaded
+    from newstui.cli.feeds import chosen, loaded
     from newstui.core.fetch.run import FeedReport, fetch_subscriptions
-    from newstui.core.fetch.urls import mask_url
 
     paths = AppPaths.default()
     settings = told_settings(paths)
     subscriptions = loaded(paths).subscriptions
-    if args.feeds:
-        chosen = []
-        for wanted in args.feeds:
-            matches = [s for s in subscriptions if s.matches(wanted)]
-            if not matches:
-                raise CliError(f"no subscription named or at {mask_url(wanted)!r} (feeds list)")
-            chosen += [s for s in matches if s not in chosen]
-        subscriptions = chosen
+    subscriptions = chosen(subscriptions, args.feeds)
     news_folder = news_folder_of(settings, paths.data_dir)
     try:
         news_folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"[{done}/{total}] {describe(report)}", flush=True)
 
     report = fetch_subscriptions(
-        subscriptions, news_folder, paths, progress=progress, force=args.force
+        subscriptions, news_folder, paths, progress=progress, force=args.force, keep=settings.keep
     )
     if args.json:
         print_json({"news_folder": str(news_folder), **report.as_json()})
@@ -77,6 +69,8 @@ def describe(report: Any) -> str:
     )
     if report.status == 304:
         text = f"{report.name}: unchanged (304)"
+    if report.pruned:
+        text += f"; {report.pruned} old removed (keep)"
     if report.moved_to:
         text += f"; moved permanently to {report.moved_to}"
     if report.problems:

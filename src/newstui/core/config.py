@@ -27,6 +27,7 @@ class Settings:
     news_folder: Path | None = None  # where fetching writes; see `news_folder_of`
     fetch_every: int = 0  # minutes between fetches while the reader runs; 0 = off
     opener: str | None = None  # the command that opens links (else the desktop's)
+    keep: int | None = None  # entries each feed keeps after a fetch (feeds.toml may say)
 
 
 @dataclass
@@ -66,6 +67,12 @@ def _minutes(value: object) -> int:
     return value
 
 
+def _entries(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise _Invalid("should be a whole number of entries, >= 1 (absent: keep all)")
+    return value
+
+
 def _keymap(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Invalid("should be a table of binding id = keys")
@@ -84,6 +91,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "news_folder": _folder,
     "fetch_every": _minutes,
     "opener": _text,
+    "keep": _entries,
 }
 
 

@@ -42,6 +42,7 @@ class Job:
     known: dict[str, tuple[str, float, str]]  # article id -> (hash, first seen, day file)
     now: float
     write: bool  # False for full text: the caller writes after fetching the pages
+    pruned: frozenset[str] = frozenset()  # ids removed by retention: not written again
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Prepared:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    still_pruned: list[str] = field(default_factory=list)  # pruned ids the feed still lists
 
 
 def prepare(body: bytes, job: Job) -> Prepared:
@@ -71,6 +73,9 @@ def prepare(body: bytes, job: Job) -> Prepared:
     kept = zip(parsed.articles, parsed.html, parsed.summary_html, strict=True)
     for article, html, summary_html in kept:
         article_id = article_id_in_feed(job.feed_key, article.id)
+        if article_id in job.pruned:
+            prepared.still_pruned.append(article_id)
+            continue
         fields = article.model_dump(mode="json", exclude=_NOT_STORED)
         if html is not None:  # stored as the feed gave it, made blocks when read (jsonfile)
             del fields["blocks"]
@@ -136,21 +141,26 @@ def write_days(changes: list[Change], job: Job) -> None:
             leaving.setdefault(change.moved_from, set()).add(change.article_id)
     for day in sorted(set(by_day) | set(leaving)):
         path = job.folder / f"{day}.json"
-        articles = {item["id"]: item for item in _read_day(path)}
+        articles = {item["id"]: item for item in read_day(path)}
         for article_id in leaving.get(day, ()):
             articles.pop(article_id, None)
         articles.update(by_day.get(day, {}))
-        if not articles:
-            path.unlink(missing_ok=True)
-            continue
-        ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
-        # One article a line: readable, and the C encoder (`indent` would be pure Python).
-        lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
-        data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
-        write_atomic(path, data, make_folder=False)
+        write_day(path, articles)
 
 
-def _read_day(path: Path) -> list[dict[str, Any]]:
+def write_day(path: Path, articles: dict[str, dict[str, Any]]) -> None:
+    """A day file holding `articles` (by id), written whole; none left: the file goes."""
+    if not articles:
+        path.unlink(missing_ok=True)
+        return
+    ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
+    # One article a line: readable, and the C encoder (`indent` would be pure Python).
+    lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
+    data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    write_atomic(path, data, make_folder=False)
+
+
+def read_day(path: Path) -> list[dict[str, Any]]:
     try:
         items = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -164,7 +174,7 @@ def known_days(folder: Path) -> dict[str, str]:
     """Article id -> day file, read from the files (when the feed's state was lost)."""
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")):
-        for item in _read_day(path):
+        for item in read_day(path):
             found[item["id"]] = path.stem
     return found
 

@@ -40,7 +40,12 @@ def fetch_news(
             progress(done, total)
 
     report = fetch_subscriptions(
-        loaded.subscriptions, news_folder, paths, progress=each_feed, should_stop=should_stop
+        loaded.subscriptions,
+        news_folder,
+        paths,
+        progress=each_feed,
+        should_stop=should_stop,
+        keep=settings.keep,
     )
     totals = report.totals()
     problems += [Problem(feed.url, feed.reason or "failed") for feed in report.failed]

@@ -8,7 +8,8 @@ that thread after each feed. Each feed is fetched with a conditional GET; its en
 JSON article files in `news_folder/<feed key>/`, one per day of publication (see
 `entries`), merged by article id, so a changed entry is rewritten in place (same article
 id, reading state kept) and a repeated or interrupted fetch never duplicates. Files are
-written whole (temp + rename) before the feed's state; nothing is ever deleted.
+written whole (temp + rename) before the feed's state. A feed with `keep = N` (or the
+config's `keep`) is then pruned to its N newest entries plus the starred ones (`retention`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from newstui.core.fetch.addresses import AddressPolicy, address_class
 from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
+from newstui.core.fetch.retention import Pruned, ReadingState, retain
 from newstui.core.fetch.schedule import next_allowed, retry_at
 from newstui.core.fetch.state import (
     EntryState,
@@ -40,6 +42,7 @@ from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.fetch.urls import FetchError, mask_url
 from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
+from newstui.core.state.db import StateError
 
 if TYPE_CHECKING:  # (multiprocessing is imported for a pool only: a 304 fetch needs none)
     from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +61,7 @@ class FeedReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    pruned: int = 0  # entries removed by retention (`keep`)
     reason: str | None = None  # why it failed, or why it was not asked
     status: int | None = None
     skipped: bool = False  # not asked: not due yet (Retry-After, max-age, interval) or stopped
@@ -102,16 +106,19 @@ def fetch_subscriptions(
     limits: Limits | None = None,
     resolver: Resolver | None = None,
     classify: Callable[[str], str] = address_class,
+    keep: int | None = None,
 ) -> FetchReport:
     """Fetch every subscription given (concurrently); never raises for one feed's trouble.
 
-    `force` asks feeds that are not due yet (and ones that answered 410 Gone).
+    `force` asks feeds that are not due yet (and ones that answered 410 Gone). `keep` is
+    the config's: entries kept per feed whose subscription does not say (None: all).
     `classify` and `resolver` are for tests: which class an address is in, and DNS.
     """
     folder = state_folder(paths, news_folder)
     fetcher = _Fetcher(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
+    fetcher.keep, fetcher.stars = keep, ReadingState(paths.state_db)
     fresh = sum(
         # (a full-text feed's pages are each more work than a feed)
         PARALLEL_FROM if s.full_text else 1
@@ -119,8 +126,42 @@ def fetch_subscriptions(
         if not _has_validators(fetcher.states.peek(s.key))
     )
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
-    with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
-        return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+    try:
+        with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
+            return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+    finally:
+        fetcher.stars.close()
+
+
+def prune_feeds(
+    subscriptions: list[Subscription],
+    news_folder: Path,
+    paths: AppPaths,
+    keep: int | None,
+    *,
+    dry_run: bool = False,
+) -> list[tuple[Subscription, list[Pruned]]]:
+    """Retention by hand (`newstui feeds prune`): per feed with a `keep`, what goes (went).
+
+    Raises `StateError` when the reader's stars cannot be read (then nothing is pruned)."""
+    folder = state_folder(paths, news_folder)
+    stars = ReadingState(paths.state_db)
+    done = []
+    try:
+        with folder_lock(folder / "lock"):
+            for subscription in subscriptions:
+                limit = subscription.keep or keep
+                if limit is None:
+                    continue
+                state = load_state(folder, subscription.key)
+                feed_folder = news_folder / subscription.key
+                gone = retain(feed_folder, state, limit, stars, dry_run=dry_run)
+                if gone and not dry_run:
+                    save_state(folder, subscription.key, state)
+                done.append((subscription, gone))
+    finally:
+        stars.close()
+    return done
 
 
 PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays in-process
@@ -221,6 +262,8 @@ class _Fetcher:
         self.classify = classify
         self.pool: ProcessPoolExecutor | None = None
         self.states = StateCache(state_dir)
+        self.keep: int | None = None  # the config's default
+        self.stars = ReadingState(state_dir / "no-stars")  # (`fetch_subscriptions` sets it)
 
     async def run(
         self,
@@ -297,12 +340,24 @@ class _Fetcher:
             except ArticleError as error:
                 state.etag = state.last_modified = None  # ask in full next time
                 return self._failed(subscription, state, FetchError(str(error)), now)
-        if response.status == 200 or state.remembered() != remembered:
+        self._retain(subscription, state, report)
+        if response.status == 200 or report.pruned or state.remembered() != remembered:
             state.last_error = None
             state.last_success = now
             save_state(self.state_dir, subscription.key, state)  # (a plain 304 writes nothing)
         report.outcome = "new" if report.new else "updated" if report.updated else "unchanged"
         return report
+
+    def _retain(self, subscription: Subscription, state: FeedState, report: FeedReport) -> None:
+        keep = subscription.keep or self.keep
+        if keep is None or len(state.entries) <= keep:
+            return
+        try:
+            gone = retain(self.news_folder / subscription.key, state, keep, self.stars)
+        except StateError as error:  # the stars are unknown: nothing goes
+            report.problems.append(f"not pruned (keep = {keep}): {error}")
+            return
+        report.pruned = len(gone)
 
     def _failed(
         self, subscription: Subscription, state: FeedState, error: FetchError, now: float
@@ -349,6 +404,7 @@ class _Fetcher:
             },
             now=time.time(),
             write=not subscription.full_text,
+            pruned=frozenset(state.pruned),
         )
         if self.pool is None:
             prepared = prepare(body, job)
@@ -356,6 +412,7 @@ class _Fetcher:
             loop = asyncio.get_running_loop()
             prepared = await loop.run_in_executor(self.pool, prepare, body, job)
         report.unchanged = prepared.unchanged
+        state.pruned = prepared.still_pruned
         report.problems += prepared.problems
         full_text: dict[str, str] = {}
 

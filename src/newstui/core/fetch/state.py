@@ -3,7 +3,8 @@
 Kept under the user data dir (`fetch/<news folder>/<feed key>.json`), never in the news
 folder: validators (ETag, Last-Modified, exactly as received), when the feed may be asked
 again, a permanent redirect, 410 Gone, the last error, and per entry the hash of what the
-feed said (to tell new, updated and unchanged entries apart).
+feed said (to tell new, updated and unchanged entries apart); the ids retention removed
+while the feed still lists them (so they are not written again).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class FeedState:
     gone: bool = False
     last_error: str | None = None
     last_success: float | None = None
+    pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
     entries: dict[str, EntryState] = field(default_factory=dict)
 
     def remembered(self) -> tuple[object, ...]:
