@@ -400,3 +400,23 @@ def test_from_a_thread_as_the_reader_does(site: FeedServer, news: Path) -> None:
     worker.join(120)
     assert [f.outcome for f in reports[0].feeds] == ["new"] * 10
     assert len(stored(news)) == 50
+
+
+def test_a_304_after_a_failure_clears_the_remembered_error(site: FeedServer, news: Path) -> None:
+    from newstui.core.fetch.state import load_state, state_folder
+
+    body = rss("Daily", [item(1)])
+    site.route("/feed.xml", conditional(body))
+    feed = Subscription(site.url("/feed.xml"))
+    fetch(news, feed)
+    site.route("/feed.xml", Reply(500, b"down"))
+    assert fetch(news, feed).feeds[0].outcome == "failed"
+    folder = state_folder(AppPaths.default(), news)
+    failed = load_state(folder, feed.key)
+    assert failed.last_error.startswith("HTTP 500") and failed.last_error_at is not None  # type: ignore[union-attr]
+    site.route("/feed.xml", conditional(body))
+    assert fetch(news, feed).feeds[0].status == 304
+    assert (
+        load_state(folder, feed.key).last_error,
+        load_state(folder, feed.key).last_error_at,
+    ) == (None, None)

@@ -128,6 +128,7 @@ def run_list(args: argparse.Namespace) -> int:
     subscriptions = loaded(paths).subscriptions
     news_folder = news_folder_of(load_settings(paths.config_file).settings, paths.data_dir)
     states = feed_states(subscriptions, news_folder, paths)
+    read = _read_ids([key for state in states.values() for key in state.entries], paths)
     rows = []
     for subscription in subscriptions:
         state = states[subscription.url]
@@ -137,8 +138,10 @@ def run_list(args: argparse.Namespace) -> int:
                 "moved_to": mask_url(state.moved_to) if state.moved_to else None,
                 "gone": state.gone,
                 "last_error": state.last_error,
+                "last_error_at": iso_utc(state.last_error_at),
                 "last_success": iso_utc(state.last_success),
                 "articles": len(state.entries),
+                "unread": sum(1 for key in state.entries if key not in read),
             }
         )
     lines = []
@@ -147,16 +150,36 @@ def run_list(args: argparse.Namespace) -> int:
             f" [{row['category']}]" if row["category"] else ""
         )
         lines.append(f"{row['name'] or row['url']}{flags}\n  {row['url']}")
+        fetched = f"; fetched {row['last_success']}" if row["last_success"] else "; never fetched"
+        lines.append(f"  {row['articles']} articles, {row['unread']} unread{fetched}")
         if row["moved_to"]:
             lines.append(f"  moved to {row['moved_to']}")
         if row["last_error"]:
-            lines.append(f"  last error: {row['last_error']}")
+            when = f" ({row['last_error_at']})" if row["last_error_at"] else ""
+            lines.append(f"  last error{when}: {row['last_error']}")
     _emit(
         args,
         {"news_folder": str(news_folder), "feeds": rows},
         "\n".join(lines) or "No subscriptions (newstui feeds add URL).",
     )
     return 0
+
+
+def _read_ids(ids: list[str], paths: AppPaths) -> set[str]:
+    """Those of `ids` marked read in the reader (none when it was never opened)."""
+    from newstui.cli import CliError
+    from newstui.core.state.store import StateError, StateStore
+
+    if not ids or not paths.state_db.exists():
+        return set()
+    try:
+        store = StateStore(paths.state_db)
+    except StateError as error:
+        raise CliError(str(error)) from None
+    try:
+        return {key for key, state in store.get_many(ids).items() if state.read}
+    finally:
+        store.close()
 
 
 def run_remove(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from newstui.cli.common import add_json_arg, print_json, told_settings
 from newstui.core.config import news_folder_of
 from newstui.core.paths import AppPaths
+from newstui.core.sanitize import clean_line
 
 
 def register(commands: Any) -> None:
@@ -56,12 +57,14 @@ def run(args: argparse.Namespace) -> int:
             f"{totals['new']} new, {totals['updated']} updated, {totals['failed']} failed "
             f"feed{'s' * (totals['failed'] != 1)}; in {news_folder}"
         )
+        for failed in report.failed:
+            print(f"  failed: {clean_line(failed.name)}: {failed.reason} ({failed.url})")
     return report.exit_code
 
 
 def describe(report: Any) -> str:
     if report.outcome == "failed":
-        return f"{report.name}: failed: {report.reason}"
+        return f"{clean_line(report.name)}: failed: {report.reason}"
     if report.skipped:
         return f"{report.name}: not asked ({report.reason})"
     text = (

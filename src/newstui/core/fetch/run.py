@@ -341,8 +341,8 @@ class _Fetcher:
                 state.etag = state.last_modified = None  # ask in full next time
                 return self._failed(subscription, state, FetchError(str(error)), now)
         self._retain(subscription, state, report)
+        state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
         if response.status == 200 or report.pruned or state.remembered() != remembered:
-            state.last_error = None
             state.last_success = now
             save_state(self.state_dir, subscription.key, state)  # (a plain 304 writes nothing)
         report.outcome = "new" if report.new else "updated" if report.updated else "unchanged"
@@ -370,7 +370,7 @@ class _Fetcher:
             state.not_before = retry_at(error.headers, now)
             when = time.strftime("%H:%M:%S UTC", time.gmtime(state.not_before))
             reason = f"{reason}; not asked again before {when}"
-        state.last_error = reason
+        state.last_error, state.last_error_at = reason, now
         save_state(self.state_dir, subscription.key, state)
         return _report(subscription, "failed", reason=reason, status=error.status)
 

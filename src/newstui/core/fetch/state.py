@@ -35,7 +35,8 @@ class FeedState:
     last_modified: str | None = None
     not_before: float = 0.0  # epoch seconds: not asked again before (Retry-After, max-age...)
     gone: bool = False
-    last_error: str | None = None
+    last_error: str | None = None  # why the last fetch failed (None: it did not)
+    last_error_at: float | None = None  # when it failed
     last_success: float | None = None
     pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
     entries: dict[str, EntryState] = field(default_factory=dict)
