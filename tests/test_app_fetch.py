@@ -142,3 +142,31 @@ async def test_yesterdays_failing_feed_is_in_the_problems_view_by_name(
         await pilot.press("F")
         await settle(pilot)
         assert app.main is not None and app.main.feed_problems == []
+
+
+async def test_the_reader_says_which_feed_and_link_an_article_came_from(
+    site: FeedServer, tmp_path: Path
+) -> None:
+    from newstui.tui.widgets.reader import linkable
+
+    paths = AppPaths.default()
+    hostile = "Harbour [bold red]Desk[/] \x1b]8;;http://evil\x07x"
+    long_link = "http://127.0.0.1/story/" + "a" * 120 + "?[b]x[/b]"
+    site.route("/feed.xml", Reply(200, rss("Ignored", [item(1, link=long_link)])))
+    feeds = [Subscription(site.url("/feed.xml"), name=hostile)]
+    save_subscriptions(subscriptions_file(paths.config_dir), feeds)
+    news = tmp_path / "news"
+    settings = Settings(news_folder=news)
+    await asyncio.to_thread(fetch_news, paths, settings)
+    app = NewsApp(news, paths, settings, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main is not None
+        text = app.main.reader.text
+        assert "\nFeed: Harbour [bold red]Desk[/] x\n" in text  # as written: no markup
+        assert "Link: " + long_link in text.replace("\n", "")  # folded, whole
+        assert "\x1b" not in text and "\x07" not in text
+    assert linkable("https://example.org/a") and linkable("mailto:desk@example.org")
+    assert not linkable("javascript:alert(1)") and not linkable("http://a/\x1b]8;;")
