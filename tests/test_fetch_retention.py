@@ -94,7 +94,8 @@ def test_the_config_keep_is_the_default_and_a_feed_may_say_otherwise(
     site: FeedServer, news: Path
 ) -> None:
     site.route("/a.xml", Reply(200, rss("A", [item(n) for n in range(5)])))
-    site.route("/b.xml", Reply(200, rss("B", [item(n) for n in range(5)])))
+    other = [{**item(n, link=f"http://127.0.0.1/b/{n}"), "guid": f"urn:b:{n}"} for n in range(5)]
+    site.route("/b.xml", Reply(200, rss("B", other)))
     by_default = Subscription(site.url("/a.xml"))
     own = Subscription(site.url("/b.xml"), keep=4)
     fetch(news, by_default, own, keep=1)

@@ -72,6 +72,8 @@ def describe(report: Any) -> str:
     )
     if report.status == 304:
         text = f"{report.name}: unchanged (304)"
+    if report.retold:
+        text += f"; {report.retold} told already (each story kept once)"
     if report.pruned:
         text += f"; {report.pruned} old removed (keep)"
     if report.moved_to:

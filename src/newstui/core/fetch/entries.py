@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
@@ -55,6 +56,7 @@ class Change:
     day: str  # the file it is in: "YYYY-MM-DD", "YYYY-MM" or "YYYY" (`file_for`)
     moved_from: str | None = None  # the file it was in, when its date changed
     fields: dict[str, Any] | None = None  # the stored form, when ready to write
+    keys: tuple[str, ...] = ()  # what makes it the same story in another feed (`story_keys`)
 
 
 @dataclass
@@ -94,6 +96,7 @@ def prepare(body: bytes, job: Job) -> Prepared:
         day = known[2] if known is not None and stays else file_for(date, job.now)
         moved_from = known[2] if known is not None and known[2] != day else None
         change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
+        change.keys = story_keys(article.id, article.url, job.feed_url)
         if job.write:  # the stored form, straight from the dump (no second model)
             fields.update(id=article_id, feed=mask_url(job.feed_url), source={"name": outlet})
             if article.published is None:
@@ -113,6 +116,27 @@ def prepare(body: bytes, job: Job) -> Prepared:
         for change in prepared.changes:
             change.fields = None  # nothing to send back from a worker but the outcome
     return prepared
+
+
+def story_keys(entry_id: str, url: str | None, feed_url: str) -> tuple[str, ...]:
+    """The same story wherever it is listed: its entry id (guid, else link...) on its site
+    (two blogs may both number a post "123") and its normalised address (scheme, fragment,
+    tracking parameters and a final "/" aside)."""
+    try:
+        site = urlsplit(url or feed_url).hostname or ""
+    except ValueError:  # (a hostile link: "http://[x")
+        site, url = urlsplit(feed_url).hostname or "", None
+    keys = [f"id:{site}:{entry_id}"]
+    if url and url.partition(":")[0].lower() in ("http", "https"):
+        from courlan import normalize_url
+
+        try:
+            parts = urlsplit(normalize_url(url))
+        except ValueError:
+            parts = urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        keys.append(f"url:{parts.netloc.lower()}{parts.path.rstrip('/')}{query}")
+    return tuple(keys)
 
 
 def file_for(date: str, now: float) -> str:

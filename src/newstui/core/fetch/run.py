@@ -28,7 +28,7 @@ from newstui.core.fetch.addresses import AddressPolicy, address_class
 from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
-from newstui.core.fetch.retention import Pruned, ReadingState, retain
+from newstui.core.fetch.retention import Pruned, ReadingState, prune, retain
 from newstui.core.fetch.schedule import next_allowed, retry_at
 from newstui.core.fetch.state import (
     EntryState,
@@ -47,7 +47,7 @@ from newstui.core.state.db import StateError
 if TYPE_CHECKING:  # (multiprocessing is imported for a pool only: a 304 fetch needs none)
     from concurrent.futures import ProcessPoolExecutor
 
-    from newstui.core.fetch.entries import Change
+    from newstui.core.fetch.entries import Change, Prepared
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
 Progress = Callable[[int, int, "FeedReport"], None]  # (feeds done, feeds in all, the last one)
@@ -62,6 +62,7 @@ class FeedReport:
     updated: int = 0
     unchanged: int = 0
     pruned: int = 0  # entries removed by retention (`keep`)
+    retold: int = 0  # new entries not kept: the story is already there (another feed...)
     reason: str | None = None  # why it failed, or why it was not asked
     status: int | None = None
     skipped: bool = False  # not asked: not due yet (Retry-After, max-age, interval) or stopped
@@ -264,6 +265,7 @@ class _Fetcher:
         self.states = StateCache(state_dir)
         self.keep: int | None = None  # the config's default
         self.stars = ReadingState(state_dir / "no-stars")  # (`fetch_subscriptions` sets it)
+        self._owners: dict[str, str] | None = None  # see `_story_owners`
 
     async def run(
         self,
@@ -414,6 +416,7 @@ class _Fetcher:
         report.unchanged = prepared.unchanged
         state.pruned = prepared.still_pruned
         report.problems += prepared.problems
+        self._drop_retold(folder, prepared, state, report, written=job.write)
         full_text: dict[str, str] = {}
 
         async def complete(change: Change) -> None:
@@ -431,10 +434,55 @@ class _Fetcher:
             write_days(prepared.changes, job)
         for change in prepared.changes:
             state.entries[change.article_id] = EntryState(
-                change.digest, change.first_seen, full_text.get(change.article_id), change.day
+                change.digest,
+                change.first_seen,
+                full_text.get(change.article_id),
+                change.day,
+                list(change.keys),
             )
         report.new = sum(change.is_new for change in prepared.changes)
         report.updated = len(prepared.changes) - report.new
+
+    def _drop_retold(
+        self,
+        folder: Path,
+        prepared: Prepared,
+        state: FeedState,
+        report: FeedReport,
+        *,
+        written: bool,
+    ) -> None:
+        """Each story once: a new entry with the id or address of an article already kept
+        (another feed's, or this feed's under another id) is dropped (removed if written)
+        and remembered with the pruned ones, so it is not written again."""
+        owners = self._story_owners()
+        kept, dropped = [], []
+        for change in prepared.changes:
+            others = {owners.get(key, change.article_id) for key in change.keys}
+            if change.is_new and others != {change.article_id}:
+                dropped.append(change)
+                continue
+            kept.append(change)
+            for key in change.keys:
+                owners.setdefault(key, change.article_id)
+        if not dropped:
+            return
+        if written:
+            prune(folder, [Pruned(change.article_id, "", "", change.day) for change in dropped])
+        prepared.changes = kept
+        state.pruned = sorted(set(state.pruned) | {change.article_id for change in dropped})
+        report.retold = len(dropped)
+
+    def _story_owners(self) -> dict[str, str]:
+        """Story key (`entries.story_keys`) -> the article that tells it, over every feed of
+        the news folder; read from the feeds' states once, then kept up to date."""
+        if self._owners is None:
+            self._owners = {}
+            for path in sorted(self.state_dir.glob("*.json")):
+                for article_id, entry in load_state(self.state_dir, path.stem).entries.items():
+                    for key in entry.keys:
+                        self._owners.setdefault(key, article_id)
+        return self._owners
 
 
 def _report(subscription: Subscription, outcome: Outcome, **fields: Any) -> FeedReport:

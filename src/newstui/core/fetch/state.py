@@ -26,6 +26,7 @@ class EntryState:
     first_seen: float
     full_text: str | None = None  # "ok", or why the page could not be used
     day: str = ""  # its file in the feed's folder, without `.json` (`entries.file_for`)
+    keys: list[str] = field(default_factory=list)  # `entries.story_keys`: one story once
 
 
 @dataclass
