@@ -106,3 +106,67 @@ async def test_a_failing_feed_is_listed_in_the_problems_view(
 
         assert isinstance(app.screen, ProblemsScreen)
         assert app.screen.problems[0].path == site.url("/gone.xml")
+
+
+async def test_yesterdays_failing_feed_is_in_the_problems_view_by_name(
+    site: FeedServer, tmp_path: Path
+) -> None:
+    paths = AppPaths.default()
+    site.route("/ok.xml", Reply(200, rss("Harbour Desk", [item(1)])))
+    site.route("/broken.xml", Reply(500, b"oops"))
+    feeds = [
+        Subscription(site.url("/ok.xml"), name="Harbour Desk"),
+        Subscription(site.url("/broken.xml"), name="Ferry <b>Times</b> [red]x[/]"),
+    ]
+    save_subscriptions(subscriptions_file(paths.config_dir), feeds)
+    news = tmp_path / "news"
+    settings = Settings(news_folder=news)
+    await asyncio.to_thread(fetch_news, paths, settings)  # as `newstui fetch` did yesterday
+    app = NewsApp(news, paths, settings, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await pilot.pause()
+        from newstui.tui.screens.problems import ProblemsScreen
+
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        assert [problem.path for problem in screen.problems] == ["Ferry <b>Times</b> [red]x[/]"]
+        reason = screen.problems[0].reason
+        assert reason.startswith("fetch failed 20") and "HTTP 500" in reason
+        listing = screen.query_one("#problems-list")
+        prompt = str(listing.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        assert prompt.startswith("Ferry <b>Times</b> [red]x[/]\n")  # as written, no markup
+        await pilot.press("escape")
+        site.route("/broken.xml", Reply(200, rss("Ferry Times", [item(2)])))
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.main is not None and app.main.feed_problems == []
+
+
+async def test_the_reader_says_which_feed_and_link_an_article_came_from(
+    site: FeedServer, tmp_path: Path
+) -> None:
+    from newstui.tui.widgets.reader import linkable
+
+    paths = AppPaths.default()
+    hostile = "Harbour [bold red]Desk[/] \x1b]8;;http://evil\x07x"
+    long_link = "http://127.0.0.1/story/" + "a" * 120 + "?[b]x[/b]"
+    site.route("/feed.xml", Reply(200, rss("Ignored", [item(1, link=long_link)])))
+    feeds = [Subscription(site.url("/feed.xml"), name=hostile)]
+    save_subscriptions(subscriptions_file(paths.config_dir), feeds)
+    news = tmp_path / "news"
+    settings = Settings(news_folder=news)
+    await asyncio.to_thread(fetch_news, paths, settings)
+    app = NewsApp(news, paths, settings, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main is not None
+        text = app.main.reader.text
+        assert "\nFeed: Harbour [bold red]Desk[/] x\n" in text  # as written: no markup
+        assert "Link: " + long_link in text.replace("\n", "")  # folded, whole
+        assert "\x1b" not in text and "\x07" not in text
+    assert linkable("https://example.org/a") and linkable("mailto:desk@example.org")
+    assert not linkable("javascript:alert(1)") and not linkable("http://a/\x1b]8;;")

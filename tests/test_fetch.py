@@ -170,12 +170,31 @@ def test_a_lost_state_rewrites_no_duplicates(site: FeedServer, news: Path) -> No
     assert sorted(a.title for _, a in stored(news)) == ["Story 1", "Story 2"]
 
 
-def test_the_same_guid_in_two_feeds_is_two_articles(site: FeedServer, news: Path) -> None:
-    site.route("/a.xml", Reply(200, rss("A", [item(1)])))
-    site.route("/b.xml", Reply(200, rss("B", [item(1)])))
-    fetch(news, Subscription(site.url("/a.xml")), Subscription(site.url("/b.xml")))
-    ids = {a.id for _, a in stored(news)}
-    assert len(ids) == 2
+def test_the_same_entry_in_two_feeds_is_one_article(site: FeedServer, news: Path) -> None:
+    site.route("/rss.xml", Reply(200, rss("A", [item(1), item(2)])))
+    site.route("/atom.xml", Reply(200, rss("B", [item(1), item(3)])))  # the blog's other feed
+    rss_feed, atom_feed = Subscription(site.url("/rss.xml")), Subscription(site.url("/atom.xml"))
+    report = fetch(news, rss_feed, atom_feed)
+    assert sorted(a.title for _, a in stored(news)) == ["Story 1", "Story 2", "Story 3"]
+    assert sum(feed.retold for feed in report.feeds) == 1
+    again = fetch(news, rss_feed, atom_feed)  # (no validators: both answer in full)
+    assert [(feed.new, feed.retold) for feed in again.feeds] == [(0, 0), (0, 0)]
+    assert len(stored(news)) == 3
+
+
+def test_the_same_address_is_one_story_and_one_guid_on_two_sites_is_two(
+    site: FeedServer, news: Path
+) -> None:
+    first = item(1, link="https://blog.example/2026/ferries/")
+    retold = item(7, link="http://BLOG.example/2026/ferries?utm_source=rss#comments")
+    one = {**item(20, link="https://one.example/post"), "guid": "123"}
+    two = {**item(21, link="https://two.example/post"), "guid": "123"}
+    site.route("/a.xml", Reply(200, rss("A", [first, one])))
+    site.route("/b.xml", Reply(200, rss("B", [two, retold, {**retold, "guid": "urn:again"}])))
+    fetch(news, Subscription(site.url("/a.xml")))
+    report = fetch(news, Subscription(site.url("/b.xml")))  # later, on its own
+    assert (report.feeds[0].new, report.feeds[0].retold) == (1, 2)
+    assert sorted(a.title for _, a in stored(news)) == ["Story 1", "Story 20", "Story 21"]
 
 
 @pytest.mark.parametrize(
@@ -381,7 +400,8 @@ def test_stop_and_progress_callbacks(site: FeedServer, news: Path) -> None:
     feeds = [Subscription(site.url("/feed.xml") + f"?n={n}") for n in range(3)]
     report = fetch(news, *feeds, progress=lambda done, total, _r: seen.append((done, total)))
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
-    assert all(f.outcome == "new" for f in report.feeds)
+    assert sorted(f.outcome for f in report.feeds) == ["new", "unchanged", "unchanged"]
+    assert sum(f.retold for f in report.feeds) == 2  # one feed at three addresses: one story
     stopped = fetch(news, *feeds, should_stop=lambda: True, force=True)
     assert all(f.skipped and f.reason == "stopped" for f in stopped.feeds)
 
@@ -400,3 +420,23 @@ def test_from_a_thread_as_the_reader_does(site: FeedServer, news: Path) -> None:
     worker.join(120)
     assert [f.outcome for f in reports[0].feeds] == ["new"] * 10
     assert len(stored(news)) == 50
+
+
+def test_a_304_after_a_failure_clears_the_remembered_error(site: FeedServer, news: Path) -> None:
+    from newstui.core.fetch.state import load_state, state_folder
+
+    body = rss("Daily", [item(1)])
+    site.route("/feed.xml", conditional(body))
+    feed = Subscription(site.url("/feed.xml"))
+    fetch(news, feed)
+    site.route("/feed.xml", Reply(500, b"down"))
+    assert fetch(news, feed).feeds[0].outcome == "failed"
+    folder = state_folder(AppPaths.default(), news)
+    failed = load_state(folder, feed.key)
+    assert failed.last_error.startswith("HTTP 500") and failed.last_error_at is not None  # type: ignore[union-attr]
+    site.route("/feed.xml", conditional(body))
+    assert fetch(news, feed).feeds[0].status == 304
+    assert (
+        load_state(folder, feed.key).last_error,
+        load_state(folder, feed.key).last_error_at,
+    ) == (None, None)

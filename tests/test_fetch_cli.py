@@ -242,3 +242,34 @@ def test_newstui_opens_the_news_folder_once_it_holds_an_import(tmp_path: Path) -
     (news / "imports" / "pocket").mkdir(parents=True)
     assert default_folder(settings, paths) == news
     assert default_folder(settings, paths, last_used=str(tmp_path)) == tmp_path
+
+
+def test_fetch_and_list_name_failing_feeds_with_counts(
+    site: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newstui.core.fetch.subscriptions import Subscription, save_subscriptions
+    from newstui.core.state.store import StateStore
+
+    site.route("/ok.xml", Reply(200, rss("Harbour Desk", [item(1), item(2), item(3)])))
+    site.route("/down.xml", Reply(503, b"busy"))
+    feeds = [
+        Subscription(site.url("/ok.xml"), name="Harbour Desk"),
+        Subscription(site.url("/down.xml"), name="Ferry Times"),
+    ]
+    save_subscriptions(feeds_toml(), feeds)
+    code, out, _ = run(capsys, "fetch")
+    assert code == 1
+    assert "  failed: Ferry Times: HTTP 503" in out and site.url("/down.xml") in out
+    first = sorted(news_folder().rglob("*.json"))[0]
+    store = StateStore(AppPaths.default().state_db)
+    store.set_read([parse_file(first).articles[0].id])
+    store.close()
+    code, out, _ = run(capsys, "feeds", "list")
+    ok, down = out.split("Ferry Times")
+    assert "3 articles, 2 unread; fetched 20" in ok
+    assert "0 articles, 0 unread; never fetched" in down
+    assert "last error (20" in down and "HTTP 503" in down
+    code, out, _ = run(capsys, "feeds", "list", "--json")
+    listed = {feed["name"]: feed for feed in json.loads(out)["feeds"]}
+    assert (listed["Harbour Desk"]["articles"], listed["Harbour Desk"]["unread"]) == (3, 2)
+    assert listed["Ferry Times"]["last_error_at"].endswith("Z")

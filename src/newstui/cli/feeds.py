@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newstui.cli.common import add_json_arg, iso_utc, json_line
+from newstui.cli.common import add_json_arg, iso_utc, json_line, told_settings
 from newstui.core.config import load_settings, news_folder_of
 from newstui.core.fetch.subscriptions import (
     LoadedSubscriptions,
@@ -22,7 +22,7 @@ from newstui.core.paths import AppPaths
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("feeds", help="add, list, remove, import or export feeds")
+    parser = commands.add_parser("feeds", help="add, list, remove, import, export or prune feeds")
     actions = parser.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="subscribe to a feed (or the feed a page links to)")
@@ -47,7 +47,14 @@ def register(commands: Any) -> None:
     export.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
     export.set_defaults(handler=run_export)
 
-    for action in (add, listing, remove, imports, export):
+    prune = actions.add_parser(
+        "prune", help="remove entries beyond each feed's `keep` (starred ones stay)"
+    )
+    prune.add_argument("feed", nargs="*", metavar="NAME|URL", help="only these feeds")
+    prune.add_argument("--dry-run", action="store_true", help="only show what would go")
+    prune.set_defaults(handler=run_prune)
+
+    for action in (add, listing, remove, imports, export, prune):
         add_json_arg(action)
 
 
@@ -70,6 +77,7 @@ def subscription_json(subscription: Subscription) -> dict[str, Any]:
         "full_text": subscription.full_text,
         "interval": subscription.interval,
         "allow": sorted(subscription.allow),
+        "keep": subscription.keep,
         "folder": subscription.key,
     }
 
@@ -120,6 +128,7 @@ def run_list(args: argparse.Namespace) -> int:
     subscriptions = loaded(paths).subscriptions
     news_folder = news_folder_of(load_settings(paths.config_file).settings, paths.data_dir)
     states = feed_states(subscriptions, news_folder, paths)
+    read = _read_ids([key for state in states.values() for key in state.entries], paths)
     rows = []
     for subscription in subscriptions:
         state = states[subscription.url]
@@ -129,8 +138,10 @@ def run_list(args: argparse.Namespace) -> int:
                 "moved_to": mask_url(state.moved_to) if state.moved_to else None,
                 "gone": state.gone,
                 "last_error": state.last_error,
+                "last_error_at": iso_utc(state.last_error_at),
                 "last_success": iso_utc(state.last_success),
                 "articles": len(state.entries),
+                "unread": sum(1 for key in state.entries if key not in read),
             }
         )
     lines = []
@@ -139,16 +150,36 @@ def run_list(args: argparse.Namespace) -> int:
             f" [{row['category']}]" if row["category"] else ""
         )
         lines.append(f"{row['name'] or row['url']}{flags}\n  {row['url']}")
+        fetched = f"; fetched {row['last_success']}" if row["last_success"] else "; never fetched"
+        lines.append(f"  {row['articles']} articles, {row['unread']} unread{fetched}")
         if row["moved_to"]:
             lines.append(f"  moved to {row['moved_to']}")
         if row["last_error"]:
-            lines.append(f"  last error: {row['last_error']}")
+            when = f" ({row['last_error_at']})" if row["last_error_at"] else ""
+            lines.append(f"  last error{when}: {row['last_error']}")
     _emit(
         args,
         {"news_folder": str(news_folder), "feeds": rows},
         "\n".join(lines) or "No subscriptions (newstui feeds add URL).",
     )
     return 0
+
+
+def _read_ids(ids: list[str], paths: AppPaths) -> set[str]:
+    """Those of `ids` marked read in the reader (none when it was never opened)."""
+    from newstui.cli import CliError
+    from newstui.core.state.store import StateError, StateStore
+
+    if not ids or not paths.state_db.exists():
+        return set()
+    try:
+        store = StateStore(paths.state_db)
+    except StateError as error:
+        raise CliError(str(error)) from None
+    try:
+        return {key for key, state in store.get_many(ids).items() if state.read}
+    finally:
+        store.close()
 
 
 def run_remove(args: argparse.Namespace) -> int:
@@ -204,3 +235,60 @@ def run_export(args: argparse.Namespace) -> int:
 
         write_atomic(Path(args.file), document.encode("utf-8"))
     return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+    from newstui.core.fetch.run import prune_feeds
+    from newstui.core.state.db import StateError
+
+    paths = AppPaths.default()
+    settings = told_settings(paths)
+    subscriptions = chosen(loaded(paths).subscriptions, args.feed)
+    news_folder = news_folder_of(settings, paths.data_dir)
+    try:
+        done = prune_feeds(subscriptions, news_folder, paths, settings.keep, dry_run=args.dry_run)
+    except StateError as error:
+        raise CliError(f"cannot tell the starred articles, nothing removed: {error}") from None
+    except OSError as error:
+        raise CliError(f"{news_folder}: cannot prune ({error})") from None
+    verb = "would remove" if args.dry_run else "removed"
+    lines = []
+    for subscription, gone in done:
+        lines.append(
+            f"{subscription.title}: {verb} {len(gone)} (keep {subscription.keep or settings.keep})"
+        )
+        lines += [f"  {entry.published[:10]}  {entry.title or entry.article_id}" for entry in gone]
+    if not done:
+        lines.append("No feed has a `keep` (feeds.toml, or config.toml for all): nothing to do.")
+    document = {
+        "dry_run": args.dry_run,
+        "feeds": [
+            {
+                "name": subscription.title,
+                "url": mask_url(subscription.url),
+                "keep": subscription.keep or settings.keep,
+                "removed": [
+                    {"id": e.article_id, "title": e.title, "published": e.published} for e in gone
+                ],
+            }
+            for subscription, gone in done
+        ],
+    }
+    _emit(args, document, "\n".join(lines))
+    return 0
+
+
+def chosen(subscriptions: list[Subscription], wanted: list[str]) -> list[Subscription]:
+    """The subscriptions named (by name or URL); all of them when none is named."""
+    from newstui.cli import CliError
+
+    if not wanted:
+        return subscriptions
+    found: list[Subscription] = []
+    for name in wanted:
+        matches = [s for s in subscriptions if s.matches(name)]
+        if not matches:
+            raise CliError(f"no subscription named or at {mask_url(name)!r} (see feeds list)")
+        found += [s for s in matches if s not in found]
+    return found

@@ -12,6 +12,7 @@ from typing import Any
 from newstui.cli.common import add_json_arg, print_json, told_settings
 from newstui.core.config import news_folder_of
 from newstui.core.paths import AppPaths
+from newstui.core.sanitize import clean_line
 
 
 def register(commands: Any) -> None:
@@ -26,21 +27,13 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newstui.cli import CliError
-    from newstui.cli.feeds import loaded
+    from newstui.cli.feeds import chosen, loaded
     from newstui.core.fetch.run import FeedReport, fetch_subscriptions
-    from newstui.core.fetch.urls import mask_url
 
     paths = AppPaths.default()
     settings = told_settings(paths)
     subscriptions = loaded(paths).subscriptions
-    if args.feeds:
-        chosen = []
-        for wanted in args.feeds:
-            matches = [s for s in subscriptions if s.matches(wanted)]
-            if not matches:
-                raise CliError(f"no subscription named or at {mask_url(wanted)!r} (feeds list)")
-            chosen += [s for s in matches if s not in chosen]
-        subscriptions = chosen
+    subscriptions = chosen(subscriptions, args.feeds)
     news_folder = news_folder_of(settings, paths.data_dir)
     try:
         news_folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"[{done}/{total}] {describe(report)}", flush=True)
 
     report = fetch_subscriptions(
-        subscriptions, news_folder, paths, progress=progress, force=args.force
+        subscriptions, news_folder, paths, progress=progress, force=args.force, keep=settings.keep
     )
     if args.json:
         print_json({"news_folder": str(news_folder), **report.as_json()})
@@ -64,12 +57,14 @@ def run(args: argparse.Namespace) -> int:
             f"{totals['new']} new, {totals['updated']} updated, {totals['failed']} failed "
             f"feed{'s' * (totals['failed'] != 1)}; in {news_folder}"
         )
+        for failed in report.failed:
+            print(f"  failed: {clean_line(failed.name)}: {failed.reason} ({failed.url})")
     return report.exit_code
 
 
 def describe(report: Any) -> str:
     if report.outcome == "failed":
-        return f"{report.name}: failed: {report.reason}"
+        return f"{clean_line(report.name)}: failed: {report.reason}"
     if report.skipped:
         return f"{report.name}: not asked ({report.reason})"
     text = (
@@ -77,6 +72,10 @@ def describe(report: Any) -> str:
     )
     if report.status == 304:
         text = f"{report.name}: unchanged (304)"
+    if report.retold:
+        text += f"; {report.retold} told already (each story kept once)"
+    if report.pruned:
+        text += f"; {report.pruned} old removed (keep)"
     if report.moved_to:
         text += f"; moved permanently to {report.moved_to}"
     if report.problems:

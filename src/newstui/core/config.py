@@ -30,6 +30,7 @@ class Settings:
     opener: str | None = None  # the command that opens links (else the desktop's)
     player: str | None = None  # the command that plays podcast and video files (else opener)
     sync: SyncSettings | None = None  # the reader's own feed server (docs/sync.md)
+    keep: int | None = None  # entries each feed keeps after a fetch (feeds.toml may say)
 
 
 @dataclass
@@ -69,6 +70,12 @@ def _minutes(value: object) -> int:
     return value
 
 
+def _entries(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise _Invalid("should be a whole number of entries, >= 1 (absent: keep all)")
+    return value
+
+
 def _keymap(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Invalid("should be a table of binding id = keys")
@@ -96,6 +103,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "opener": _text,
     "player": _text,
     "sync": _sync,
+    "keep": _entries,
 }
 
 

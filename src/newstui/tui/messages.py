@@ -209,13 +209,21 @@ class FetchProgress(Message):
         return isinstance(message, FetchProgress)
 
 
+class FeedProblemsLoaded(Message):
+    """The feeds whose last fetch failed, remembered from an earlier fetch (any process)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
 class FetchFinished(Message):
     def __init__(
         self, summary: str, problems: list[Problem], changed: bool, news_folder: Path
     ) -> None:
         super().__init__()
         self.summary = summary  # one line for a person: "12 new, 1 updated, 1 failed"
-        self.problems = problems  # each failed feed (masked URL) and why
+        self.problems = problems  # each feed whose last fetch failed (by title): when and why
         self.changed = changed  # some article file was written
         self.news_folder = news_folder
 

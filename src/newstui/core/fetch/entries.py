@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
@@ -42,6 +43,7 @@ class Job:
     known: dict[str, tuple[str, float, str]]  # article id -> (hash, first seen, day file)
     now: float
     write: bool  # False for full text: the caller writes after fetching the pages
+    pruned: frozenset[str] = frozenset()  # ids removed by retention: not written again
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Change:
     day: str  # the file it is in: "YYYY-MM-DD", "YYYY-MM" or "YYYY" (`file_for`)
     moved_from: str | None = None  # the file it was in, when its date changed
     fields: dict[str, Any] | None = None  # the stored form, when ready to write
+    keys: tuple[str, ...] = ()  # what makes it the same story in another feed (`story_keys`)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Prepared:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    still_pruned: list[str] = field(default_factory=list)  # pruned ids the feed still lists
 
 
 def prepare(body: bytes, job: Job) -> Prepared:
@@ -71,6 +75,9 @@ def prepare(body: bytes, job: Job) -> Prepared:
     kept = zip(parsed.articles, parsed.html, parsed.summary_html, strict=True)
     for article, html, summary_html in kept:
         article_id = article_id_in_feed(job.feed_key, article.id)
+        if article_id in job.pruned:
+            prepared.still_pruned.append(article_id)
+            continue
         fields = article.model_dump(mode="json", exclude=_NOT_STORED)
         if html is not None:  # stored as the feed gave it, made blocks when read (jsonfile)
             del fields["blocks"]
@@ -89,6 +96,7 @@ def prepare(body: bytes, job: Job) -> Prepared:
         day = known[2] if known is not None and stays else file_for(date, job.now)
         moved_from = known[2] if known is not None and known[2] != day else None
         change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
+        change.keys = story_keys(article.id, article.url, job.feed_url)
         if job.write:  # the stored form, straight from the dump (no second model)
             fields.update(id=article_id, feed=mask_url(job.feed_url), source={"name": outlet})
             if article.published is None:
@@ -108,6 +116,27 @@ def prepare(body: bytes, job: Job) -> Prepared:
         for change in prepared.changes:
             change.fields = None  # nothing to send back from a worker but the outcome
     return prepared
+
+
+def story_keys(entry_id: str, url: str | None, feed_url: str) -> tuple[str, ...]:
+    """The same story wherever it is listed: its entry id (guid, else link...) on its site
+    (two blogs may both number a post "123") and its normalised address (scheme, fragment,
+    tracking parameters and a final "/" aside)."""
+    try:
+        site = urlsplit(url or feed_url).hostname or ""
+    except ValueError:  # (a hostile link: "http://[x")
+        site, url = urlsplit(feed_url).hostname or "", None
+    keys = [f"id:{site}:{entry_id}"]
+    if url and url.partition(":")[0].lower() in ("http", "https"):
+        from courlan import normalize_url
+
+        try:
+            parts = urlsplit(normalize_url(url))
+        except ValueError:
+            parts = urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        keys.append(f"url:{parts.netloc.lower()}{parts.path.rstrip('/')}{query}")
+    return tuple(keys)
 
 
 def file_for(date: str, now: float) -> str:
@@ -136,21 +165,26 @@ def write_days(changes: list[Change], job: Job) -> None:
             leaving.setdefault(change.moved_from, set()).add(change.article_id)
     for day in sorted(set(by_day) | set(leaving)):
         path = job.folder / f"{day}.json"
-        articles = {item["id"]: item for item in _read_day(path)}
+        articles = {item["id"]: item for item in read_day(path)}
         for article_id in leaving.get(day, ()):
             articles.pop(article_id, None)
         articles.update(by_day.get(day, {}))
-        if not articles:
-            path.unlink(missing_ok=True)
-            continue
-        ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
-        # One article a line: readable, and the C encoder (`indent` would be pure Python).
-        lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
-        data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
-        write_atomic(path, data, make_folder=False)
+        write_day(path, articles)
 
 
-def _read_day(path: Path) -> list[dict[str, Any]]:
+def write_day(path: Path, articles: dict[str, dict[str, Any]]) -> None:
+    """A day file holding `articles` (by id), written whole; none left: the file goes."""
+    if not articles:
+        path.unlink(missing_ok=True)
+        return
+    ordered = sorted(articles.values(), key=lambda item: item.get("published") or "")
+    # One article a line: readable, and the C encoder (`indent` would be pure Python).
+    lines = (json.dumps(item, ensure_ascii=False) for item in reversed(ordered))
+    data = ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    write_atomic(path, data, make_folder=False)
+
+
+def read_day(path: Path) -> list[dict[str, Any]]:
     try:
         items = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -164,7 +198,7 @@ def known_days(folder: Path) -> dict[str, str]:
     """Article id -> day file, read from the files (when the feed's state was lost)."""
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")):
-        for item in _read_day(path):
+        for item in read_day(path):
             found[item["id"]] = path.stem
     return found
 

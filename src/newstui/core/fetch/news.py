@@ -1,14 +1,18 @@
-"""Fetching as the reader does it: every subscription into the news folder, in one call."""
+"""Fetching as the reader does it: every subscription into the news folder, in one call;
+and the feeds whose last fetch failed (in this process or another), for the problems view."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from newstui.core.config import Settings, news_folder_of
-from newstui.core.fetch.run import FeedReport, fetch_subscriptions
-from newstui.core.fetch.subscriptions import load_subscriptions, subscriptions_file
+from newstui.core.fetch.run import FeedReport, feed_states, fetch_subscriptions
+from newstui.core.fetch.state import FeedState
+from newstui.core.fetch.subscriptions import Subscription, load_subscriptions, subscriptions_file
+from newstui.core.fetch.urls import mask_url
 from newstui.core.index.summary import Problem
 from newstui.core.paths import AppPaths
 
@@ -40,10 +44,21 @@ def fetch_news(
             progress(done, total)
 
     report = fetch_subscriptions(
-        loaded.subscriptions, news_folder, paths, progress=each_feed, should_stop=should_stop
+        loaded.subscriptions,
+        news_folder,
+        paths,
+        progress=each_feed,
+        should_stop=should_stop,
+        keep=settings.keep,
     )
     totals = report.totals()
-    problems += [Problem(feed.url, feed.reason or "failed") for feed in report.failed]
+    remembered = failing_feeds(loaded.subscriptions, news_folder, paths)
+    named = {problem.path for problem in remembered}
+    problems += remembered + [  # (failed, but its state could not be saved)
+        Problem(feed.name, f"{feed.reason or 'failed'} ({feed.url})")
+        for feed in report.failed
+        if feed.name not in named
+    ]
     skipped = sum(1 for feed in report.feeds if feed.skipped)
     parts = [f"{totals['new']:,} new", f"{totals['updated']:,} updated"]
     if skipped:
@@ -52,3 +67,33 @@ def fetch_news(
         parts.append(f"{totals['failed']:,} failed")
     summary = f"Fetched {len(report.feeds):,} feeds: " + ", ".join(parts) + "."
     return NewsFetched(summary, problems, bool(totals["new"] or totals["updated"]), news_folder)
+
+
+def failing_feeds(
+    subscriptions: list[Subscription], news_folder: Path, paths: AppPaths
+) -> list[Problem]:
+    """Each feed whose last fetch failed, by title: when and why (from the fetch state)."""
+    states = feed_states(subscriptions, news_folder, paths)
+    return [
+        feed_problem(subscription, states[subscription.url])
+        for subscription in subscriptions
+        if states[subscription.url].last_error
+    ]
+
+
+def remembered_problems(paths: AppPaths, settings: Settings) -> list[Problem]:
+    """`failing_feeds` of the subscriptions (and their file's warnings), as the reader
+    shows them before any fetch of its own."""
+    listed = subscriptions_file(paths.config_dir)
+    loaded = load_subscriptions(listed)
+    news_folder = news_folder_of(settings, paths.data_dir).resolve()
+    warnings = [Problem(str(listed), warning) for warning in loaded.warnings]
+    return warnings + failing_feeds(loaded.subscriptions, news_folder, paths)
+
+
+def feed_problem(subscription: Subscription, state: FeedState) -> Problem:
+    when = ""
+    if state.last_error_at is not None:
+        when = time.strftime(" %Y-%m-%d %H:%M", time.localtime(state.last_error_at))
+    reason = f"fetch failed{when}: {state.last_error} ({mask_url(subscription.url)})"
+    return Problem(subscription.title, reason)

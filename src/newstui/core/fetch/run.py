@@ -8,7 +8,8 @@ that thread after each feed. Each feed is fetched with a conditional GET; its en
 JSON article files in `news_folder/<feed key>/`, one per day of publication (see
 `entries`), merged by article id, so a changed entry is rewritten in place (same article
 id, reading state kept) and a repeated or interrupted fetch never duplicates. Files are
-written whole (temp + rename) before the feed's state; nothing is ever deleted.
+written whole (temp + rename) before the feed's state. A feed with `keep = N` (or the
+config's `keep`) is then pruned to its N newest entries plus the starred ones (`retention`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from newstui.core.fetch.addresses import AddressPolicy, address_class
 from newstui.core.fetch.files import folder_lock
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
+from newstui.core.fetch.retention import Pruned, ReadingState, prune, retain
 from newstui.core.fetch.schedule import next_allowed, retry_at
 from newstui.core.fetch.state import (
     EntryState,
@@ -40,11 +42,12 @@ from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.fetch.urls import FetchError, mask_url
 from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
+from newstui.core.state.db import StateError
 
 if TYPE_CHECKING:  # (multiprocessing is imported for a pool only: a 304 fetch needs none)
     from concurrent.futures import ProcessPoolExecutor
 
-    from newstui.core.fetch.entries import Change
+    from newstui.core.fetch.entries import Change, Prepared
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
 Progress = Callable[[int, int, "FeedReport"], None]  # (feeds done, feeds in all, the last one)
@@ -58,6 +61,8 @@ class FeedReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    pruned: int = 0  # entries removed by retention (`keep`)
+    retold: int = 0  # new entries not kept: the story is already there (another feed...)
     reason: str | None = None  # why it failed, or why it was not asked
     status: int | None = None
     skipped: bool = False  # not asked: not due yet (Retry-After, max-age, interval) or stopped
@@ -102,16 +107,19 @@ def fetch_subscriptions(
     limits: Limits | None = None,
     resolver: Resolver | None = None,
     classify: Callable[[str], str] = address_class,
+    keep: int | None = None,
 ) -> FetchReport:
     """Fetch every subscription given (concurrently); never raises for one feed's trouble.
 
-    `force` asks feeds that are not due yet (and ones that answered 410 Gone).
+    `force` asks feeds that are not due yet (and ones that answered 410 Gone). `keep` is
+    the config's: entries kept per feed whose subscription does not say (None: all).
     `classify` and `resolver` are for tests: which class an address is in, and DNS.
     """
     folder = state_folder(paths, news_folder)
     fetcher = _Fetcher(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
+    fetcher.keep, fetcher.stars = keep, ReadingState(paths.state_db)
     fresh = sum(
         # (a full-text feed's pages are each more work than a feed)
         PARALLEL_FROM if s.full_text else 1
@@ -119,8 +127,42 @@ def fetch_subscriptions(
         if not _has_validators(fetcher.states.peek(s.key))
     )
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
-    with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
-        return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+    try:
+        with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
+            return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
+    finally:
+        fetcher.stars.close()
+
+
+def prune_feeds(
+    subscriptions: list[Subscription],
+    news_folder: Path,
+    paths: AppPaths,
+    keep: int | None,
+    *,
+    dry_run: bool = False,
+) -> list[tuple[Subscription, list[Pruned]]]:
+    """Retention by hand (`newstui feeds prune`): per feed with a `keep`, what goes (went).
+
+    Raises `StateError` when the reader's stars cannot be read (then nothing is pruned)."""
+    folder = state_folder(paths, news_folder)
+    stars = ReadingState(paths.state_db)
+    done = []
+    try:
+        with folder_lock(folder / "lock"):
+            for subscription in subscriptions:
+                limit = subscription.keep or keep
+                if limit is None:
+                    continue
+                state = load_state(folder, subscription.key)
+                feed_folder = news_folder / subscription.key
+                gone = retain(feed_folder, state, limit, stars, dry_run=dry_run)
+                if gone and not dry_run:
+                    save_state(folder, subscription.key, state)
+                done.append((subscription, gone))
+    finally:
+        stars.close()
+    return done
 
 
 PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays in-process
@@ -221,6 +263,9 @@ class _Fetcher:
         self.classify = classify
         self.pool: ProcessPoolExecutor | None = None
         self.states = StateCache(state_dir)
+        self.keep: int | None = None  # the config's default
+        self.stars = ReadingState(state_dir / "no-stars")  # (`fetch_subscriptions` sets it)
+        self._owners: dict[str, str] | None = None  # see `_story_owners`
 
     async def run(
         self,
@@ -297,12 +342,24 @@ class _Fetcher:
             except ArticleError as error:
                 state.etag = state.last_modified = None  # ask in full next time
                 return self._failed(subscription, state, FetchError(str(error)), now)
-        if response.status == 200 or state.remembered() != remembered:
-            state.last_error = None
+        self._retain(subscription, state, report)
+        state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
+        if response.status == 200 or report.pruned or state.remembered() != remembered:
             state.last_success = now
             save_state(self.state_dir, subscription.key, state)  # (a plain 304 writes nothing)
         report.outcome = "new" if report.new else "updated" if report.updated else "unchanged"
         return report
+
+    def _retain(self, subscription: Subscription, state: FeedState, report: FeedReport) -> None:
+        keep = subscription.keep or self.keep
+        if keep is None or len(state.entries) <= keep:
+            return
+        try:
+            gone = retain(self.news_folder / subscription.key, state, keep, self.stars)
+        except StateError as error:  # the stars are unknown: nothing goes
+            report.problems.append(f"not pruned (keep = {keep}): {error}")
+            return
+        report.pruned = len(gone)
 
     def _failed(
         self, subscription: Subscription, state: FeedState, error: FetchError, now: float
@@ -315,7 +372,7 @@ class _Fetcher:
             state.not_before = retry_at(error.headers, now)
             when = time.strftime("%H:%M:%S UTC", time.gmtime(state.not_before))
             reason = f"{reason}; not asked again before {when}"
-        state.last_error = reason
+        state.last_error, state.last_error_at = reason, now
         save_state(self.state_dir, subscription.key, state)
         return _report(subscription, "failed", reason=reason, status=error.status)
 
@@ -349,6 +406,7 @@ class _Fetcher:
             },
             now=time.time(),
             write=not subscription.full_text,
+            pruned=frozenset(state.pruned),
         )
         if self.pool is None:
             prepared = prepare(body, job)
@@ -356,7 +414,9 @@ class _Fetcher:
             loop = asyncio.get_running_loop()
             prepared = await loop.run_in_executor(self.pool, prepare, body, job)
         report.unchanged = prepared.unchanged
+        state.pruned = prepared.still_pruned
         report.problems += prepared.problems
+        self._drop_retold(folder, prepared, state, report, written=job.write)
         full_text: dict[str, str] = {}
 
         async def complete(change: Change) -> None:
@@ -374,10 +434,55 @@ class _Fetcher:
             write_days(prepared.changes, job)
         for change in prepared.changes:
             state.entries[change.article_id] = EntryState(
-                change.digest, change.first_seen, full_text.get(change.article_id), change.day
+                change.digest,
+                change.first_seen,
+                full_text.get(change.article_id),
+                change.day,
+                list(change.keys),
             )
         report.new = sum(change.is_new for change in prepared.changes)
         report.updated = len(prepared.changes) - report.new
+
+    def _drop_retold(
+        self,
+        folder: Path,
+        prepared: Prepared,
+        state: FeedState,
+        report: FeedReport,
+        *,
+        written: bool,
+    ) -> None:
+        """Each story once: a new entry with the id or address of an article already kept
+        (another feed's, or this feed's under another id) is dropped (removed if written)
+        and remembered with the pruned ones, so it is not written again."""
+        owners = self._story_owners()
+        kept, dropped = [], []
+        for change in prepared.changes:
+            others = {owners.get(key, change.article_id) for key in change.keys}
+            if change.is_new and others != {change.article_id}:
+                dropped.append(change)
+                continue
+            kept.append(change)
+            for key in change.keys:
+                owners.setdefault(key, change.article_id)
+        if not dropped:
+            return
+        if written:
+            prune(folder, [Pruned(change.article_id, "", "", change.day) for change in dropped])
+        prepared.changes = kept
+        state.pruned = sorted(set(state.pruned) | {change.article_id for change in dropped})
+        report.retold = len(dropped)
+
+    def _story_owners(self) -> dict[str, str]:
+        """Story key (`entries.story_keys`) -> the article that tells it, over every feed of
+        the news folder; read from the feeds' states once, then kept up to date."""
+        if self._owners is None:
+            self._owners = {}
+            for path in sorted(self.state_dir.glob("*.json")):
+                for article_id, entry in load_state(self.state_dir, path.stem).entries.items():
+                    for key in entry.keys:
+                        self._owners.setdefault(key, article_id)
+        return self._owners
 
 
 def _report(subscription: Subscription, outcome: Outcome, **fields: Any) -> FeedReport:

@@ -3,7 +3,8 @@
 Kept under the user data dir (`fetch/<news folder>/<feed key>.json`), never in the news
 folder: validators (ETag, Last-Modified, exactly as received), when the feed may be asked
 again, a permanent redirect, 410 Gone, the last error, and per entry the hash of what the
-feed said (to tell new, updated and unchanged entries apart).
+feed said (to tell new, updated and unchanged entries apart); the ids retention removed
+while the feed still lists them (so they are not written again).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class EntryState:
     first_seen: float
     full_text: str | None = None  # "ok", or why the page could not be used
     day: str = ""  # its file in the feed's folder, without `.json` (`entries.file_for`)
+    keys: list[str] = field(default_factory=list)  # `entries.story_keys`: one story once
 
 
 @dataclass
@@ -34,8 +36,10 @@ class FeedState:
     last_modified: str | None = None
     not_before: float = 0.0  # epoch seconds: not asked again before (Retry-After, max-age...)
     gone: bool = False
-    last_error: str | None = None
+    last_error: str | None = None  # why the last fetch failed (None: it did not)
+    last_error_at: float | None = None  # when it failed
     last_success: float | None = None
+    pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
     entries: dict[str, EntryState] = field(default_factory=dict)
 
     def remembered(self) -> tuple[object, ...]:

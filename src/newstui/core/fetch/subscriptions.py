@@ -7,6 +7,7 @@
     full_text = true                       # fetch each new entry's page
     interval = 60                          # minutes at least between two fetches
     allow = ["private"]                    # address classes its links may reach
+    keep = 200                             # only the 200 newest entries stay (and starred)
 
 Hand edits work: a bad entry is reported by its line and key and skipped; the rest load.
 newstui rewrites the file (without comments) when `feeds add/remove/import` change it.
@@ -31,8 +32,8 @@ from newstui.core.sanitize import clean_line
 FILE_NAME = "feeds.toml"
 _HEADER = (
     "# newstui subscriptions: one [[feed]] table per feed (see the README, Fetching).\n"
-    "# Keys: url (required), name, category, full_text, interval (minutes), allow "
-    f"({', '.join(ADDRESS_CLASSES)}).\n"
+    "# Keys: url (required), name, category, full_text, interval (minutes), keep (entries),"
+    f" allow ({', '.join(ADDRESS_CLASSES)}).\n"
 )
 _TABLE = re.compile(r"^[ \t]*\[\[[ \t]*feed[ \t]*\]\]", re.M)
 
@@ -45,6 +46,7 @@ class Subscription:
     full_text: bool = False
     interval: int | None = None  # minutes
     allow: frozenset[str] = frozenset()
+    keep: int | None = None  # entries kept after a fetch (and every starred one); None: all
 
     @property
     def key(self) -> str:
@@ -151,6 +153,10 @@ def subscription_from(table: object, warnings: list[str], where: str) -> Subscri
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError("key 'interval': should be a whole number of minutes, >= 1")
             values[key] = value
+        elif key == "keep":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError("key 'keep': should be a whole number of entries, >= 1")
+            values[key] = value
         elif key == "allow":
             try:
                 values[key] = parse_allow(value)
@@ -173,6 +179,8 @@ def save_subscriptions(path: Path, subscriptions: list[Subscription]) -> None:
             parts.append("full_text = true\n")
         if subscription.interval:
             parts.append(f"interval = {subscription.interval}\n")
+        if subscription.keep:
+            parts.append(f"keep = {subscription.keep}\n")
         if subscription.allow:
             parts.append(f"allow = [{', '.join(_string(a) for a in sorted(subscription.allow))}]\n")
     write_atomic(path, "".join(parts).encode("utf-8"))

@@ -141,6 +141,21 @@ class StateStore:
     def set_starred(self, ids: Iterable[str], starred: bool) -> None:
         self._update(ids, lambda row, now: (row[0], row[1], int(starred), row[3], row[4], now))
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop the rows of articles that are gone (retention); a starred one is kept."""
+        wanted = list(dict.fromkeys(ids))
+
+        def work(conn: sqlite3.Connection) -> None:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(
+                    f"DELETE FROM article_state WHERE starred = 0 AND article_id IN ({marks})",
+                    chunk,
+                )
+
+        self._write(work)
+
     def toggle_read(self, article_id: str) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
             now = time.time()

@@ -43,6 +43,7 @@ from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
     CountsLoaded,
+    FeedProblemsLoaded,
     FetchFinished,
     FetchProgress,
     FilesChanged,
@@ -168,7 +169,8 @@ class MainScreen(Screen[None]):
         self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
-        self.feed_problems: list[Problem] = []  # the feeds that failed in the last fetch
+        self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
+        self._fetched = False  # a fetch of this session finished (its problems are newer)
 
     # --- composition ------------------------------------------------------------------------
 
@@ -218,6 +220,7 @@ class MainScreen(Screen[None]):
             self.open_article(self._resume, focus_reader=False, mark_read=False)
         self.count_articles()
         self.start_refresh()
+        self.load_feed_problems()
         if self.settings.fetch_every > 0:  # minutes; the fetch skips feeds not yet due
             self.set_interval(self.settings.fetch_every * 60, self._fetch_now_and_then)
 
@@ -751,6 +754,7 @@ class MainScreen(Screen[None]):
     @on(FetchFinished)
     def _fetch_finished(self, message: FetchFinished) -> None:
         self._fetching = False
+        self._fetched = True
         self.fetch_progress = ""
         self.feed_problems = message.problems
         self._update_status()
@@ -764,6 +768,11 @@ class MainScreen(Screen[None]):
             )
         if message.changed and self.folder == message.news_folder:
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
+
+    @on(FeedProblemsLoaded)
+    def _feed_problems_loaded(self, message: FeedProblemsLoaded) -> None:
+        if not self._fetched:
+            self.feed_problems = message.problems
 
     # --- saving a page (read later) ----------------------------------------------------
 
@@ -957,6 +966,12 @@ class MainScreen(Screen[None]):
 
         outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
         self.post_message(FetchFinished(*outcome))
+
+    @work(thread=True, group="fetch-problems", exit_on_error=False, description="Feed problems")
+    def load_feed_problems(self) -> None:
+        from newstui.core.fetch.news import remembered_problems
+
+        self.post_message(FeedProblemsLoaded(remembered_problems(self.paths, self.settings)))
 
     @work(thread=True, group="save", exit_on_error=False, description="Saving the page")
     def save_page(self, url: str) -> None:

@@ -95,6 +95,13 @@ def layout_article(article: Article, measure: int) -> list[ReaderLine]:
     byline = byline_text(article)
     if byline:
         add(byline, "reader--byline", HEADER_BLOCK)
+    if article.source.name:  # where it came from: newsboat's "Feed:" and "Link:"
+        label = "Feed: " if article.feed else "Source: "
+        add(Content.assemble((label, "bold"), article.source.name), "reader--byline", HEADER_BLOCK)
+    if article.url:  # whole on its own lines (folded, never wrapped at a "/")
+        url = (article.url, link_style(article.url)) if linkable(article.url) else article.url
+        for piece in Content.assemble(("Link: ", "bold"), url).fold(max(8, measure)):
+            lines.append(ReaderLine(piece, "reader--byline", HEADER_BLOCK))
     for link in (link for link in links if link.is_enclosure):  # podcasts: one key away
         add(f"▶ {link.text} [{link.number}]", "reader--byline", HEADER_BLOCK)
     lines.append(ReaderLine(Content("─" * measure), "reader--rule", HEADER_BLOCK))
@@ -145,6 +152,11 @@ def right_to_left(text: str, default: bool) -> bool:
         if kind == "L":
             return False
     return default
+def linkable(url: str) -> bool:
+    """A URL the terminal may be given as a hyperlink: one of the schemes an article keeps."""
+    from newstui.core.models import LINK_SCHEMES  # (loaded already: there is an article)
+
+    return url.partition(":")[0].lower() in LINK_SCHEMES and url.isprintable()
 
 
 def link_style(url: str) -> Style:
