@@ -66,13 +66,24 @@ def _minutes(value: object) -> int:
     return value
 
 
-def _keymap(value: object) -> dict[str, str]:
+@dataclass
+class _Partly:
+    """A value kept in part: each entry left out is named, with the reason, in `dropped`."""
+
+    value: Any
+    dropped: list[str]
+
+
+def _keymap(value: object) -> _Partly:
     if not isinstance(value, dict):
         raise _Invalid("should be a table of binding id = keys")
-    bad = [key for key, keys in value.items() if not isinstance(keys, str)]
-    if bad:
-        raise _Invalid(f'the keys of {bad[0]!r} should be a string such as "j,down"')
-    return dict(value)
+    kept = {key: keys for key, keys in value.items() if isinstance(keys, str)}
+    dropped = [
+        f'the keys of {key!r} should be a string such as "j,down"; {key!r} skipped'
+        for key in value
+        if key not in kept
+    ]
+    return _Partly(kept, dropped)
 
 
 _CHECKS: dict[str, Callable[[object], Any]] = {
@@ -107,9 +118,14 @@ def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSetti
             warnings.append(f"{origin}: key {key!r}: unknown setting; ignored")
             continue
         try:
-            values[key] = check(value)
+            checked = check(value)
         except _Invalid as error:
             warnings.append(f"{origin}: key {key!r}: {error}; using the default")
+            continue
+        if isinstance(checked, _Partly):
+            warnings += [f"{origin}: key {key!r}: {reason}" for reason in checked.dropped]
+            checked = checked.value
+        values[key] = checked
     return LoadedSettings(replace(Settings(), **values), warnings)
 
 
