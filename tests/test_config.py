@@ -47,7 +47,6 @@ def test_good_file_is_read_whole(tmp_path: Path) -> None:
         ("folder = 42", "folder", "should be the path of a folder"),
         ('folder = ""', "folder", "should be the path of a folder"),
         ('keymap = "j"', "keymap", "should be a table"),
-        ("[keymap]\nstar = 1", "keymap", "the keys of 'star' should be a string"),
     ],
 )
 def test_a_bad_value_is_named_and_the_other_keys_kept(
@@ -62,6 +61,17 @@ def test_a_bad_value_is_named_and_the_other_keys_kept(
     assert getattr(loaded.settings, key) == getattr(Settings(), key)
     if key != "sort":
         assert loaded.settings.sort == "title"
+
+
+def test_a_bad_keymap_entry_is_named_and_the_other_entries_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keymap]\nstar = "s,x"\nnext_unread = 5\nhelp = ["h"]\n')
+    loaded = load_settings(path)
+    assert loaded.settings.keymap == {"star": "s,x"}
+    assert [w.split(": ", 2)[2] for w in loaded.warnings] == [
+        f'the keys of {key!r} should be a string such as "j,down"; {key!r} skipped'
+        for key in ("next_unread", "help")
+    ]
+    assert all(w.startswith(f"{path}: key 'keymap': ") for w in loaded.warnings)
 
 
 def test_unknown_key_is_named_and_ignored(tmp_path: Path) -> None:

@@ -76,13 +76,24 @@ def _entries(value: object) -> int:
     return value
 
 
-def _keymap(value: object) -> dict[str, str]:
+@dataclass
+class _Partly:
+    """A value kept in part: each entry left out is named, with the reason, in `dropped`."""
+
+    value: Any
+    dropped: list[str]
+
+
+def _keymap(value: object) -> _Partly:
     if not isinstance(value, dict):
         raise _Invalid("should be a table of binding id = keys")
-    bad = [key for key, keys in value.items() if not isinstance(keys, str)]
-    if bad:
-        raise _Invalid(f'the keys of {bad[0]!r} should be a string such as "j,down"')
-    return dict(value)
+    kept = {key: keys for key, keys in value.items() if isinstance(keys, str)}
+    dropped = [
+        f'the keys of {key!r} should be a string such as "j,down"; {key!r} skipped'
+        for key in value
+        if key not in kept
+    ]
+    return _Partly(kept, dropped)
 
 
 def _sync(value: object) -> SyncSettings:
@@ -127,10 +138,15 @@ def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSetti
             warnings.append(f"{origin}: key {key!r}: unknown setting; ignored")
             continue
         try:
-            values[key] = check(value)
+            checked = check(value)
         except _Invalid as error:
             default = "sync is off" if key == "sync" else "using the default"
             warnings.append(f"{origin}: key {key!r}: {error}; {default}")
+            continue
+        if isinstance(checked, _Partly):
+            warnings += [f"{origin}: key {key!r}: {reason}" for reason in checked.dropped]
+            checked = checked.value
+        values[key] = checked
     return LoadedSettings(replace(Settings(), **values), warnings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -69,7 +70,14 @@ class NewsApp(App[None]):
         if settings is None:
             loaded = load_settings(paths.config_file)
             settings, warnings = loaded.settings, loaded.warnings
-        self.settings = settings
+        self.startup_warnings = list(warnings)
+        if settings.keymap:  # checked against every binding of the reader (imports them all)
+            from newstui.tui.keymap import checked_keymap
+
+            keymap, keymap_warnings = checked_keymap(settings.keymap)
+            settings = replace(settings, keymap=keymap)
+            self.startup_warnings += [f"{paths.config_file}: {w}" for w in keymap_warnings]
+        self.settings = settings  # its keymap is the part that applies
         self.state = state or StateStore(paths.state_db, outbox=settings.sync is not None)
         self.library = Library(library, paths, self.state)
         self.writer = StateWriter(
@@ -80,7 +88,7 @@ class NewsApp(App[None]):
         self.session = ReadingSession(self.library, self.writer, settings.mark_read)
         self.jobs = Jobs()  # workers using the library: it is closed only when they are done
         self.unsaved_writes = 0  # state writes still queued when the reader closed
-        self.startup_warnings = [*warnings, *self.state.warnings]
+        self.startup_warnings += self.state.warnings
         self._theme_ready = False
         theme = self.state.pref("theme") or settings.theme
         if theme in self.available_themes:

@@ -31,6 +31,8 @@ def folder_prompt(folder: FolderInfo) -> Content:
 class FoldersScreen(ListOverlay[str | None]):
     """Picks a folder: dismissed with its name ("" for the whole library), or None."""
 
+    BINDING_GROUP_TITLE = "Folders and feeds view"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f", "dismiss(None)", "Close", id="close_overlay"),
     ]

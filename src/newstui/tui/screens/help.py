@@ -18,23 +18,33 @@ from newstui.tui.keymap import BindingInfo
 from newstui.tui.widgets.cells import fit
 
 KEY_COLUMN = 22
+DESCRIPTION_COLUMN = 34
 
 
 def help_content(bindings: Sequence[BindingInfo]) -> Content:
     parts: list[str | tuple[str, str]] = []
     group = None
     width = min(KEY_COLUMN, max((cell_len(info.keys) for info in bindings), default=4) + 2)
+    described = min(
+        DESCRIPTION_COLUMN, max((cell_len(info.description) for info in bindings), default=4) + 2
+    )
     for info in bindings:
         if info.group != group:
             group = info.group
             parts += ["\n" if parts else "", (group, "bold underline"), "\n"]
         keys = clean_line(info.keys)  # keys can come from the user's config file
-        parts += ["  ", (fit(keys, width), "bold"), info.description, "\n"]
+        parts += ["  ", (fit(keys, width), "bold")]
+        if info.binding_id:  # the name `[keymap]` in the config file knows it by
+            parts += [fit(info.description, described), (info.binding_id, "dim"), "\n"]
+        else:
+            parts += [info.description, "\n"]
     return Content.assemble(*parts).rstrip()
 
 
 class HelpScreen(ModalScreen[None]):
     """Lists every key with what it does; any of escape, q, ? or enter closes it."""
+
+    BINDING_GROUP_TITLE = "Help view"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,enter", "dismiss", "Close", id="close_overlay"),

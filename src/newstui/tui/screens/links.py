@@ -26,6 +26,7 @@ def link_prompt(link: NumberedLink) -> Content:
 
 
 class LinksScreen(ListOverlay[LinkChoice | None]):
+    BINDING_GROUP_TITLE = "Links view"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,l", "dismiss(None)", "Close", id="close_overlay"),
         Binding("y", "choose('copy')", "Copy the link", id="copy_chosen_link"),

@@ -31,6 +31,7 @@ def problem_prompt(problem: Problem) -> Content:
 
 
 class ProblemsScreen(ListOverlay[None]):
+    BINDING_GROUP_TITLE = "Problems view"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,P,exclamation_mark", "dismiss", "Close", id="close_overlay"),
     ]

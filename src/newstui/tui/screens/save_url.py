@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 
 class SaveUrlScreen(ModalScreen[str | None]):
+    BINDING_GROUP_TITLE = "Save a URL box"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="close_overlay"),
     ]

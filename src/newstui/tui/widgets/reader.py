@@ -192,7 +192,10 @@ class ReaderPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
         Binding("q", "screen.back", "Back to the list", show=False, id="reader_back"),
         Binding("l", "screen.links(0)", "Links (1-9 picks one)", show=False, id="links"),
-        *(Binding(str(n), f"screen.links({n})", show=False, id=f"link_{n}") for n in range(1, 10)),
+        *(
+            Binding(str(n), f"screen.links({n})", show=False, id=f"link_{n}", tooltip=f"Link {n}")
+            for n in range(1, 10)
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -15,6 +15,7 @@ PLACEHOLDER = (
 
 
 class SearchBar(Input):
+    BINDING_GROUP_TITLE = "Search box"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel search", id="search_cancel"),
     ]

@@ -11,6 +11,8 @@ from textual.widgets import OptionList
 class StoryList(OptionList, inherit_bindings=False):
     """j/k and g/G as in the article list; page keys stay with the reader."""
 
+    BINDING_GROUP_TITLE = "Author and related stories"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="cursor_down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="cursor_up"),
