@@ -152,6 +152,8 @@ def right_to_left(text: str, default: bool) -> bool:
         if kind == "L":
             return False
     return default
+
+
 def linkable(url: str) -> bool:
     """A URL the terminal may be given as a hyperlink: one of the schemes an article keeps."""
     from newstui.core.models import LINK_SCHEMES  # (loaded already: there is an article)
