@@ -1,13 +1,15 @@
 """Reader state from the command line.
 
-    newstui mark-read ID_OR_PATH...     newstui mark-unread ID_OR_PATH...
-    newstui star ID_OR_PATH...          newstui unstar ID_OR_PATH...
+    newstui mark-read ID_OR_PATH... [--dir DIR]     newstui mark-unread ID_OR_PATH...
+    newstui star ID_OR_PATH...                      newstui unstar ID_OR_PATH...
     newstui state                       where the state lives, and how much of it
     newstui state export FILE|-         JSON, written atomically (`-`: stdout)
     newstui state import FILE|-         merge a JSON export (`-`: stdin)
 
 An argument naming an existing file stands for the article(s) in it (parsed, no index
-needed); anything else is an article id.
+needed); anything else is an article id, of an article in the library (`--dir DIR`, else the
+one the reader opens without a DIR) or one the state already holds. An unknown id is refused
+(exit 2) and nothing is written.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newstui.cli.common import DIR_HELP, open_library
 from newstui.core.formats import ArticleError, parse_file, supported_extensions
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateError, StateStore
@@ -40,6 +43,9 @@ def register(commands: Any) -> None:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument(
             "items", nargs="+", metavar="ID_OR_PATH", help="an article id, or a file (its articles)"
+        )
+        parser.add_argument(
+            "--dir", dest="directory_option", type=Path, metavar="DIR", help=f"for ids: {DIR_HELP}"
         )
         parser.set_defaults(handler=run_mark, mark=name)
     state = commands.add_parser(
@@ -75,11 +81,13 @@ def open_store() -> Iterator[StateStore]:
         store.close()
 
 
-def resolve_ids(items: list[str]) -> list[str]:
-    """Article ids for ids and file paths, in order, without repeats."""
+def resolve_ids(items: list[str]) -> tuple[list[str], list[str]]:
+    """Article ids for ids and file paths, in order, without repeats; and those of them
+    given as ids (not files), which are still to be checked."""
     from newstui.cli import CliError
 
     ids: list[str] = []
+    given: list[str] = []
     for item in items:
         path = Path(item)
         if path.exists():
@@ -94,7 +102,29 @@ def resolve_ids(items: list[str]) -> list[str]:
             raise CliError(f"{item}: no such file")  # a typo, not an article id
         else:
             ids.append(item)
-    return list(dict.fromkeys(ids))
+            given.append(item)
+    return list(dict.fromkeys(ids)), given
+
+
+def check_known(given: list[str], directory: Path | None) -> None:
+    """Refuse the first id neither already in the state nor in the library."""
+    from newstui.cli import CliError
+
+    if not given:
+        return
+    with open_store() as store:
+        held = store.held(given)
+    unheld = [article_id for article_id in given if article_id not in held]
+    if not unheld:
+        return
+    with open_library(directory) as library:
+        library.refresh()
+        for article_id in unheld:
+            if library.resolve(article_id) != article_id:
+                raise CliError(
+                    f"{article_id}: no such article in {library.folder} "
+                    "(give its file, or --dir its library)"
+                )
 
 
 def _articles(count: int) -> str:
@@ -103,7 +133,8 @@ def _articles(count: int) -> str:
 
 def run_mark(args: argparse.Namespace) -> int:
     method, value, _, done = _MARKS[args.mark]
-    ids = resolve_ids(args.items)
+    ids, given = resolve_ids(args.items)
+    check_known(given, args.directory_option)
     with open_store() as store:
         getattr(store, method)(ids, value)
     print(done.format(_articles(len(ids))))
