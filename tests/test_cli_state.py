@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,6 +158,75 @@ def test_export_to_stdout_and_import_from_stdin(
     assert main(["state", "import", "-"]) == 0
     assert capsys.readouterr().out == "imported 1 article from stdin: 1 changed here\n"
     assert _state("story-a") == (False, True)
+
+
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")  # as tests/test_cli_rules.py
+
+
+def test_export_is_one_compact_line_with_iso_utc_times(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = StateStore(AppPaths.default().state_db)
+    store.set_last_opened("/some/library", "story-a")
+    store.close()
+    main(["mark-read", "story-a"])
+    main(["star", "story-b"])
+    capsys.readouterr()
+    assert main(["state", "export", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.endswith("}\n")
+    exported = json.loads(out)
+    times = [
+        exported["exported_at"],
+        *(item[key] for item in exported["articles"] for key in ("read_at", "updated_at")),
+        *(item["updated_at"] for item in exported["last_opened"]),
+    ]
+    assert len(times) == 6 and None in times  # story-b was never read
+    assert all(ISO_UTC.match(time) for time in times if time is not None), times
+
+
+OLD_EXPORT = """{
+ "format": "newstui-state",
+ "version": 1,
+ "exported_at": "2026-12-08T10:00:00+00:00",
+ "articles": [
+  {"id": "story-a", "read_at": 1796724000.25, "starred": true, "position": 0.5,
+   "block": 3, "updated_at": 1796724000.5}
+ ],
+ "last_opened": [{"library": "/lib", "article_id": "story-a", "updated_at": 1796724000.5}]
+}
+"""
+
+
+@pytest.mark.parametrize("old", [True, False], ids=["unix-seconds", "iso-8601"])
+def test_import_reads_old_and_new_exports(
+    old: bool, write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = OLD_EXPORT
+    if not old:
+        text = text.replace("1796724000.25", '"2026-12-08T10:00:00Z"')
+        text = text.replace("1796724000.5", '"2026-12-08T10:00:00Z"')
+    path = write_file("export.json", text)
+    assert main(["state", "import", str(path)]) == 0
+    assert capsys.readouterr().out == f"imported 1 article from {path}: 1 changed here\n"
+    store = StateStore(AppPaths.default().state_db)
+    state = store.get("story-a")
+    opened = store.last_opened("/lib")
+    store.close()
+    assert state.read_at is not None and int(state.read_at) == 1796724000  # 2026-12-08 10:00Z
+    assert (state.starred, state.position, state.block, opened) == (True, 0.5, 3, "story-a")
+
+
+def test_import_of_a_time_that_is_none_names_it(
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("export.json", OLD_EXPORT.replace("1796724000.25", '"last Tuesday"'))
+    assert main(["state", "import", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"newstui: {path}: articles[0]: \"read_at\" is not an ISO 8601 time: 'last Tuesday'\n"
+    )
+    assert main(["state", "export", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == []
 
 
 @pytest.mark.parametrize(
