@@ -98,6 +98,25 @@ def test_list_filters_and_sort(folder: Path, capsys: pytest.CaptureFixture[str])
     assert run(capsys, "list", str(folder), "--author", "Nobody", "--json")[1] == "[]\n"
 
 
+@pytest.mark.parametrize("name", ["wendland", "Tomasz", "TOMASZ WENDLAND", "tomasz wendland"])
+def test_list_author_matches_as_search_author_does(
+    name: str, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = json.loads(run(capsys, "list", str(folder), "--author", name, "--json")[1])
+    found = json.loads(run(capsys, "search", f'author:"{name}"', str(folder), "--json")[1])
+    assert [item["id"] for item in listed] == [item["id"] for item in found] == ["gas-flows"]
+
+
+def test_list_author_without_a_word_is_refused(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "list", str(folder), "--author=..!", "--json") == (
+        2,
+        "",
+        "newstui: list --author: '..!' has no letters or digits to match an author's name by\n",
+    )
+
+
 def test_list_plain_is_aligned_for_wide_characters(
     folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -281,3 +300,53 @@ def test_list_json_gives_each_article_its_url_and_feed(
     linked = [row for row in rows if row["url"]]
     assert linked and all(row["url"].startswith("http") for row in linked)
     assert len(rows) > len(linked)  # the scraped texts have no link
+
+
+@pytest.mark.parametrize("command", ["list", "authors", "check"])
+def test_an_empty_folder_is_said_to_be_empty(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(capsys, command, str(empty)) == (0, "", f"newstui: no articles in {empty}\n")
+    assert run(capsys, command, str(empty), "--json") == (0, "[]\n", "")
+
+
+def test_a_list_filtered_to_nothing_says_so(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "list", str(folder), "--starred") == (
+        0,
+        "",
+        "newstui: no articles match these filters\n",
+    )
+
+
+def test_search_in_a_folder_that_is_not_there_names_the_folders_there_are(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(folder, "world/news/2026-02-04-port.txt", article_text("Port Opens", slug="port"))
+    write(folder, "tech/2026-02-05-chip.txt", article_text("Chip Plant", slug="chip"))
+    code, out, err = run(capsys, "search", "folder:nosuch", str(folder))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"newstui: search: no folder 'nosuch' in {folder} (folders: tech, world, world/news)\n"
+    )
+    assert run(capsys, "search", "folder:news", str(folder), "--json")[0] == 0
+    assert run(capsys, "search", "folder:news nothing-like-this", str(folder)) == (
+        0,
+        "",
+        "newstui: no articles match 'folder:news nothing-like-this'\n",
+    )
+
+
+def test_list_limit(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", str(folder), "--limit", "2", "--json")
+    assert code == 0
+    assert [item["id"] for item in json.loads(out)] == ["tokyo-treaty", "gas-flows"]
+    code, out, _ = run(capsys, "list", str(folder), "--limit", "1")
+    assert code == 0 and out.count("\n") == 1 and "東京" in out
+    with pytest.raises(SystemExit) as exited:
+        main(["list", str(folder), "--limit", "0"])
+    assert exited.value.code == 2
+    assert "--limit: must be at least 1, not 0" in capsys.readouterr().err

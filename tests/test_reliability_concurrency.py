@@ -47,9 +47,17 @@ def newstui(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def known(ids: list[str]) -> list[str]:
+    """`ids`, given a (blank) record in the state: ids the CLI knows, with no library."""
+    store = StateStore(AppPaths.default().state_db)
+    store.set_read(ids, False)
+    store.close()
+    return ids
+
+
 def test_two_clis_marking_and_starring_the_same_articles_lose_nothing() -> None:
     """One process marks read while the other stars the same ids: both fields must stick."""
-    ids = [f"shared-{n}" for n in range(RUNS_PER_WORKER * IDS_PER_RUN)]
+    ids = known([f"shared-{n}" for n in range(RUNS_PER_WORKER * IDS_PER_RUN)])
     chunks = [ids[i : i + IDS_PER_RUN] for i in range(0, len(ids), IDS_PER_RUN)]
     results: dict[str, list[subprocess.CompletedProcess[str]]] = {"mark-read": [], "star": []}
 
@@ -80,7 +88,7 @@ def test_two_clis_marking_and_starring_the_same_articles_lose_nothing() -> None:
 
 def test_cli_unmarks_interleaved_with_marks_on_other_ids() -> None:
     """mark-read + star against mark-unread + unstar, at once, on disjoint ids."""
-    first, second = [f"a-{n}" for n in range(60)], [f"b-{n}" for n in range(60)]
+    first, second = known([f"a-{n}" for n in range(60)]), known([f"b-{n}" for n in range(60)])
     setup = newstui("star", *second)
     assert (setup.returncode, setup.stderr) == (0, "")
     runs: list[subprocess.CompletedProcess[str]] = []
@@ -184,7 +192,7 @@ async def test_cli_marks_while_the_reader_marks_and_stars(tmp_path: Path) -> Non
     """The reader open on a library while a script marks articles from the command line."""
 
     folder = write_library(tmp_path / "articles", broken=False)
-    ids = [f"script-{n}" for n in range(150)]
+    ids = known([f"script-{n}" for n in range(150)])
     app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()

@@ -22,6 +22,7 @@ import pytest
 from textual.pilot import Pilot
 
 from app_fixtures import ARTICLES, write_library
+from libhelpers import WriteFile
 from newstui.cli import main
 from newstui.core.config import Settings
 from newstui.core.library import Library
@@ -270,10 +271,11 @@ def moved_aside(db: Path, bad: bytes) -> list[Path]:
 
 @pytest.mark.parametrize("how", list(STATE_DAMAGE))
 def test_cli_warns_and_works_after_moving_a_damaged_state_db_aside(
-    how: str, capsys: pytest.CaptureFixture[str]
+    how: str, write_file: WriteFile, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, bad = damage_state(how)
-    assert main(["mark-read", "fresh-id"]) == 0
+    fresh = write_file("fresh.txt", "Fresh Story\nA standfirst.\nfresh-id\n\nThe text of it.\n")
+    assert main(["mark-read", str(fresh)]) == 0
     out, err = capsys.readouterr()
     assert out == "marked 1 article read\n"
     (moved,) = moved_aside(db, bad)

@@ -186,6 +186,15 @@ def iso_utc(moment: datetime | float | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def unix_seconds(text: str) -> float:
+    """The moment an ISO 8601 time names (`iso_utc`'s, or any with a zone; naive is UTC);
+    ValueError if it names none."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
 def json_line(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False)
 

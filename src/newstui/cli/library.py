@@ -1,6 +1,7 @@
 """Library commands: the same core as the reader, for people (aligned text) and scripts (--json).
 
     newstui list [DIR] [--unread] [--starred] [--author NAME] [--sort date|title|author]
+                 [--limit N]
     newstui search QUERY [DIR] [--limit N]
     newstui related ID_OR_PATH [DIR] [--limit N]
     newstui related --all [DIR] [--limit N]         (JSON lines, one per article)
@@ -37,6 +38,8 @@ from newstui.cli.common import (
     write_json_lines,
 )
 from newstui.core.index.listing import MARK_END, MARK_START
+from newstui.core.index.query import author_match, parse_query
+from newstui.core.index.search import folder_needle
 from newstui.core.library import ArticleRow, Library, ListFilter, Problem, QueryError
 from newstui.core.paths import AppPaths
 
@@ -50,8 +53,13 @@ def register(commands: Any) -> None:
     add_library_args(listing)
     listing.add_argument("--unread", action="store_true", help="only unread articles")
     listing.add_argument("--starred", action="store_true", help="only starred articles")
-    listing.add_argument("--author", metavar="NAME", help="only articles by NAME")
+    listing.add_argument(
+        "--author", metavar="NAME", help="only articles by NAME, matched as search's author:NAME"
+    )
     listing.add_argument("--sort", choices=("date", "title", "author"), default="date")
+    listing.add_argument(
+        "--limit", type=_positive, metavar="N", help="at most N articles (default: all)"
+    )
     listing.set_defaults(handler=run_list)
 
     search = commands.add_parser(
@@ -104,14 +112,30 @@ def _positive(text: str) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    flt = ListFilter(unread=args.unread, starred=args.starred, author=args.author)
+    from newstui.cli import CliError
+
+    if args.author is not None:
+        try:
+            author_match(args.author)
+        except QueryError as error:
+            raise CliError(f"list --author: {error}") from None
+    flt = ListFilter(unread=args.unread, starred=args.starred, author_words=args.author)
     with refreshed_library(library_dir(args)) as library:
-        rows = library.iter_rows(args.sort, flt)
+        rows = itertools.islice(library.iter_rows(args.sort, flt), args.limit)
         if args.json:
             write_json_array(with_web_links(library, rows))
-        else:  # streamed too: a fixed author column instead of the widest name
-            print_rows(sys.stdout, rows, author_width=AUTHOR_COLUMN_MAX)
+            return 0
+        printed = print_rows(sys.stdout, rows, author_width=AUTHOR_COLUMN_MAX)  # streamed
+        if not printed:
+            say_empty(library, "no articles match these filters")
     return 0
+
+
+def say_empty(library: Library, none_found: str) -> None:
+    """On stderr: "no articles in DIR" if there are none, else `none_found` (if any)."""
+    message = f"no articles in {library.folder}" if library.count() == 0 else none_found
+    if message:
+        print(f"newstui: {message}", file=sys.stderr)
 
 
 def row_json(row: ArticleRow) -> dict[str, Any]:
@@ -147,8 +171,9 @@ def print_rows(
     rows: Iterable[ArticleRow],
     extra: list[str] | None = None,
     author_width: int | None = None,
-) -> None:
-    """DATE  FLAGS  TITLE  AUTHOR, aligned for the terminal (wide characters count twice).
+) -> int:
+    """DATE  FLAGS  TITLE  AUTHOR, aligned for the terminal (wide characters count twice);
+    how many rows were printed.
 
     FLAGS: `*` starred, `N` not read yet. `extra[i]`, if given, is printed under row i.
     """
@@ -158,6 +183,7 @@ def print_rows(
         widest = max((text_width(row.author or "") for row in rows), default=0)
         author_width = min(AUTHOR_COLUMN_MAX, widest)
     title_width = max(20, width - 10 - 2 - 3 - 2 - author_width - 1)
+    printed = 0
     for number, row in enumerate(rows):
         date = row.published.date().isoformat() if row.published else ""
         flags = ("*" if row.starred else " ") + (" " if row.read else "N")
@@ -166,6 +192,8 @@ def print_rows(
         out.write(line.rstrip() + "\n")
         if extra and extra[number]:
             out.write(extra[number] + "\n")
+        printed += 1
+    return printed
 
 
 def text_width(text: str) -> int:
@@ -215,11 +243,24 @@ def run_search(args: argparse.Namespace) -> int:
             ]
             write_json_array(items)
         elif not hits:
-            print(f"newstui: no articles match {args.query!r}", file=sys.stderr)
+            say_no_match(library, args.query)
         else:
             snippets = ["    " + marked(hit.snippet) for hit in hits]
             print_rows(sys.stdout, [hit.row for hit in hits], snippets)
     return 0
+
+
+def say_no_match(library: Library, query: str) -> None:
+    """Why a search found nothing: no such folder (and the ones there are), no articles at
+    all, or none that match."""
+    from newstui.cli import CliError
+
+    names = [info.name for info in library.folders() if info.name]
+    for folder in parse_query(query).folders:
+        if not any(folder_needle(folder, "/") in f"/{name}/" for name in names):
+            there = ", ".join(names) if names else "none"
+            raise CliError(f"search: no folder {folder!r} in {library.folder} (folders: {there})")
+    say_empty(library, f"no articles match {query!r}")
 
 
 # related
@@ -294,6 +335,8 @@ def run_authors(args: argparse.Namespace) -> int:
             ]
             write_json_array(items)
             return 0
+        if not authors:
+            say_empty(library, "no article names its author")
         name_width = max((text_width(a.name) for a in authors), default=0)
         count_width = max((len(str(a.article_count)) for a in authors), default=0)
         for author in authors:
@@ -345,12 +388,15 @@ def run_check(args: argparse.Namespace) -> int:
     with open_library(library_dir(args)) as library:
         summary = library.refresh()
         library.problems_to_announce()
+        empty = library.count() == 0
     found = [*summary.problems, *summary.warnings]
     if args.json:
         write_json_array(problem_json(p) for p in found)
     else:
         for problem in found:
             print(problem_line(problem))
+        if not found and empty:
+            print(f"newstui: no articles in {library.folder}", file=sys.stderr)
     return EXIT_PROBLEMS if summary.problems else 0
 
 

@@ -1,13 +1,18 @@
 """Reader state from the command line.
 
-    newstui mark-read ID_OR_PATH...     newstui mark-unread ID_OR_PATH...
-    newstui star ID_OR_PATH...          newstui unstar ID_OR_PATH...
+    newstui mark-read ID_OR_PATH... [--dir DIR]     newstui mark-unread ID_OR_PATH...
+    newstui star ID_OR_PATH...                      newstui unstar ID_OR_PATH...
     newstui state                       where the state lives, and how much of it
     newstui state export FILE|-         JSON, written atomically (`-`: stdout)
     newstui state import FILE|-         merge a JSON export (`-`: stdin)
 
+An export is one line of compact JSON with times in ISO 8601 UTC (`2026-12-08T10:00:00Z`),
+as everything the CLI prints; import reads those and the Unix seconds of older exports.
+
 An argument naming an existing file stands for the article(s) in it (parsed, no index
-needed); anything else is an article id.
+needed); anything else is an article id, of an article in the library (`--dir DIR`, else the
+one the reader opens without a DIR) or one the state already holds. An unknown id is refused
+(exit 2) and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,12 +22,19 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newstui.cli.common import sync_is_set
+from newstui.cli.common import (
+    DIR_HELP,
+    iso_utc,
+    json_line,
+    open_library,
+    sync_is_set,
+    unix_seconds,
+)
 from newstui.core.formats import ArticleError, parse_file, supported_extensions
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateError, StateStore
@@ -41,6 +53,9 @@ def register(commands: Any) -> None:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument(
             "items", nargs="+", metavar="ID_OR_PATH", help="an article id, or a file (its articles)"
+        )
+        parser.add_argument(
+            "--dir", dest="directory_option", type=Path, metavar="DIR", help=f"for ids: {DIR_HELP}"
         )
         parser.set_defaults(handler=run_mark, mark=name)
     state = commands.add_parser(
@@ -77,11 +92,13 @@ def open_store() -> Iterator[StateStore]:
         store.close()
 
 
-def resolve_ids(items: list[str]) -> list[str]:
-    """Article ids for ids and file paths, in order, without repeats."""
+def resolve_ids(items: list[str]) -> tuple[list[str], list[str]]:
+    """Article ids for ids and file paths, in order, without repeats; and those of them
+    given as ids (not files), which are still to be checked."""
     from newstui.cli import CliError
 
     ids: list[str] = []
+    given: list[str] = []
     for item in items:
         path = Path(item)
         if path.exists():
@@ -96,7 +113,29 @@ def resolve_ids(items: list[str]) -> list[str]:
             raise CliError(f"{item}: no such file")  # a typo, not an article id
         else:
             ids.append(item)
-    return list(dict.fromkeys(ids))
+            given.append(item)
+    return list(dict.fromkeys(ids)), given
+
+
+def check_known(given: list[str], directory: Path | None) -> None:
+    """Refuse the first id neither already in the state nor in the library."""
+    from newstui.cli import CliError
+
+    if not given:
+        return
+    with open_store() as store:
+        held = store.held(given)
+    unheld = [article_id for article_id in given if article_id not in held]
+    if not unheld:
+        return
+    with open_library(directory) as library:
+        library.refresh()
+        for article_id in unheld:
+            if library.resolve(article_id) != article_id:
+                raise CliError(
+                    f"{article_id}: no such article in {library.folder} "
+                    "(give its file, or --dir its library)"
+                )
 
 
 def _articles(count: int) -> str:
@@ -105,7 +144,8 @@ def _articles(count: int) -> str:
 
 def run_mark(args: argparse.Namespace) -> int:
     method, value, _, done = _MARKS[args.mark]
-    ids = resolve_ids(args.items)
+    ids, given = resolve_ids(args.items)
+    check_known(given, args.directory_option)
     with open_store() as store:
         getattr(store, method)(ids, value)
     print(done.format(_articles(len(ids))))
@@ -127,13 +167,53 @@ def run_info(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         data = store.export_data()
-    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    data = with_times(data, to_iso)
+    data["exported_at"] = iso_utc(unix_seconds(data["exported_at"]))
+    text = json_line(data) + "\n"
     if args.file == "-":
         sys.stdout.write(text)
         return 0
     write_atomically(Path(args.file), text)
     print(f"exported {_articles(len(data['articles']))} to {args.file}")
     return 0
+
+
+# The times of an export document: (list, key) of each.
+TIMES = (("articles", "read_at"), ("articles", "updated_at"), ("last_opened", "updated_at"))
+
+
+def with_times(data: dict[str, Any], convert: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """`data` with each of its `TIMES` that is there and not null through `convert(value,
+    where)` (`where`: `articles[3]: "read_at"`); anything else is left for the store to check."""
+    converted = dict(data)
+    for part in ("articles", "last_opened"):
+        items = data.get(part)
+        if not isinstance(items, list):
+            continue
+        keys = [key for name, key in TIMES if name == part]
+        converted[part] = [dict(item) if isinstance(item, dict) else item for item in items]
+        for n, item in enumerate(converted[part]):
+            for key in keys:
+                if isinstance(item, dict) and item.get(key) is not None:
+                    item[key] = convert(item[key], f'{part}[{n}]: "{key}"')
+    return converted
+
+
+def to_iso(value: Any, where: str) -> Any:
+    del where
+    return iso_utc(value)
+
+
+def from_iso(value: Any, where: str) -> Any:
+    """An ISO 8601 time as Unix seconds; a number as it is (an export before ISO times)."""
+    from newstui.cli import CliError
+
+    if not isinstance(value, str):
+        return value
+    try:
+        return unix_seconds(value)
+    except ValueError:
+        raise CliError(f"{where} is not an ISO 8601 time: {value!r}") from None
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -171,6 +251,11 @@ def run_import(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CliError(f"{name}: not valid JSON: {error}") from None
+    if isinstance(data, dict):
+        try:
+            data = with_times(data, from_iso)
+        except CliError as error:
+            raise CliError(f"{name}: {error}") from None
     with open_store() as store:
         try:
             changed = store.import_data(data)

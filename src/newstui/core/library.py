@@ -39,7 +39,7 @@ from newstui.core.index.listing import (
     Sort,
     to_row,
 )
-from newstui.core.index.query import QueryError, parse_query
+from newstui.core.index.query import QueryError, author_match, parse_query
 from newstui.core.index.search import run_search
 from newstui.core.index.summary import Problem, RefreshSummary
 from newstui.core.paths import AppPaths
@@ -87,6 +87,7 @@ class ListFilter(NamedTuple):
     unread: bool = False
     starred: bool = False
     author: str | None = None  # articles by this author (among others), casefolded name
+    author_words: str | None = None  # articles whose author matches as `author:` in a search
     folder: str | None = None  # a subfolder of the library ("feeds/tech"), and those below it
 
 
@@ -119,6 +120,9 @@ def _filter_sql(flt: ListFilter, root: str = "") -> tuple[str, list[object]]:
     if flt.author is not None:
         conditions.append("a.num IN (SELECT num FROM article_authors WHERE key = ?)")
         params.append(flt.author.casefold())
+    if flt.author_words is not None:
+        conditions.append("a.num IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(author_match(flt.author_words))
     if flt.folder:
         prefix = os.path.join(root, *flt.folder.split("/")) + os.sep
         conditions.append("substr(a.path, 1, ?) = ?")

@@ -51,7 +51,7 @@ class Query:
     @property
     def match(self) -> str | None:
         """The FTS5 expression for what must match, or None (qualifiers only)."""
-        positive = [*self.include, *(f"author : {phrase}" for phrase in self.authors)]
+        positive = [*self.include, *(_in_author(phrase) for phrase in self.authors)]
         if not positive:
             return None
         expression = " AND ".join(positive)
@@ -126,7 +126,7 @@ def parse_query(text: str) -> Query:
             if phrase is None:
                 raise QueryError('author: needs a name, e.g. author:smith or author:"Ana Brum"')
             if negated:
-                exclude.append(f"author : {phrase}")
+                exclude.append(_in_author(phrase))
             else:
                 authors.append(phrase)
             continue
@@ -164,6 +164,19 @@ def parse_query(text: str) -> Query:
         folders,
         feeds,
     )
+
+
+def author_match(name: str) -> str:
+    """The FTS5 expression for "by NAME", as `author:NAME` matches: the words of NAME, in
+    order, among the words of an author's name ("goodin" finds "Sam Goodin")."""
+    phrase = _phrase(name, prefix=False)
+    if phrase is None:
+        raise QueryError(f"{name!r} has no letters or digits to match an author's name by")
+    return _in_author(phrase)
+
+
+def _in_author(phrase: str) -> str:
+    return f"author : {phrase}"
 
 
 def _value(text: str, position: int) -> tuple[str, int]:

@@ -67,7 +67,7 @@ def run_search(connect: Connect, query: Query, limit: int, root: str = "") -> li
     params: list[object] = []
     for folder in query.folders:  # a folder of that name inside the library
         conditions.append("instr(substr(a.path, ?), ?) > 0")
-        params += [len(root) + 1, os.sep + folder.strip(os.sep) + os.sep]
+        params += [len(root) + 1, folder_needle(folder)]
     for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
         conditions.append(
             "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
@@ -105,6 +105,12 @@ def run_search(connect: Connect, query: Query, limit: int, root: str = "") -> li
         )
         for position, values in enumerate(found)
     ]
+
+
+def folder_needle(folder: str, sep: str = os.sep) -> str:
+    """What a path below the library holds when it is in a folder named `folder`
+    (`folder:news` is the folder "news", not "newsletters"); `sep` separates the names."""
+    return sep + folder.strip(sep) + sep
 
 
 # Endings that make the other forms of a word (folded, as FTS5 indexes words), by language:

@@ -117,6 +117,11 @@ class StateStore:
             for article_id in wanted
         }
 
+    def held(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` the state has a record of (read, starred, opened... once)."""
+        wanted = list(dict.fromkeys(ids))
+        return set(self._read(lambda conn: self._rows(conn, wanted)))
+
     def _update(self, ids: Iterable[str], change: Callable[[_Row, float], _Row]) -> None:
         wanted = list(dict.fromkeys(ids))
 
