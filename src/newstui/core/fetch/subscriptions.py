@@ -30,7 +30,7 @@ from newstui.core.sanitize import clean_line
 
 FILE_NAME = "feeds.toml"
 _HEADER = (
-    "# newstui subscriptions: one [[feed]] table per feed (see the README, Fetching).\n"
+    "# newstui subscriptions: one [[feed]] table per feed (see docs/fetching.md).\n"
     "# Keys: url (required), name, category, full_text, interval (minutes), allow "
     f"({', '.join(ADDRESS_CLASSES)}).\n"
 )
