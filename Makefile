@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench screenshot clean
+.PHONY: run test lint docs-build docs check bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,19 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The documentation site (docs/, mkdocs.yml): strict, so a broken link or a page left out of
+# the nav fails the gate. `make docs` serves it while you edit.
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d site
+
+docs: $(STAMP)
+	$(BIN)/mkdocs serve
+
+test: lint docs-build
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 screenshot: $(STAMP)
 	$(BIN)/python bench/screenshot.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ recovered, concurrent writes checked, and anything lost.
 Runs the five tests/test_reliability_*.py files once (hypothesis examples times SCALE),
 counting what they tried (tests/fixtures/reliability/tally.py), then bench/crash_loop.py
 for CRASH_CYCLES SIGKILL cycles (0 skips it), and prints a summary (a Markdown table with
---markdown, for the README). Failing tests are listed: a figure only counts passing checks.
+--markdown, for bench/README.md). Failing tests are listed: a figure only counts passing checks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The rules every command follows alike (README "Command line"): which library, an article
+"""The rules every command follows alike (docs/command-line.md): which library, an article
 given as a path, queries starting with `-`, one date format, one JSON style, problems told once."""
 
 from __future__ import annotations

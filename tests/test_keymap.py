@@ -132,6 +132,8 @@ async def test_help_shows_each_binding_id(tmp_path: Path) -> None:
         ({"star": " S , x "}, {"star": "x"}, True),  # S sorts
         ({"star": "x, ctrl+s", "help": "h"}, {"star": "x,ctrl+s", "help": "h"}, False),
         ({"star": "s,,x"}, {}, True),  # an empty key
+        ({"star": "Escape"}, {}, True),  # key names are lower case
+        ({"star": "ctrl+"}, {}, True),
         ({"cursor_down": "j,down,J"}, {"cursor_down": "j,down,J"}, False),
     ],
 )

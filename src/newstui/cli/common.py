@@ -12,7 +12,7 @@ A new command that works on a library:
         with refreshed_library(library_dir(args)) as library:
             print_json({...}) if args.json else print(...)
 
-Rules (the README's "Command line" section): DIR is given as `[DIR]` or `--dir DIR`
+Rules (docs/command-line.md): DIR is given as `[DIR]` or `--dir DIR`
 alike, and defaults to the library the reader opens without one; `--json` prints compact
 JSON, one document per line; times are ISO 8601 UTC to the second (`2024-05-01T09:30:00Z`).
 """
@@ -67,7 +67,9 @@ def add_library_args(parser: argparse.ArgumentParser, *, json_output: bool = Tru
 
 def add_json_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--json", action="store_true", help="compact JSON, one document per line (see README)"
+        "--json",
+        action="store_true",
+        help="compact JSON, one document per line (see docs/command-line.md)",
     )
 
 

@@ -90,13 +90,9 @@ def binding_places() -> tuple[Place, ...]:
     # A base class (the list overlay) is a place only through the screens built on it.
     leaves = [o for o in owners if not any(o is not x and issubclass(x, o) for x in owners)]
     places = [_place_of(owner) for owner in leaves]
-    order = {MAIN_VIEW: 0}
-    return tuple(
-        sorted(
-            (p for p in places if p.bindings),
-            key=lambda p: (order.get(p.view, 1), p.view),
-        )
-    )
+    # The main view first (in module order: app, screen, panes), then each overlay.
+    places.sort(key=lambda place: (place.view != MAIN_VIEW, place.view))
+    return tuple(place for place in places if place.bindings)
 
 
 def binding_ids() -> set[str]:
@@ -111,12 +107,15 @@ def normal_key(key: str) -> str:
 
 def is_key(key: str) -> bool:
     """Whether Textual can ever report `key`: a character or a key name, with modifiers."""
-    base = key
     if not key:
         return False
+    base = key
     while base.startswith(MODIFIERS):
         base = base.split("+", 1)[1]
-    return len(base) == 1 or base in KEY_NAMES or key_to_character(base) is not None
+    if len(base) == 1:
+        return True
+    # Names are lower case ("escape"); `key_to_character` alone would take "Escape" too.
+    return base.islower() and (base in KEY_NAMES or key_to_character(base) is not None)
 
 
 def _default_keys(binding_id: str, view: str) -> set[str]:

@@ -31,9 +31,11 @@ from newstui.core.sanitize import clean_line
 
 FILE_NAME = "feeds.toml"
 _HEADER = (
-    "# newstui subscriptions: one [[feed]] table per feed (see the README, Fetching).\n"
+    "# newstui subscriptions: one [[feed]] table per feed (see docs/fetching.md).
+"
     "# Keys: url (required), name, category, full_text, interval (minutes), keep (entries),"
-    f" allow ({', '.join(ADDRESS_CLASSES)}).\n"
+    f" allow ({', '.join(ADDRESS_CLASSES)}).
+"
 )
 _TABLE = re.compile(r"^[ \t]*\[\[[ \t]*feed[ \t]*\]\]", re.M)
 

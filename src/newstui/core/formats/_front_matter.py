@@ -1,7 +1,7 @@
 """Markdown front matter (YAML `---` or TOML `+++`) read the way clippers and site tools write it.
 
 Keys are matched without regard to case, at the top level and then in Hugo's `params` and
-Zola's `[extra]` tables. Each field takes the first key present (the table in the README):
+Zola's `[extra]` tables. Each field takes the first key present (the table in docs/formats.md):
 a value of the wrong shape is a problem record, never a failure. Unknown keys (of the top level,
 then of those tables) are kept as they are spelled in `meta`; the Article model makes them text.
 """

@@ -15,7 +15,8 @@
     Related title, one per line
 
 A plain headline-first file (headline, blank line, paragraphs) is the same format without
-the optional parts. Rules, not a fit to one file: see `README.md` ("The .txt format").
+the optional parts. Rules, not a fit to one file:
+see docs/formats.md ("The scraped-article text format").
 """
 
 from __future__ import annotations
