@@ -181,6 +181,14 @@ async def _pull(
     report.marks_changed = store.apply_remote_marks(remote)
 
 
+def status_line(store: StateStore) -> str:
+    """For the reader's status line: "offline · 3 pending" while the last sync failed,
+    "3 pending" otherwise, "" when nothing waits and all went well."""
+    pending, failed = store.pending_count(), bool(store.pref(_LAST_ERROR))
+    parts = (["offline"] if failed else []) + ([f"{pending:,} pending"] if pending else [])
+    return " · ".join(parts)
+
+
 def sync_status(settings: SyncSettings, store: StateStore) -> SyncStatus:
     def when(key: str) -> float | None:
         value = store.pref(key)
