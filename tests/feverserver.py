@@ -105,7 +105,9 @@ class FeverServer:
         answer["last_refreshed_on_time"] = 1_700_000_000
         if fields.get("mark") == "item":
             item = data.items.get(int(fields.get("id", "0")))
-            if item is not None and item.id in self.refuse_marks:
+            if item is None:
+                return 404, {"error": "no such item"}  # as Coldsweat answers
+            if item.id in self.refuse_marks:
                 return 500, {"error": "cannot mark"}
             if item is not None:
                 as_ = fields.get("as")

@@ -251,3 +251,48 @@ def test_a_cli_mark_goes_to_the_outbox_and_is_sent(
     assert json.loads(run(capsys, "sync", "status", "--json")[1])["pending"] == 1
     assert run(capsys, "sync")[0] == 0
     assert server.marks_sent() == [("saved", "3")] and data.items[3].is_saved
+
+
+def test_a_mark_on_an_item_deleted_on_the_server_is_dropped(
+    server: FeverServer, data: FeverData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "sync")[0] == 0
+    state = store()
+    state.set_read([aid(server, 2), aid(server, 3)])
+    state.close()
+    del data.items[2]
+    assert run(capsys, "sync")[0] == 0
+    assert data.items[3].is_read and store().pending_count() == 0
+
+
+def test_a_big_first_sync_writes_each_entry_once(
+    data: FeverData, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newstui.core.sync import engine
+
+    monkeypatch.setattr(engine, "WRITE_BATCH", 120)  # several batches, not page-aligned
+    for n in range(500):
+        data.add_item(10 + n % 2, f"bulk-{n}", created_on_time=1_700_000_000 + n * 3600)
+    monkeypatch.setenv("NEWSTUI_TEST_FEVER", PASSWORD)
+    with fever_server(data) as running:
+        configure(running.url)
+        code, out, _ = run(capsys, "sync", "--json")
+        assert code == 0 and json.loads(out)["new_items"] == 503
+        assert len(articles()) == 503
+        assert store().pref("sync.fever.cursor") == "503"
+
+
+def test_a_sync_killed_after_writing_files_duplicates_nothing(
+    server: FeverServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def killed(*_: object) -> None:
+        raise SystemExit(137)  # (as if killed once the files were written)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(StateStore, "add_sync_items", killed)
+        with pytest.raises(SystemExit):
+            main(["sync"])
+    assert len(articles()) == 3 and store().pref("sync.fever.cursor") is None
+    assert run(capsys, "sync")[0] == 0
+    assert len(articles()) == 3
+    assert store().get(aid(server, 1)).read

@@ -49,6 +49,7 @@ class ReadingSession:
         self.state = library.state
         self.writer = writer
         self.mark_read = mark_read
+        self.on_marked: Callable[[], object] | None = None  # on the writer's thread, once landed
         self._changes: list[Change] = []  # undoable, newest last (only the UI thread uses it)
 
     # what opening and reading do
@@ -129,6 +130,8 @@ class ReadingSession:
             self.writer.submit("read marks", lambda s: s.set_read(ids, value))
         else:
             self.writer.submit("stars", lambda s: s.set_starred(ids, value))
+        if self.on_marked is not None:
+            self.writer.after_pending(self.on_marked)
 
     def save_position(self, article_id: str, position: float, block: int) -> None:
         self.writer.submit(

@@ -191,6 +191,14 @@ class MarksSaved(Message):
     """Queued writes of many marks at once have landed."""
 
 
+class SyncStatusLoaded(Message):
+    """What the status line says of sync ("offline · 3 pending", or "")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class FoldersLoaded(Message):
     def __init__(self, folders: list[FolderInfo]) -> None:
         super().__init__()

@@ -17,6 +17,10 @@ class SyncFailed(Exception):
         self.answered = answered
 
 
+class ItemGone(SyncFailed):
+    """The server no longer has the item a mark is for: the mark can never be sent."""
+
+
 class LoginRefused(SyncFailed):
     """401/403 or the service's own "not authenticated": retrying will not help."""
 

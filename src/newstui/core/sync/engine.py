@@ -26,10 +26,11 @@ from newstui.core.fetch.http import HttpClient, Limits
 from newstui.core.fetch.state import state_folder
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
-from newstui.core.sync.adapter import Adapter, LoginRefused, SyncFailed
+from newstui.core.sync.adapter import Adapter, LoginRefused, RemoteItem, SyncFailed
 from newstui.core.sync.articles import save_feeds, write_items
 from newstui.core.sync.settings import SyncSettings, obtain_secret
 
+WRITE_BATCH = 2_000  # items read before their files are written (a day file is written once)
 MAX_PAGES = 10_000  # pages of items in one sync (a server that never stops answering)
 _LAST_OK, _LAST_TRY, _LAST_ERROR = "sync.last_ok", "sync.last_attempt", "sync.last_error"
 
@@ -154,23 +155,38 @@ async def _pull(
     cursor_key = f"sync.{service}.cursor"
     cursor = store.pref(cursor_key)
     known = store.sync_items(service)
-    for _page in range(MAX_PAGES):
-        items, after = await adapter.items_after(cursor)
-        if after is None:
-            break
-        new = [item for item in items if item.id not in known]
-        pairs = write_items(news_folder, settings.url, new, feeds)
+    waiting: dict[str, RemoteItem] = {}  # read, not written yet: written in big batches
+
+    def write_waiting() -> None:
+        pairs = write_items(news_folder, settings.url, list(waiting.values()), feeds)
         store.add_sync_items(service, pairs)
         known.update({remote_id: article_id for article_id, remote_id in pairs})
-        report.new_items += len(new)
-        store.set_pref(cursor_key, after)
-        if after == cursor:
+        report.new_items += len(pairs)
+        waiting.clear()
+        if cursor is not None:
+            store.set_pref(cursor_key, cursor)  # only once what it passed is written
+
+    for _page in range(MAX_PAGES):
+        items, after = await adapter.items_after(cursor)
+        if after is None or after == cursor:
             break
+        waiting.update({item.id: item for item in items if item.id not in known})
         cursor = after
+        if len(waiting) >= WRITE_BATCH:
+            write_waiting()
+    write_waiting()
     unread, starred = await adapter.marks()
     remote = {article_id: (remote_id not in unread, remote_id in starred)
               for remote_id, article_id in known.items()}  # fmt: skip
     report.marks_changed = store.apply_remote_marks(remote)
+
+
+def status_line(store: StateStore) -> str:
+    """For the reader's status line: "offline · 3 pending" while the last sync failed,
+    "3 pending" otherwise, "" when nothing waits and all went well."""
+    pending, failed = store.pending_count(), bool(store.pref(_LAST_ERROR))
+    parts = (["offline"] if failed else []) + ([f"{pending:,} pending"] if pending else [])
+    return " · ".join(parts)
 
 
 def sync_status(settings: SyncSettings, store: StateStore) -> SyncStatus:

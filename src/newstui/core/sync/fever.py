@@ -15,7 +15,7 @@ from typing import Any
 from newstui.core.fetch.http import HttpClient
 from newstui.core.fetch.urls import FetchError
 from newstui.core.state.outbox import PendingMark
-from newstui.core.sync.adapter import LoginRefused, RemoteFeed, RemoteItem, SyncFailed
+from newstui.core.sync.adapter import ItemGone, LoginRefused, RemoteFeed, RemoteItem, SyncFailed
 from newstui.core.sync.settings import SyncSettings
 
 _AS = {("read", True): "read", ("read", False): "unread",
@@ -43,6 +43,8 @@ class FeverAdapter:
         except FetchError as error:
             if error.status in (401, 403):
                 raise _refused(self._settings) from None
+            if error.status == 404 and "mark" in fields:
+                raise ItemGone(f"sync: {self._settings.host}: no item {fields.get('id')}") from None
             reason, answered = error.reason, error.status is not None
             raise SyncFailed(f"sync: {self._settings.host}: {reason}", answered=answered) from None
         try:
@@ -64,6 +66,8 @@ class FeverAdapter:
             state = _AS[(mark.field, mark.value)]
             try:
                 await self._call("", mark="item", **{"as": state}, id=mark.remote_id)
+            except ItemGone:
+                pass  # (Coldsweat: 404) deleted on the server; nothing left to mark
             except LoginRefused:
                 raise
             except SyncFailed:

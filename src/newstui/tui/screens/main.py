@@ -60,6 +60,7 @@ from newstui.tui.messages import (
     SearchFinished,
     StateWriteFailed,
     StateWriteRecovered,
+    SyncStatusLoaded,
     UnreadFound,
     UrlSaved,
 )
@@ -162,6 +163,7 @@ class MainScreen(Screen[None]):
         self.total = 0
         self.unread = 0
         self.problem_count = 0
+        self.sync_status = ""  # "offline · 3 pending": see `_watch_sync`
         self.progress = "checking for changes…"
         self._watching = False
         self._came_from: Widget | None = None  # where the side pane was opened from
@@ -223,6 +225,28 @@ class MainScreen(Screen[None]):
         self.load_feed_problems()
         if self.settings.fetch_every > 0:  # minutes; the fetch skips feeds not yet due
             self.set_interval(self.settings.fetch_every * 60, self._fetch_now_and_then)
+        self._watch_sync()
+
+    # --- sync: what the status line says of it --------------------------------------------
+
+    def _watch_sync(self) -> None:
+        """With [sync] set: the pending count after every mark lands (on the writer's thread,
+        which owns the state writes anyway), and once now."""
+        if self.settings.sync is None:
+            return
+        from newstui.core.sync.engine import status_line
+
+        def post() -> None:
+            self.post_message(SyncStatusLoaded(status_line(self.state)))
+
+        self.session.on_marked = post
+        self.writer.after_pending(post)
+
+    @on(SyncStatusLoaded)
+    def _sync_status_loaded(self, message: SyncStatusLoaded) -> None:
+        if message.text != self.sync_status:
+            self.sync_status = message.text
+            self._update_status()
 
     def on_unmount(self) -> None:
         self.stop_jobs()
@@ -285,6 +309,7 @@ class MainScreen(Screen[None]):
             hits=self.search.count() if self.search else 0,
             progress=" · ".join(part for part in (self.progress, self.fetch_progress) if part),
             problems=self.problem_count,
+            sync=self.sync_status,
         )
 
     # --- the library: refresh, counts, watcher ----------------------------------------------

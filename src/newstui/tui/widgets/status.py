@@ -21,6 +21,7 @@ class StatusInfo(NamedTuple):
     hits: int = 0
     progress: str = ""
     problems: int = 0
+    sync: str = ""  # "offline · 3 pending" (see core.sync.engine.status_line)
 
 
 def plural(count: int, word: str) -> str:
@@ -48,6 +49,8 @@ class StatusLine(Widget):
             parts += [SEPARATOR, f"{listing}, by {info.sort}"]
         if info.progress:
             parts += [SEPARATOR, (info.progress, "italic")]
+        if info.sync:
+            parts += [SEPARATOR, (info.sync, "italic")]
         if info.problems:
             parts += [SEPARATOR, (plural(info.problems, "problem"), "bold"), " (P)"]
         return Content.assemble(*parts)
