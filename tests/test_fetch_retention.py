@@ -166,3 +166,22 @@ def test_feeds_prune_by_hand(site: FeedServer, capsys: pytest.CaptureFixture[str
     assert titles(news) == stories(3, 4)
     code, out = run(capsys, "feeds", "prune")
     assert code == 0 and "Daily: removed 0 (keep 2)" in out
+
+
+def test_keep_settings_are_checked(tmp_path: Path) -> None:
+    from newstui.core.config import settings_from
+    from newstui.core.fetch.subscriptions import load_subscriptions
+
+    assert settings_from({"keep": 50}).settings.keep == 50
+    bad = settings_from({"keep": 0}, "config.toml")
+    assert bad.settings.keep is None and "key 'keep'" in bad.warnings[0]
+    listed = tmp_path / "feeds.toml"
+    listed.write_text(
+        '[[feed]]\nurl = "http://127.0.0.1/a.xml"\nkeep = 20\n\n'
+        '[[feed]]\nurl = "http://127.0.0.1/b.xml"\nkeep = "all"\n'
+    )
+    loaded = load_subscriptions(listed)
+    assert [s.keep for s in loaded.subscriptions] == [20]
+    assert f"{listed}:5: key 'keep': should be a whole number" in loaded.warnings[0]
+    save_subscriptions(listed, loaded.subscriptions)
+    assert load_subscriptions(listed).subscriptions[0].keep == 20
