@@ -31,11 +31,9 @@ from newstui.core.sanitize import clean_line
 
 FILE_NAME = "feeds.toml"
 _HEADER = (
-    "# newstui subscriptions: one [[feed]] table per feed (see docs/fetching.md).
-"
+    "# newstui subscriptions: one [[feed]] table per feed (see docs/fetching.md).\n"
     "# Keys: url (required), name, category, full_text, interval (minutes), keep (entries),"
-    f" allow ({', '.join(ADDRESS_CLASSES)}).
-"
+    f" allow ({', '.join(ADDRESS_CLASSES)}).\n"
 )
 _TABLE = re.compile(r"^[ \t]*\[\[[ \t]*feed[ \t]*\]\]", re.M)
 
