@@ -332,12 +332,18 @@ class MainScreen(Screen[None]):
     def _refresh_committed(self, message: RefreshCommitted) -> None:
         """A batch of a refresh is in the index: a first build shows it at once."""
         if self._first_build and self.search is None:
-            self.articles.reload(self.articles.current_id)
+            self.articles.reload(self._kept_row())
             if not self.unread_only:
                 self.total = self.articles.row_count
             self._update_titles()
             self._update_status()
             self.count_articles()  # the unread count follows, off this thread
+
+    def _kept_row(self) -> str | None:
+        """The article the cursor stays on as the list changes: during a first build, newer
+        articles land above, and a cursor still on the top row stays there (the newest)."""
+        articles = self.articles
+        return None if self._first_build and articles.cursor == 0 else articles.current_id
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
@@ -346,7 +352,7 @@ class MainScreen(Screen[None]):
         self.progress = ""
         if summary.parsed or summary.removed:
             if self.search is None:
-                self.articles.reload(self.articles.current_id)
+                self.articles.reload(self._kept_row())
                 self._update_titles()
             if self.open_id is not None:  # its file may have changed: show what it says now
                 self.load_article(self.open_id, False)
