@@ -11,7 +11,8 @@
 Any other `name:value` is an error naming the qualifiers there are.
 
 A bare word also finds its other forms ("Wahl" finds "Wahlen"): `with_forms` puts them in,
-from `search.library_forms`, some narrowed to the articles of a language. Every word and
+from `search.library_forms`, some narrowed to the articles of a language. A word or phrase
+of Chinese or Japanese is also looked for inside runs of characters (`cjk`). Every word and
 phrase reaches FTS5 inside double quotes, so user text can never be read as FTS5 syntax
 (AND, OR, NOT, NEAR, parentheses, column filters, stray quotes or stars): no input raises
 an SQLite error. Words made only of punctuation are dropped.
@@ -24,6 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from newstui.core.index import cjk
 from newstui.core.sanitize import clean_line
 
 
@@ -163,9 +165,12 @@ def parse_query(text: str) -> Query:
                 prefix, position = True, position + 1
         phrase = _phrase(value, prefix=prefix)
         if phrase is not None:
-            (exclude if negated else include).append(phrase)
-            if not (quoted or prefix) and all(map(_is_token_char, value)):
+            within = cjk.phrase(value.replace("*", " ").strip('"'))
+            if within is not None:  # Chinese or Japanese: also inside runs of characters
+                phrase = f"({phrase} OR {within})"
+            elif not (quoted or prefix) and all(map(_is_token_char, value)):
                 words.add(phrase)
+            (exclude if negated else include).append(phrase)
     if not (include or authors or flags or exclude or folders or feeds) and text.strip():
         raise QueryError('nothing to search for: type a word, a "phrase" or a prefix*')
     return Query(
