@@ -95,13 +95,6 @@ def told_settings(paths: AppPaths) -> Settings:
     return loaded.settings
 
 
-def default_library(paths: AppPaths, last_used: str | None) -> Path:
-    """The folder the reader opens without a DIR (see `cli.tui.default_folder`)."""
-    from newstui.cli.tui import default_folder
-
-    return default_folder(told_settings(paths), paths, last_used)
-
-
 def library_of(path: Path, paths: AppPaths) -> Path:
     """The library an article file belongs to: the nearest folder above it that has an
     index, else the file's own folder (indexed then)."""
@@ -116,7 +109,7 @@ def library_of(path: Path, paths: AppPaths) -> Path:
 def open_library(directory: Path | None) -> Iterator[Library]:
     """The library at `directory` (else the reader's default); not refreshed yet."""
     from newstui.cli import CliError
-    from newstui.cli.tui import LAST_LIBRARY, check_library
+    from newstui.cli.tui import LAST_LIBRARY, check_library, default_folder
     from newstui.core.state.store import StateError, StateStore
 
     paths = AppPaths.default()
@@ -127,11 +120,12 @@ def open_library(directory: Path | None) -> Iterator[Library]:
     try:
         for warning in state.warnings:
             print(f"newstui: warning: {warning}", file=sys.stderr)
+        settings = told_settings(paths)
         if directory is None:
-            directory = default_library(paths, state.pref(LAST_LIBRARY))
+            directory = default_folder(settings, paths, state.pref(LAST_LIBRARY))
         folder = check_library(directory)
         try:
-            library = Library(folder, paths, state)
+            library = Library(folder, paths, state, settings.rules)
         except (OSError, sqlite3.Error) as error:
             where = paths.index_db(folder)
             raise CliError(f"{where}: cannot open the index: {error}") from None

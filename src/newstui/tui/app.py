@@ -67,7 +67,7 @@ class NewsApp(App[None]):
             settings, warnings = loaded.settings, loaded.warnings
         self.settings = settings
         self.state = state or StateStore(paths.state_db)
-        self.library = Library(library, paths, self.state)
+        self.library = Library(library, paths, self.state, settings.rules)
         self.writer = StateWriter(
             self.state,
             on_error=lambda what, error: self.post_message(StateWriteFailed(what, str(error))),

@@ -68,13 +68,21 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE prefs(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Hidden articles (a rule's or the reader's), and the articles rules have already met."""
+    conn.execute("CREATE TABLE hidden(article_id TEXT PRIMARY KEY, hidden_at REAL NOT NULL)")
+    conn.execute("CREATE TABLE rules_seen(article_id TEXT PRIMARY KEY)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _EXPECTED_COLUMNS = {
     "article_state": "article_id, read_at, starred, position, block, updated_at",
     "last_opened": "library, article_id, updated_at",
     "prefs": "key, value",
+    "hidden": "article_id, hidden_at",
+    "rules_seen": "article_id",
 }
 
 

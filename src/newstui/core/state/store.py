@@ -165,6 +165,49 @@ class StateStore:
         first = max(int(block), 0)
         self._update([article_id], lambda row, now: (*row[:3], fraction, first, now))
 
+    # hidden articles (see `core.rules`)
+
+    def hidden(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` that are hidden."""
+        wanted = list(dict.fromkeys(ids))
+        return self._read(lambda conn: _among(conn, "hidden", wanted))
+
+    def set_hidden(self, ids: Iterable[str], hidden: bool) -> None:
+        wanted = [(article_id, time.time()) for article_id in dict.fromkeys(ids)]
+        if hidden:
+            sql = "INSERT OR IGNORE INTO hidden(article_id, hidden_at) VALUES (?, ?)"
+            self._write(lambda conn: conn.executemany(sql, wanted))
+        else:
+            sql = "DELETE FROM hidden WHERE article_id = ?"
+            self._write(lambda conn: conn.executemany(sql, [(i,) for i, _ in wanted]))
+
+    def toggle_hidden(self, article_id: str) -> bool:
+        """Hide the article, or show it again when it is hidden; returns whether it is now."""
+
+        def work(conn: sqlite3.Connection) -> bool:
+            gone = conn.execute("DELETE FROM hidden WHERE article_id = ?", (article_id,))
+            if gone.rowcount:
+                return False
+            sql = "INSERT INTO hidden(article_id, hidden_at) VALUES (?, ?)"
+            conn.execute(sql, (article_id, time.time()))
+            return True
+
+        return self._write(work)
+
+    def unseen_by_rules(self, ids: Iterable[str]) -> list[str]:
+        """Those of `ids` no rule has met yet, and from now on all of them are met: the
+        rules apply to an article once, when it arrives, never again (a rebuilt index)."""
+        wanted = list(dict.fromkeys(ids))
+
+        def work(conn: sqlite3.Connection) -> list[str]:
+            seen = _among(conn, "rules_seen", wanted)
+            fresh = [article_id for article_id in wanted if article_id not in seen]
+            sql = "INSERT OR IGNORE INTO rules_seen(article_id) VALUES (?)"
+            conn.executemany(sql, [(article_id,) for article_id in fresh])
+            return fresh
+
+        return self._write(work)
+
     # per-library and UI memory
 
     def last_opened(self, library: str) -> str | None:
@@ -271,6 +314,17 @@ def _in_transaction(
 ) -> T:
     with transaction(conn, begin):
         return work(conn)
+
+
+def _among(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
+    """Those of `ids` listed in `table` (one of this module's id tables)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT article_id FROM {table} WHERE article_id IN ({marks})"
+        found.update(article_id for (article_id,) in conn.execute(query, chunk))
+    return found
 
 
 def _state(row: _Row) -> ArticleState:
