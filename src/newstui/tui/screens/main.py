@@ -98,6 +98,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
+        Binding("x", "hide", "Hide / show again", show=False, id="hide"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
         Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
@@ -163,6 +164,7 @@ class MainScreen(Screen[None]):
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
         self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
+        self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
         self.feed_problems: list[Problem] = []  # the feeds that failed in the last fetch
@@ -332,6 +334,10 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        if summary.ruled:
+            from newstui.core.rules import summary as rules_summary
+
+            self.notify(f"Rules: {rules_summary(summary.ruled)}.", timeout=4, markup=False)
         if self.watch_files and not self._watching:
             self._watching = True
             self.watch_library()
@@ -444,6 +450,20 @@ class MainScreen(Screen[None]):
         self.articles.patch_row(article_id, starred=not change.before[article_id])
         self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
 
+    def action_hide(self) -> None:
+        """Hide the article, or show a hidden one again (found by is:hidden): it leaves the
+        list and the counts once the write has landed."""
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        hidden_now = self.hidden_shown.get(article_id)
+        if hidden_now is None:  # (a read: it never waits)
+            hidden_now = bool(self.state.hidden([article_id]))
+        change = self.session.toggle_hidden(article_id, hidden_now)
+        self.hidden_shown[article_id] = not hidden_now
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
+
     def action_toggle_read(self) -> None:
         article_id = self.target_id()
         if article_id is None:
@@ -476,7 +496,10 @@ class MainScreen(Screen[None]):
             return
         for value in (False, True):
             ids = {article_id for article_id, old in change.before.items() if old is value}
-            self.articles.patch_rows(ids, **{change.field: value})
+            if change.field == "hidden":
+                self.hidden_shown.update(dict.fromkeys(ids, value))
+            else:
+                self.articles.patch_rows(ids, **{change.field: value})
         self.writer.after_pending(lambda: self.post_message(MarksSaved()))
         self.notify(f"Undone: {change.what.lower()}.", timeout=3, markup=False)
 
