@@ -108,6 +108,27 @@ class FolderInfo(NamedTuple):
     total: int
     unread: int
     feed: str | None = None  # the one feed (or site) all its articles come from, if one
+    query: str | None = None  # a saved search (`saved_searches`): what it finds
+
+
+SAVED_SEARCH = "\x00@"  # a saved search's `FolderInfo.name` is this and its name (no
+# folder's name holds NUL)
+
+
+def shown_name(shown: str) -> str:
+    """A `FolderInfo.name` as a person reads it: a saved search's is "@name"."""
+    return "@" + shown[len(SAVED_SEARCH) :] if shown.startswith(SAVED_SEARCH) else shown
+
+
+def shown_filter(shown: str, searches: dict[str, str], unread: bool = False) -> ListFilter:
+    """The filter of a `FolderInfo.name`: a folder's ("" the whole library), or a saved
+    search's (one no longer in `searches` finds nothing)."""
+    if shown.startswith(SAVED_SEARCH):
+        query = searches.get(shown[len(SAVED_SEARCH) :])
+        if query is None:  # a folder no path can be in (NUL): nothing
+            return ListFilter(unread=unread, folder=SAVED_SEARCH)
+        return ListFilter(unread=unread, query=query)
+    return ListFilter(unread=unread, folder=shown or None)
 
 
 NO_FILTER = ListFilter()
@@ -599,6 +620,16 @@ class Library:
             only = sources.get(name, set())
             label = next(iter(only)) if len(only) == 1 and name else None
             infos.append(FolderInfo(name, name.count("/") + 1 if name else 0, total, unread, label))
+        return infos
+
+    @_reads(list)
+    def saved_searches(self, searches: dict[str, str]) -> list[FolderInfo]:
+        """Each saved search (name -> query) with how many articles it finds, and unread."""
+        infos = []
+        for name, query in searches.items():
+            total = self.count(ListFilter(query=query))
+            unread = self.count(ListFilter(unread=True, query=query))
+            infos.append(FolderInfo(SAVED_SEARCH + name, 0, total, unread, query=query))
         return infos
 
     # authors

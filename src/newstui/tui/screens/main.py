@@ -31,7 +31,7 @@ from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.index.summary import Problem
 from newstui.core.jobs import Jobs
-from newstui.core.library import ListFilter, QueryError
+from newstui.core.library import QueryError, shown_filter, shown_name
 from newstui.core.paths import AppPaths
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
@@ -172,7 +172,7 @@ class MainScreen(Screen[None]):
     # --- composition ------------------------------------------------------------------------
 
     def listing(self) -> LibraryRows:
-        shown = ListFilter(unread=self.unread_only, folder=self.folder_shown or None)
+        shown = shown_filter(self.folder_shown, self.settings.searches, self.unread_only)
         return LibraryRows(self.library, self.sort, shown)
 
     def compose(self) -> ComposeResult:
@@ -261,7 +261,9 @@ class MainScreen(Screen[None]):
         else:
             what = "Unread" if self.unread_only else "Articles"
             if self.folder_shown:
-                articles.border_title = Content.assemble(what, " in ", self.folder_shown)
+                articles.border_title = Content.assemble(
+                    what, " in ", shown_name(self.folder_shown)
+                )
             else:
                 articles.border_title = what
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
@@ -270,7 +272,7 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         self.query_one(StatusLine).info = StatusInfo(
             library=clean_line(
-                "/".join(part for part in (self.folder.name, self.folder_shown) if part)
+                "/".join(part for part in (self.folder.name, shown_name(self.folder_shown)) if part)
                 or str(self.folder)
             ),
             total=self.total,
@@ -938,9 +940,9 @@ class MainScreen(Screen[None]):
 
     def _counts(self) -> tuple[int, int]:
         """Articles and unread ones in what the list shows (the library, or one folder)."""
-        folder = self.folder_shown or None
-        total = self.library.count(ListFilter(folder=folder))
-        return total, self.library.count(ListFilter(unread=True, folder=folder))
+        searches = self.settings.searches
+        total = self.library.count(shown_filter(self.folder_shown, searches))
+        return total, self.library.count(shown_filter(self.folder_shown, searches, unread=True))
 
     @work(
         thread=True,
@@ -951,7 +953,8 @@ class MainScreen(Screen[None]):
     )
     def load_folders(self) -> None:
         with self.jobs:
-            self.post_message(FoldersLoaded(self.library.folders()))
+            searches = self.library.saved_searches(self.settings.searches)
+            self.post_message(FoldersLoaded([*self.library.folders(), *searches]))
 
     @work(
         thread=True,
