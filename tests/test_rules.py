@@ -307,3 +307,21 @@ def test_hide_and_unhide_commands(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["unhide", "harbour-wall"]) == 0
     assert main(["list", str(folder)]) == 0
     assert "Harbour" in capsys.readouterr().out
+
+
+def test_hidden_articles_travel_in_a_state_export() -> None:
+    paths = AppPaths.default()
+    here = StateStore(paths.state_db)
+    here.set_hidden(["cereal-advert"], True)
+    exported = here.export_data()
+    here.close()
+    assert [item["id"] for item in exported["hidden"]] == ["cereal-advert"]
+    there = StateStore(paths.state_db.with_name("elsewhere.sqlite3"))
+    try:
+        assert there.import_data(exported) == 1
+        assert there.hidden(["cereal-advert"]) == {"cereal-advert"}
+        assert there.import_data(exported) == 0
+        with pytest.raises(ValueError, match=r"hidden\[0\]"):
+            there.import_data({**exported, "hidden": [{"id": "x"}]})
+    finally:
+        there.close()

@@ -250,7 +250,8 @@ class StateStore:
             articles = conn.execute(f"SELECT {_COLUMNS} FROM article_state ORDER BY article_id")
             opened = conn.execute(
                 "SELECT library, article_id, updated_at FROM last_opened ORDER BY library"
-            )
+            ).fetchall()
+            hidden = conn.execute("SELECT article_id, hidden_at FROM hidden ORDER BY article_id")
             return {
                 "format": EXPORT_FORMAT,
                 "version": EXPORT_VERSION,
@@ -269,6 +270,7 @@ class StateStore:
                 "last_opened": [
                     {"library": r[0], "article_id": r[1], "updated_at": r[2]} for r in opened
                 ],
+                "hidden": [{"id": r[0], "hidden_at": r[1]} for r in hidden],
             }
 
         return self._read(work)
@@ -284,6 +286,7 @@ class StateStore:
         transaction.
         """
         incoming, opened = _parse_export(data)
+        hidden = _parse_hidden(data)
 
         def work(conn: sqlite3.Connection) -> int:
             local = self._rows(conn, list(incoming))
@@ -299,7 +302,11 @@ class StateStore:
                 "updated_at = excluded.updated_at WHERE excluded.updated_at > updated_at",
                 opened,
             )
-            return len(changed)
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO hidden(article_id, hidden_at) VALUES (?, ?)", hidden
+            )
+            return len(changed) + conn.total_changes - before
 
         return self._write(work)
 
@@ -371,6 +378,18 @@ def _parse_export(data: Any) -> tuple[dict[str, _Row], list[tuple[str, str, floa
         if entry[0] not in entries or entry[2] > entries[entry[0]][2]:
             entries[entry[0]] = entry
     return rows, list(entries.values())
+
+
+def _parse_hidden(data: dict[str, Any]) -> list[tuple[str, float]]:
+    """The hidden articles of an export (absent from those of older newstuis): merged in,
+    never shown again by an import (hiding wins, as a star does on a tie)."""
+    items = data.get("hidden", [])
+    if not isinstance(items, list):
+        raise ValueError('"hidden" must be a list')
+    return [
+        (_text(item, "id", f"hidden[{n}]"), _number(item, "hidden_at", f"hidden[{n}]"))
+        for n, item in enumerate(items)
+    ]
 
 
 def _article_row(item: Any, where: str) -> _Row:
