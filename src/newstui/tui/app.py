@@ -79,7 +79,7 @@ class NewsApp(App[None]):
             self.startup_warnings += [f"{paths.config_file}: {w}" for w in keymap_warnings]
         self.settings = settings  # its keymap is the part that applies
         self.state = state or StateStore(paths.state_db, outbox=settings.sync is not None)
-        self.library = Library(library, paths, self.state)
+        self.library = Library(library, paths, self.state, settings.rules)
         self.writer = StateWriter(
             self.state,
             on_error=lambda what, error: self.post_message(StateWriteFailed(what, str(error))),

@@ -128,6 +128,9 @@ STATE_FALLBACK_SCHEMA = """CREATE TABLE IF NOT EXISTS state.article_state(
     article_id TEXT PRIMARY KEY, read_at REAL, starred INTEGER NOT NULL DEFAULT 0,
     position REAL NOT NULL DEFAULT 0, block INTEGER NOT NULL DEFAULT 0,
     updated_at REAL NOT NULL)"""
+STATE_FALLBACK_HIDDEN = (
+    "CREATE TABLE IF NOT EXISTS state.hidden(article_id TEXT PRIMARY KEY, hidden_at REAL NOT NULL)"
+)
 
 
 def schema_statements() -> list[str]:
@@ -160,8 +163,9 @@ def attach_state(conn: sqlite3.Connection, state_db: Path | None) -> None:
         try:
             conn.execute("ATTACH DATABASE ? AS state", (uri,))
             found = conn.execute(
-                "SELECT 1 FROM state.sqlite_master WHERE name = 'article_state'"
-            ).fetchone()
+                "SELECT count(*) = 2 FROM state.sqlite_master "
+                "WHERE name IN ('article_state', 'hidden')"
+            ).fetchone()[0]
             if found:
                 return
         except sqlite3.DatabaseError:
@@ -170,6 +174,7 @@ def attach_state(conn: sqlite3.Connection, state_db: Path | None) -> None:
             conn.execute("DETACH DATABASE state")
     conn.execute("ATTACH DATABASE ':memory:' AS state")
     conn.execute(STATE_FALLBACK_SCHEMA)
+    conn.execute(STATE_FALLBACK_HIDDEN)
 
 
 def delete_database(path: Path) -> None:

@@ -5,7 +5,7 @@
     ceasefire*               a prefix (of at least 3 letters)
     -pipeline                articles without the word (or "-a phrase")
     author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
-    is:unread is:read is:starred
+    is:unread is:read is:starred is:hidden (hidden articles are found by is:hidden only)
     folder:tech              articles in a subfolder of that name (folder:"world news")
     feed:"harbour desk"      articles from a feed (or site) whose name has these words
 Any other `name:value` is an error naming the qualifiers there are.
@@ -36,7 +36,12 @@ class QueryError(ValueError):
 MIN_PREFIX = 3
 QUALIFIERS = ("author", "is", "folder", "feed")
 _QUALIFIER = re.compile(r"([a-z]+):(?=[^\s/])", re.IGNORECASE)  # (not http://)
-FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
+FLAGS = {
+    "unread": ("read", False),
+    "read": ("read", True),
+    "starred": ("starred", True),
+    "hidden": ("hidden", True),
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Query:
     words: frozenset[str] = frozenset()  # the phrases that are one bare word (no quotes, no *)
     folders: list[str] = field(default_factory=list)  # folder names, as typed
     feeds: list[str] = field(default_factory=list)  # words of feed names, casefolded
+    hidden: bool = False  # is:hidden: the hidden articles (else: those not hidden)
 
     @property
     def match(self) -> str | None:
@@ -150,7 +156,8 @@ def parse_query(text: str) -> Query:
             value, position = _value(text, position + len("is:"))
             flag = FLAGS.get(value.casefold())
             if flag is None:
-                raise QueryError(f"unknown is:{value}; use is:unread, is:read or is:starred")
+                known = "is:unread, is:read, is:starred or is:hidden"
+                raise QueryError(f"unknown is:{value}; use {known}")
             name, wanted = flag
             if flags.get(name, wanted != negated) != (wanted != negated):
                 raise QueryError(f"is:{value} contradicts an earlier is: in the same search")
@@ -182,6 +189,7 @@ def parse_query(text: str) -> Query:
         frozenset(words),
         folders,
         feeds,
+        flags.get("hidden", False),
     )
 
 

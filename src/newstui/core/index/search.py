@@ -29,12 +29,14 @@ from collections.abc import Callable
 from newstui.core import lang
 from newstui.core.index.db import has_undetermined, language_token, languages
 from newstui.core.index.listing import (
+    HIDDEN,
     MARK_END,
     MARK_START,
     ORDER_BY,
     ROW_COLUMNS,
     ROWS,
     STATE_JOIN,
+    VISIBLE,
     SearchHit,
     to_row,
 )
@@ -58,27 +60,11 @@ def run_search(connect: Connect, query: Query, limit: int, root: str = "") -> li
     """
     conn = connect()
     limit = max(0, limit)
-    if query.words:
-        query = query.with_forms(lambda word: library_forms(conn, word))
-    conditions: list[str] = []
-    if query.read is not None:
-        conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
-    if query.starred is not None:
-        conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
-    params: list[object] = []
-    for folder in query.folders:  # a folder of that name inside the library
-        conditions.append("instr(substr(a.path, ?), ?) > 0")
-        params += [len(root) + 1, folder_needle(folder)]
-    for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
-        conditions.append(
-            "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
-            "WHERE t.num = a.num), '')), ?) > 0"
-        )
-        params.append(name)
+    query, conditions, params = _conditions(conn, query, root)
     match = query.match
     if match is None:
-        if not (conditions or query.exclude):
-            return []
+        if len(conditions) == 1 and not (query.hidden or query.exclude):
+            return []  # (the one condition: not hidden)
         return _filtered(conn, query, conditions, params, limit)
     params = [match, *params]
     if query.ranked:
@@ -112,6 +98,43 @@ def folder_needle(folder: str, sep: str = os.sep) -> str:
     """What a path below the library holds when it is in a folder named `folder`
     (`folder:news` is the folder "news", not "newsletters"); `sep` separates the names."""
     return sep + folder.strip(sep) + sep
+
+
+def where_of(conn: sqlite3.Connection, query: Query, root: str = "") -> tuple[str, list[object]]:
+    """What `query` finds, as an SQL condition on `articles a` joined to the reader state
+    `s` (unranked: for rules and saved searches), and its parameters."""
+    query, conditions, params = _conditions(conn, query, root)
+    if query.match is not None:
+        conditions.append("a.num IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(query.match)
+    elif query.exclude_match is not None:
+        conditions.append("a.num NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(query.exclude_match)
+    return " AND ".join(conditions), params
+
+
+def _conditions(
+    conn: sqlite3.Connection, query: Query, root: str
+) -> tuple[Query, list[str], list[object]]:
+    """The query with its words' other forms, and its qualifiers as SQL conditions."""
+    if query.words:
+        query = query.with_forms(lambda word: library_forms(conn, word))
+    conditions = [HIDDEN if query.hidden else VISIBLE]
+    if query.read is not None:
+        conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
+    if query.starred is not None:
+        conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
+    params: list[object] = []
+    for folder in query.folders:  # a folder of that name inside the library
+        conditions.append("instr(substr(a.path, ?), ?) > 0")
+        params += [len(root) + 1, folder_needle(folder)]
+    for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
+        conditions.append(
+            "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
+            "WHERE t.num = a.num), '')), ?) > 0"
+        )
+        params.append(name)
+    return query, conditions, params
 
 
 # Endings that make the other forms of a word (folded, as FTS5 indexes words), by language:

@@ -32,7 +32,7 @@ from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.index.summary import Problem
 from newstui.core.jobs import Jobs
-from newstui.core.library import ListFilter, QueryError
+from newstui.core.library import QueryError, shown_filter, shown_name
 from newstui.core.paths import AppPaths
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
@@ -101,6 +101,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
+        Binding("d", "hide", "Hide / show again", show=False, id="hide"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
         Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
@@ -169,6 +170,7 @@ class MainScreen(Screen[None]):
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
         self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
+        self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
         self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
@@ -177,7 +179,7 @@ class MainScreen(Screen[None]):
     # --- composition ------------------------------------------------------------------------
 
     def listing(self) -> LibraryRows:
-        shown = ListFilter(unread=self.unread_only, folder=self.folder_shown or None)
+        shown = shown_filter(self.folder_shown, self.settings.searches, self.unread_only)
         return LibraryRows(self.library, self.sort, shown)
 
     def compose(self) -> ComposeResult:
@@ -289,7 +291,9 @@ class MainScreen(Screen[None]):
         else:
             what = "Unread" if self.unread_only else "Articles"
             if self.folder_shown:
-                articles.border_title = Content.assemble(what, " in ", self.folder_shown)
+                articles.border_title = Content.assemble(
+                    what, " in ", shown_name(self.folder_shown)
+                )
             else:
                 articles.border_title = what
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
@@ -298,7 +302,7 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         self.query_one(StatusLine).info = StatusInfo(
             library=clean_line(
-                "/".join(part for part in (self.folder.name, self.folder_shown) if part)
+                "/".join(part for part in (self.folder.name, shown_name(self.folder_shown)) if part)
                 or str(self.folder)
             ),
             total=self.total,
@@ -369,6 +373,10 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        if summary.ruled:
+            from newstui.core.rules import summary as rules_summary
+
+            self.notify(f"Rules: {rules_summary(summary.ruled)}.", timeout=4, markup=False)
         if self.watch_files and not self._watching:
             self._watching = True
             self.watch_library()
@@ -481,6 +489,20 @@ class MainScreen(Screen[None]):
         self.articles.patch_row(article_id, starred=not change.before[article_id])
         self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
 
+    def action_hide(self) -> None:
+        """Hide the article, or show a hidden one again (found by is:hidden): it leaves the
+        list and the counts once the write has landed."""
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        hidden_now = self.hidden_shown.get(article_id)
+        if hidden_now is None:  # (a read: it never waits)
+            hidden_now = bool(self.state.hidden([article_id]))
+        change = self.session.toggle_hidden(article_id, hidden_now)
+        self.hidden_shown[article_id] = not hidden_now
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
+
     def action_toggle_read(self) -> None:
         article_id = self.target_id()
         if article_id is None:
@@ -513,7 +535,10 @@ class MainScreen(Screen[None]):
             return
         for value in (False, True):
             ids = {article_id for article_id, old in change.before.items() if old is value}
-            self.articles.patch_rows(ids, **{change.field: value})
+            if change.field == "hidden":
+                self.hidden_shown.update(dict.fromkeys(ids, value))
+            else:
+                self.articles.patch_rows(ids, **{change.field: value})
         self.writer.after_pending(lambda: self.post_message(MarksSaved()))
         self.notify(f"Undone: {change.what.lower()}.", timeout=3, markup=False)
 
@@ -967,9 +992,9 @@ class MainScreen(Screen[None]):
 
     def _counts(self) -> tuple[int, int]:
         """Articles and unread ones in what the list shows (the library, or one folder)."""
-        folder = self.folder_shown or None
-        total = self.library.count(ListFilter(folder=folder))
-        return total, self.library.count(ListFilter(unread=True, folder=folder))
+        searches = self.settings.searches
+        total = self.library.count(shown_filter(self.folder_shown, searches))
+        return total, self.library.count(shown_filter(self.folder_shown, searches, unread=True))
 
     @work(
         thread=True,
@@ -980,7 +1005,8 @@ class MainScreen(Screen[None]):
     )
     def load_folders(self) -> None:
         with self.jobs:
-            self.post_message(FoldersLoaded(self.library.folders()))
+            searches = self.library.saved_searches(self.settings.searches)
+            self.post_message(FoldersLoaded([*self.library.folders(), *searches]))
 
     @work(
         thread=True,
