@@ -6,6 +6,7 @@
     -pipeline                articles without the word (or "-a phrase")
     author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
     is:unread is:read is:starred is:hidden (hidden articles are found by is:hidden only)
+    is:podcast               articles with an audio or video file (also is:enclosure)
     folder:tech              articles in a subfolder of that name (folder:"world news")
     feed:"harbour desk"      articles from a feed (or site) whose name has these words
 Any other `name:value` is an error naming the qualifiers there are.
@@ -41,6 +42,8 @@ FLAGS = {
     "read": ("read", True),
     "starred": ("starred", True),
     "hidden": ("hidden", True),
+    "podcast": ("podcast", True),
+    "enclosure": ("podcast", True),
 }
 
 
@@ -71,6 +74,7 @@ class Query:
     folders: list[str] = field(default_factory=list)  # folder names, as typed
     feeds: list[str] = field(default_factory=list)  # words of feed names, casefolded
     hidden: bool = False  # is:hidden: the hidden articles (else: those not hidden)
+    podcast: bool | None = None  # is:podcast: with (or -is:podcast without) enclosures
 
     @property
     def match(self) -> str | None:
@@ -156,7 +160,7 @@ def parse_query(text: str) -> Query:
             value, position = _value(text, position + len("is:"))
             flag = FLAGS.get(value.casefold())
             if flag is None:
-                known = "is:unread, is:read, is:starred or is:hidden"
+                known = "is:unread, is:read, is:starred, is:hidden or is:podcast"
                 raise QueryError(f"unknown is:{value}; use {known}")
             name, wanted = flag
             if flags.get(name, wanted != negated) != (wanted != negated):
@@ -190,6 +194,7 @@ def parse_query(text: str) -> Query:
         folders,
         feeds,
         flags.get("hidden", False),
+        flags.get("podcast"),
     )
 
 

@@ -128,6 +128,11 @@ def _conditions(
     for folder in query.folders:  # a folder of that name inside the library
         conditions.append("instr(substr(a.path, ?), ?) > 0")
         params += [len(root) + 1, folder_needle(folder)]
+    if query.podcast is not None:  # its enclosures, kept in the article's meta
+        enclosures = (
+            "(SELECT json_extract(t.meta, '$.enclosures') FROM texts t WHERE t.num = a.num)"
+        )
+        conditions.append(f"{enclosures} IS {'NOT ' if query.podcast else ''}NULL")
     for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
         conditions.append(
             "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
