@@ -300,11 +300,11 @@ def test_hide_and_unhide_commands(tmp_path: Path, capsys: pytest.CaptureFixture[
     folder = tmp_path / "lib"
     write(folder, "h.txt", HARBOUR)
     write(folder, "b.txt", BRIDGE)
-    assert main(["hide", "harbour-wall"]) == 0
+    assert main(["hide", "harbour-wall", "--dir", str(folder)]) == 0
     assert main(["list", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "Harbour" not in out and "Bridge" in out
-    assert main(["unhide", "harbour-wall"]) == 0
+    assert main(["unhide", "harbour-wall", "--dir", str(folder)]) == 0
     assert main(["list", str(folder)]) == 0
     assert "Harbour" in capsys.readouterr().out
 
