@@ -15,8 +15,10 @@ from newstui.core.library import Library
 
 MARKET = (
     "---\ntitle: Market Day\ndate: 2026-03-04\nauthor: Ines Hallam\n---\n\n"
-    "Stalls lined the quay on Saturday morning for the spring market.\n"
-)
+    "Stalls lined the quay on Saturday morning for the spring market.\n\n"
+    + "Traders sold fish, bread and flowers until the rain came in the afternoon.\n\n"
+    * 20
+)  # long: by relevance (BM25) it comes after the short article by the same author
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +130,10 @@ def test_other_forms(language: str, word: str, form: str) -> None:
 
 
 def test_forms_are_the_word_then_the_shortest_at_most_max_forms() -> None:
+    many = inflectors(["en", "de", "fr", "nl", "sv", "es"])
+    assert len(word_forms("partner", many)) == MAX_FORMS  # of some 35
     forms = word_forms("газета", inflectors(["ru"]))
-    assert forms[0] == "газета" and len(forms) == len(set(forms)) == MAX_FORMS
+    assert forms[0] == "газета" and len(forms) == len(set(forms))
     rest = forms[1:]
     assert rest == sorted(rest, key=lambda form: (len(form), form))
     assert word_forms("ox", inflectors(["en"])) == ["ox"]  # too short to have forms
