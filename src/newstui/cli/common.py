@@ -125,7 +125,8 @@ def library_of(path: Path, paths: AppPaths) -> Path:
 def open_library(directory: Path | None) -> Iterator[Library]:
     """The library at `directory` (else the reader's default); not refreshed yet."""
     from newstui.cli import CliError
-    from newstui.cli.tui import LAST_LIBRARY, check_library, default_folder
+    from newstui.cli.tui import check_library, default_folder
+    from newstui.core.libraries import LAST_LIBRARY
     from newstui.core.state.store import StateError, StateStore
 
     paths = AppPaths.default()

@@ -65,13 +65,15 @@ class Prepared:
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
     still_pruned: list[str] = field(default_factory=list)  # pruned ids the feed still lists
+    title: str | None = None  # the feed's own title (its entries' source name)
 
 
 def prepare(body: bytes, job: Job) -> Prepared:
     """Raises `ArticleError` when the body is not a feed."""
     parsed = parse_feed(body, keep_html=job.write)
     prepared = Prepared(problems=parsed.warnings[:20])
-    outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
+    prepared.title = parsed.articles[0].source.name if parsed.articles else None
+    outlet = job.outlet or prepared.title
     kept = zip(parsed.articles, parsed.html, parsed.summary_html, strict=True)
     for article, html, summary_html in kept:
         article_id = article_id_in_feed(job.feed_key, article.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,11 +43,14 @@ from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
     CountsLoaded,
+    FeedListLoaded,
     FeedProblemsLoaded,
+    FeedStep,
     FetchFinished,
     FetchProgress,
     FilesChanged,
     FoldersLoaded,
+    LibraryWanted,
     LinkOpened,
     LinkResolved,
     MarksSaved,
@@ -72,6 +75,9 @@ from newstui.tui.widgets.related import RelatedStories
 from newstui.tui.widgets.search_bar import SearchBar
 from newstui.tui.widgets.status import StatusInfo, StatusLine, plural
 from newstui.tui.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from newstui.core.fetch.feed_list import FeedList, FeedRow
 
 WIDE = 140
 """From this many columns on, all four panes are side by side."""
@@ -104,6 +110,13 @@ class MainScreen(Screen[None]):
         Binding("d", "hide", "Hide / show again", show=False, id="hide"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
         Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
+        Binding("L", "feeds('list')", "Feed list", show=False, id="feed_list"),
+        Binding("J", "feeds('next')", "Next feed", show=False, id="next_feed"),
+        Binding("K", "feeds('previous')", "Previous feed", show=False, id="previous_feed"),
+        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
+        Binding(
+            "N", "feeds('next_unread')", "Next feed with unread", show=False, id="next_unread_feed"
+        ),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
         Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
@@ -139,6 +152,7 @@ class MainScreen(Screen[None]):
         *,
         clock: Clock,
         watch: bool = True,
+        folder_shown: str = "",
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -169,7 +183,7 @@ class MainScreen(Screen[None]):
         self._watching = False
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
-        self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
+        self.folder_shown = folder_shown  # the subfolder the list shows ("": the whole library)
         self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
@@ -255,7 +269,9 @@ class MainScreen(Screen[None]):
         self.save_session()
 
     def save_session(self) -> None:
-        """Write the reading position of the open article now (on quit)."""
+        """Write the reading position of the open article now (on quit, on a switch)."""
+        if getattr(self.app, "main", self) is not self:  # asleep under the screen shown
+            return
         reader = self.reader
         if reader.article is not None:
             position, block = reader.position()
@@ -763,6 +779,48 @@ class MainScreen(Screen[None]):
         self.count_articles()
         self.articles.focus()
 
+    # --- the feed list: newsboat's first screen, and moving from feed to feed -------------
+
+    def action_feeds(self, then: FeedStep) -> None:
+        self.load_feed_list(then)
+
+    @on(FeedListLoaded)
+    def _feed_list_loaded(self, message: FeedListLoaded) -> None:
+        from newstui.tui.screens.feeds import FeedsScreen
+
+        feeds = message.feeds
+        rows = feeds.feeds
+        current = self.folder_shown if self.folder == feeds.news_folder else None
+        if message.then == "list":
+            self.app.push_screen(
+                FeedsScreen(feeds, current, self.clock()), lambda row: self.open_feed(feeds, row)
+            )
+            return
+        at = next((i for i, row in enumerate(rows) if row.folder == current), None)
+        if message.then == "previous":
+            order = list(range((at or len(rows)) - 1, -1, -1))
+        else:
+            order = list(range(0 if at is None else at + 1, len(rows)))
+        if message.then == "next_unread":  # (round to the first ones, as newsboat does not)
+            start = 0 if at is None else at + 1
+            order = [i for i in [*range(start, len(rows)), *range(start)] if rows[i].unread]
+        if not order:
+            what = {"next": "next", "previous": "previous", "next_unread": "unread"}[message.then]
+            self.notify(f"No {what} feed.", timeout=2, markup=False)
+            return
+        self.open_feed(feeds, rows[order[0]])
+
+    def open_feed(self, feeds: FeedList, row: FeedRow | None) -> None:
+        """List only `row`'s articles (its folder), in the news folder."""
+        if row is None:
+            return
+        if self.folder != feeds.news_folder:
+            self.notify("Opening the news folder…", timeout=2, markup=False)
+            self.app.post_message(LibraryWanted(feeds.news_folder, row.folder))
+            return
+        self.show_folder(row.folder)
+        self.notify(clean_line(f"{row.title}: {row.unread:,} unread"), timeout=2, markup=False)
+
     def action_problems(self) -> None:
         from newstui.tui.screens.problems import ProblemsScreen
 
@@ -1023,6 +1081,18 @@ class MainScreen(Screen[None]):
 
         outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
         self.post_message(FetchFinished(*outcome))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="feed-list",
+        exit_on_error=False,
+        description="Reading the feed list",
+    )
+    def load_feed_list(self, then: FeedStep) -> None:
+        from newstui.core.fetch.feed_list import feed_list
+
+        self.post_message(FeedListLoaded(feed_list(self.paths, self.settings, self.state), then))
 
     @work(thread=True, group="fetch-problems", exit_on_error=False, description="Feed problems")
     def load_feed_problems(self) -> None:
