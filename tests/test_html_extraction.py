@@ -363,11 +363,11 @@ def test_a_later_date_in_another_zone_does_not_replace_the_first() -> None:
 
 def test_the_one_headline_shown_beats_a_different_sharing_title() -> None:
     meta = meta_of(
-        "<html><head><title>13 Ways To Say It | Bustle</title>"
-        '<meta property="og:title" content="13 Ways To Say It"></head>'
-        "<body><h1>The Transformative Power Of Compliments</h1></body></html>"
+        "<html><head><title>9 Knots Every Sailor Ties | Harbour Post</title>"
+        '<meta property="og:title" content="9 Knots Every Sailor Ties"></head>'
+        "<body><h1>The Quiet Art Of Mending Nets</h1></body></html>"
     )
-    assert meta.title == "The Transformative Power Of Compliments"
+    assert meta.title == "The Quiet Art Of Mending Nets"
 
 
 def test_a_short_heading_or_several_leave_the_metadata_title() -> None:
