@@ -443,3 +443,8 @@ def test_words_at_inline_edges_are_neither_glued_nor_split() -> None:
         f"{paragraphs(1)}</article>"
     )
     assert "The spare parts were late, and Data was lost." in [b.text for b in article.blocks]
+
+
+def test_a_formula_in_a_fragment_is_its_alttext() -> None:
+    blocks = html_to_blocks('<p>The area is <math alttext="\\pi r^2"><mi>r</mi></math> here.</p>')
+    assert [block.text for block in blocks] == ["The area is \\pi r^2 here."]

@@ -2,11 +2,12 @@
 
 Parsed by lxml's HTML parser (libxml2) feeding the builder's start/data/end events, so no
 tree is built: it never fetches anything, never raises on bad markup, and closes what bad
-markup leaves open as browsers do. Scripts, styles, hidden elements and other invisible parts are
-dropped; headings, paragraphs, quotes, list items, preformatted text and images map to the
-block kinds of the same name. `<a href>` becomes a `Link` over its text (relative links
-resolved against `base`); an image keeps its alt text, else its figure's caption, and an
-image with neither (decoration) or an icon-sized one is dropped.
+markup leaves open as browsers do. Scripts, styles, hidden elements and other invisible
+parts are dropped; headings, paragraphs, quotes, list items, preformatted text and images
+map to the block kinds of the same name; a formula (`<math>`) is its `alttext`. `<a href>`
+becomes a `Link` over its text (relative links resolved against `base`); an image keeps its
+alt text, else its figure's caption, and an image with neither (decoration) or an icon-sized
+one is dropped.
 """
 
 from __future__ import annotations
@@ -215,6 +216,8 @@ class _BlockBuilder:
             self._hidden_depth += tag == self._hidden_tag
             return
         if tag in self._hidden or _is_hidden(values):
+            if tag == "math" and (values.get("alttext") or "").strip():
+                self._text.append(f" {_MARKERS.sub('', values['alttext'])} ")  # its TeX
             if tag not in _VOID:
                 self._hidden_tag, self._hidden_depth = tag, 1
             return
