@@ -165,7 +165,7 @@ def test_search_errors_exit_2(folder: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 2 and out == ""
     assert (
         err
-        == "newstui: search: unknown is:whatever; use is:unread, is:read, is:starred or is:hidden\n"
+        == "newstui: search: unknown is:whatever; use is:unread, is:read, is:starred, is:hidden or is:podcast\n"
     )
     code, _, err = run(capsys, "search", '"unbalanced AND (', "--dir", str(folder))
     assert code == 0 and "Traceback" not in err

@@ -402,3 +402,49 @@ def test_a_longer_text_that_only_repeats_the_shorter_is_taken() -> None:
     shorter, longer = words(300), f"{words(300)} {words(100)}"  # the first 100 said again
     assert _pick_readability(from_trafilatura=shorter, from_readability=longer)
     assert not _pick_readability(from_trafilatura=longer, from_readability=shorter)
+
+
+def test_a_line_break_is_a_line_in_its_paragraph_and_two_start_a_new_one() -> None:
+    blocks = html_to_blocks(
+        '<p>Roses are red,<br>the tide <a href="https://tides.example/">is<br>high</a>,'
+        "<br/> <br> and this is a new paragraph.</p><pre>one<br>two</pre>"
+    )
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("paragraph", "Roses are red,\nthe tide is\nhigh,"),
+        ("paragraph", "and this is a new paragraph."),
+        ("code", "one\ntwo"),
+    ]
+    link = blocks[0].links[0]
+    assert blocks[0].text[link.start : link.end] == "is\nhigh"
+
+
+RUNS = (
+    f"<div class='post-body'>0 {PROSE}<br><br>"
+    "<a href='https://x.example/k'>The keeper</a> rowed out to "
+    "<a href='https://x.example/r'>the rock</a> at dawn and <b>sang</b> a song.<br><br>"
+    "<div class='photo'><img src='https://x.example/rock.jpg' alt='The rock at dawn'></div>"
+    "He met <a href='https://x.example/f'>the ferryman</a> and his dog on the way home.<br>"
+    f"The dog was called Biscuit.<br><br>1 {PROSE}<br><br>2 {PROSE}</div>"
+)
+
+
+def test_a_post_of_text_runs_keeps_its_words_and_spaces() -> None:
+    texts = [block.text for block in page(f"<h1>Harbour budget</h1>{RUNS}").blocks]
+    assert "The keeper rowed out to the rock at dawn and sang a song." in texts
+    assert "He met the ferryman and his dog on the way home.\nThe dog was called Biscuit." in texts
+    assert sum(text.startswith(("0 ", "1 ", "2 ")) for text in texts) == 3
+
+
+def test_words_at_inline_edges_are_neither_glued_nor_split() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0)}"
+        "<p>The <b><a href='https://x.example/p'>spare parts</a></b>\nwere late, and "
+        "<a href='https://x.example/d'>D</a><a href='https://x.example/e'>ata</a> was lost.</p>"
+        f"{paragraphs(1)}</article>"
+    )
+    assert "The spare parts were late, and Data was lost." in [b.text for b in article.blocks]
+
+
+def test_a_formula_in_a_fragment_is_its_alttext() -> None:
+    blocks = html_to_blocks('<p>The area is <math alttext="\\pi r^2"><mi>r</mi></math> here.</p>')
+    assert [block.text for block in blocks] == ["The area is \\pi r^2 here."]

@@ -358,6 +358,52 @@ def test_placeholder_dates_are_not_dates() -> None:
     assert article.published == datetime(2026, 5, 7, 10, tzinfo=timezone.utc)
 
 
+def test_the_date_keeps_the_zone_the_page_gives_for_the_same_moment() -> None:
+    ld = '{"@type": "NewsArticle", "datePublished": "2019-10-18T22:04:00Z"}'
+    meta = meta_of(
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        '<meta name="date" content="Sat, 19 Oct 2019 00:04:00 +0200"></head></html>'
+    )
+    assert meta.published == datetime(2019, 10, 18, 22, 4, tzinfo=timezone.utc)
+    assert meta.published is not None and meta.published.date().isoformat() == "2019-10-19"
+
+
+def test_a_later_date_in_another_zone_does_not_replace_the_first() -> None:
+    ld = '{"@type": "NewsArticle", "datePublished": "2019-10-18T22:04:00Z"}'
+    meta = meta_of(
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        '<meta name="date" content="2019-10-21T09:00:00+02:00"></head></html>'
+    )
+    assert meta.published == datetime(2019, 10, 18, 22, 4, tzinfo=timezone.utc)
+    assert meta.published is not None and meta.published.utcoffset() == timedelta(0)
+
+
+def test_the_one_headline_shown_beats_a_different_sharing_title() -> None:
+    meta = meta_of(
+        "<html><head><title>9 Knots Every Sailor Ties | Harbour Post</title>"
+        '<meta property="og:title" content="9 Knots Every Sailor Ties"></head>'
+        "<body><h1>The Quiet Art Of Mending Nets</h1></body></html>"
+    )
+    assert meta.title == "The Quiet Art Of Mending Nets"
+
+
+def test_a_short_heading_or_several_leave_the_metadata_title() -> None:
+    head = '<head><meta property="og:title" content="Dredging vote splits the council"></head>'
+    short = meta_of(f"<html>{head}<body><h1>World News</h1></body></html>")
+    several = meta_of(
+        f"<html>{head}<body><h1>Top Stories Today</h1><h1>Most Read Now</h1></body></html>"
+    )
+    assert short.title == several.title == "Dredging vote splits the council"
+
+
+def test_a_style_inside_the_headline_is_not_its_text() -> None:
+    meta = meta_of(
+        "<html><body><h1><span><style>.css-1x{font-size:16px}</style>Press release</span>"
+        "Harbour dredging approved by the council</h1></body></html>"
+    )
+    assert meta.title == "Press release Harbour dredging approved by the council"
+
+
 def test_outlet_at_the_end_of_a_title_without_metadata() -> None:
     article = page(
         f"<p>{PROSE}</p><p>{PROSE}</p>",
@@ -566,3 +612,14 @@ def test_a_page_whose_every_line_reads_as_its_byline_keeps_its_text() -> None:
         head='<meta name="author" content="Kim Park">',
     )
     assert "Kim Park at the quay." in article.body_text
+
+
+def test_links_to_the_same_author_page_are_one_author() -> None:
+    meta = meta_of(
+        '<html><body><article><a rel="author" href="/author/bob/"><img alt="Bob"></a>'
+        '<p>By <a rel="author" href="/author/bob/">Bob Fischer</a></p>'
+        '<a rel="author" href="/author/bob/" title="more about Bob Fischer">more</a>'
+        '<a rel="author" href="/author/bob/?page=articles">Further Articles</a>'
+        '<a rel="author" href="/author/ann-lee/">Ann Lee</a></article></body></html>'
+    )
+    assert meta.authors == ["Bob Fischer", "Ann Lee"]

@@ -224,3 +224,20 @@ def test_wide_and_rtl_scripts_survive(write_file: WriteFile) -> None:
     article = parse_file(write_file("x.txt", text)).articles[0]
     assert article.title == "東京の市場が反発 📈"
     assert article.summary == "أسواق الخليج ترتفع."
+
+
+def test_a_long_line_under_the_headline_is_the_body_not_the_standfirst(
+    write_file: WriteFile,
+) -> None:
+    body = (
+        "The ferry left at dawn with forty passengers aboard. The sea was calm until noon. "
+        "Then the wind rose from the west and the captain turned back for the harbour, "
+        "where the families waited on the quay until the boat came in late that evening."
+    )
+    article = parse_file(write_file("ferry.txt", f"Ferry Turns Back\n\n{body}\n")).articles[0]
+    assert article.summary == ""
+    assert [block.text for block in article.blocks] == [body]
+    two = "The ferry turned back. Nobody was hurt."
+    article = parse_file(write_file("f.txt", f"Ferry\n\n{two}\n\n{body}\n")).articles[0]
+    assert article.summary == two
+    assert [block.text for block in article.blocks] == [body]

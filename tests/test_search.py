@@ -124,7 +124,7 @@ def test_empty_and_punctuation_only_queries() -> None:
 
 
 def test_bad_qualifiers_are_query_errors() -> None:
-    with pytest.raises(QueryError, match="is:unread, is:read, is:starred or is:hidden"):
+    with pytest.raises(QueryError, match="is:unread, is:read, is:starred, is:hidden or is:podcast"):
         parse_query("is:new")
     with pytest.raises(QueryError, match="author: needs a name"):
         parse_query("author:")

@@ -2,11 +2,12 @@
 
 Parsed by lxml's HTML parser (libxml2) feeding the builder's start/data/end events, so no
 tree is built: it never fetches anything, never raises on bad markup, and closes what bad
-markup leaves open as browsers do. Scripts, styles, hidden elements and other invisible parts are
-dropped; headings, paragraphs, quotes, list items, preformatted text and images map to the
-block kinds of the same name. `<a href>` becomes a `Link` over its text (relative links
-resolved against `base`); an image keeps its alt text, else its figure's caption, and an
-image with neither (decoration) or an icon-sized one is dropped.
+markup leaves open as browsers do. Scripts, styles, hidden elements and other invisible
+parts are dropped; headings, paragraphs, quotes, list items, preformatted text and images
+map to the block kinds of the same name; a formula (`<math>`) is its `alttext`. `<a href>`
+becomes a `Link` over its text (relative links resolved against `base`); an image keeps its
+alt text, else its figure's caption, and an image with neither (decoration) or an icon-sized
+one is dropped.
 """
 
 from __future__ import annotations
@@ -79,10 +80,12 @@ _VOID = frozenset(
         "wbr",
     }
 )
-# Where a link starts (with its number) and ends in the text being gathered: private-use
-# characters, removed from the page's own text first.
-_OPEN, _NUMBER_END, _CLOSE = "\ue000", "\ue002", "\ue001"
-_MARKERS = re.compile("[\ue000-\ue002]")
+# Where a link starts (with its number) and ends, and where a <br> stood, in the text being
+# gathered: private-use characters, removed from the page's own text first.
+_OPEN, _NUMBER_END, _CLOSE, _BREAK = "\ue000", "\ue002", "\ue001", "\ue003"
+_MARKERS = re.compile("[\ue000-\ue003]")
+# Two line breaks in a row (blank between): a new paragraph; one is a line break in it.
+_BREAKS = re.compile("\ue003(?:\\s*\ue003)+")
 _MARK = re.compile("\ue000(\\d+)\ue002|\ue001")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ICON_PIXELS = 48  # an image this small (width or height attribute) is an icon or a badge
@@ -142,17 +145,22 @@ def _linked_text(raw: str, urls: list[str]) -> tuple[str, tuple[Link, ...]]:
         elif opened:
             start, url = opened.pop()
             if not opened:  # links nested in links (bad markup): the outer one counts
-                start += text[start : start + 1] == " "
-                end = len(text.rstrip(" "))
+                start += text[start : start + 1] in {" ", "\n"}
+                end = len(text.rstrip(" \n"))
                 if start < end:
                     links.append(Link(start=start, end=end, url=url))
-    text = _append(text, raw[position:]).rstrip(" ")
+    text = _append(text, raw[position:]).rstrip(" \n")
     return text, tuple(link for link in links if link.end <= len(text))
 
 
 def _append(text: str, piece: str) -> str:
-    piece = _SPACES.sub(" ", piece)
-    return text + (piece.lstrip(" ") if not text or text.endswith(" ") else piece)
+    """`piece` after `text`, its white space folded and its <br>s line breaks."""
+    for number, line in enumerate(piece.split(_BREAK)):
+        if number and text and not text.endswith("\n"):
+            text = text.rstrip(" ") + "\n"
+        line = _SPACES.sub(" ", line)
+        text += line.lstrip(" ") if not text or text.endswith((" ", "\n")) else line
+    return text
 
 
 class _BlockBuilder:
@@ -191,11 +199,11 @@ class _BlockBuilder:
         raw = clean_text(raw)
         kind = self._kind()
         if kind == "code":
-            code = _MARKERS.sub("", raw).strip("\n")
+            code = _MARKERS.sub("", raw.replace(_BREAK, "\n")).strip("\n")
             if code.strip():
                 self.blocks.append(Block(kind="code", text=code))
             return
-        for part in _PARAGRAPH_BREAK.split(raw):
+        for part in _PARAGRAPH_BREAK.split(_BREAKS.sub("\n\n", raw)):
             text, links = _linked_text(part, self._urls)
             if text and self._figure_image and "figcaption" in self._open:
                 self.blocks.append(Block(kind="image", text=text, url=self._figure_image))
@@ -208,11 +216,13 @@ class _BlockBuilder:
             self._hidden_depth += tag == self._hidden_tag
             return
         if tag in self._hidden or _is_hidden(values):
+            if tag == "math" and (values.get("alttext") or "").strip():
+                self._text.append(f" {_MARKERS.sub('', values['alttext'])} ")  # its TeX
             if tag not in _VOID:
                 self._hidden_tag, self._hidden_depth = tag, 1
             return
         if tag == "br":
-            self._text.append("\n")
+            self._text.append(_BREAK)
         elif tag == "img":
             self._image(values)
         elif tag == "hr":

@@ -35,6 +35,7 @@ from lxml.html import HtmlElement, document_fromstring, tostring
 
 from newstui.core.formats._html_blocks import html_to_blocks, is_icon
 from newstui.core.formats._html_math import math_as_text
+from newstui.core.formats._html_runs import paragraphs_from_runs
 from newstui.core.models import Block, count_words, normalise_title
 from newstui.core.sanitize import clean_line
 
@@ -141,7 +142,8 @@ _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)
 
 def strip_furniture(tree: HtmlElement) -> HtmlElement:
     """The page without hidden nodes and furniture (see the module's doc), its formulas as
-    text (`math_as_text`), changed in place."""
+    text (`math_as_text`) and its loose text runs as paragraphs (`paragraphs_from_runs`),
+    changed in place."""
     math_as_text(tree)
     total = len(tree.text_content()) or 1
     doomed = []
@@ -160,6 +162,7 @@ def strip_furniture(tree: HtmlElement) -> HtmlElement:
             element.drop_tag()  # a link in a sentence: its address goes, its words stay
         else:
             _drop(element, parent)
+    paragraphs_from_runs(tree)
     return tree
 
 

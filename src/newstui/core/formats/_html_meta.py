@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -332,6 +333,10 @@ def _visible_text(element: HtmlElement) -> str:
     return clean_line(element.text_content())
 
 
+# Text a reader sees: not a <style> a CSS-in-JS site puts inside its headline.
+_SHOWN_TEXT = ".//text()[not(ancestor::style or ancestor::script or ancestor::template)]"
+
+
 def _spaced_text(element: HtmlElement) -> str:
     """Its text with its elements apart: "<span>Gina Trapani</span><span>CEO</span>"."""
     return clean_line(" ".join(element.itertext()))
@@ -357,6 +362,8 @@ def _title(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], sites: l
         agreeing = next((title for title in titles if _agrees(heading, title)), None)
         if agreeing is not None:
             return _without_date(_shorter(heading, agreeing))
+    if len(headings) == 1 and len(headings[0].split()) >= 3:
+        return _without_date(headings[0])  # the one headline shown, not one made for sharing
     if titles:
         return _without_date(titles[0])
     return next((heading for heading in headings if heading), "")
@@ -370,7 +377,7 @@ def _heading_text(heading: HtmlElement) -> str:
         if isinstance(child.tag, str) and _KICKER.search(_names(child)):
             kicker = True
         elif isinstance(child.tag, str):
-            parts.append("".join(child.itertext()))
+            parts.append("".join(child.xpath(_SHOWN_TEXT)))
         parts.append(child.tail or "")
     text = _SPACE_BEFORE_PUNCTUATION.sub("", clean_line(" ".join(parts)))
     text = text.lstrip(" :;,.-–—|") if kicker else text
@@ -483,7 +490,7 @@ def _authors(
             return found
     candidates: list[tuple[list[str], bool]] = [(ld_names, True)]
     candidates += [([meta[key]], False) for key in _AUTHOR_META if key in meta]
-    candidates.append(([_spaced_text(a) for a in tree.xpath('//a[@rel="author"]')][:4], True))
+    candidates.append((_rel_authors(tree)[:4], True))
     candidates.append(([_spaced_text(e) for e in tree.xpath('//*[@itemprop="author"]')][:4], True))
     candidates += [([byline], True) for byline in _bylines(tree)]
     candidates.append((list(_author_page_links(tree)), True))
@@ -493,6 +500,17 @@ def _authors(
         if found:
             return found
     return []
+
+
+def _rel_authors(tree: HtmlElement) -> list[str]:
+    """The `rel=author` links' names, one per author page: "Bob Fischer", not also the "more"
+    and "Further articles" links to his page after it (nor his photo's empty link before)."""
+    names: dict[str, str] = {}
+    for link in tree.xpath('//a[@rel="author"]'):
+        text, href = _spaced_text(link), link.get("href") or ""
+        if text:
+            names.setdefault(urlsplit(href).path.rstrip("/") or text, text)
+    return list(names.values())
 
 
 def _all_persons(value: Any) -> bool:
@@ -670,11 +688,13 @@ def _published(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> d
     values += [e.get("datetime") for e in tree.xpath('//*[@itemprop="datePublished"]')]
     for scope in ("//article//time", "//main//time", "//time"):
         values += [e.get("datetime") for e in tree.xpath(scope)[:1]]
-    for value in values:
-        moment = parse_date(value)
-        if moment is not None and _FIRST_YEAR <= moment.year <= _LAST_YEAR:
-            return moment  # (not a placeholder such as 0001-01-01)
-    return None
+    moments = [moment for moment in map(parse_date, values) if moment is not None]
+    moments = [m for m in moments if _FIRST_YEAR <= m.year <= _LAST_YEAR]  # not 0001-01-01
+    if not moments:
+        return None
+    # The same moment as the page's readers saw it: 22:04 UTC is 00:04 the next day in Linz.
+    local = (m for m in moments if m == moments[0] and m.utcoffset())
+    return moments[0] if moments[0].utcoffset() else next(local, moments[0])
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -687,6 +707,11 @@ def parse_date(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(iso)
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     except ValueError:
+        pass
+    try:  # RFC 2822, "Sat, 19 Oct 2019 00:04:00 +0200", in its own zone too
+        moment = parsedate_to_datetime(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError, IndexError):
         pass
     parsed = parse_datetime(text)
     if parsed is not None:

@@ -1,7 +1,7 @@
 """The scraped-article text format (`.txt`): the shape newstui was created from.
 
     Headline
-    Standfirst (one line)
+    Standfirst (one line: a sentence or two)
     optional-slug-line
 
     Section heading
@@ -37,6 +37,9 @@ SENTENCE_END = ".!;:,…"
 HEADING_MAX_WORDS = 14
 NAME_MAX_WORDS = 8
 HEADLINE_MAX_CHARS = 400
+STANDFIRST_MAX_CHARS = 320
+STANDFIRST_MAX_SENTENCES = 2
+SENTENCE_BOUNDARY = re.compile(r"[.!?…][\"”’»)]*\s+\S")
 YOU_MIGHT_ALSO_LIKE = "you might also like"
 READ_FULL_BIO = re.compile(r"read (?:the )?full bio\b", re.IGNORECASE)
 BYLINE = re.compile(r"by\s+(\S.*)", re.IGNORECASE)
@@ -91,7 +94,17 @@ def _split_header(lines: Lines) -> tuple[str, str, str | None, Lines]:
     summary = lines[second]
     if SLUG.fullmatch(after):
         return title, summary, after, lines[second + 2 :]
+    if not _is_standfirst(summary):
+        return title, "", None, lines[second:]  # a long line under the headline: the body
     return title, summary, None, lines[second + 1 :]
+
+
+def _is_standfirst(line: str) -> bool:
+    """A sentence or two, not a paragraph."""
+    return (
+        len(line) <= STANDFIRST_MAX_CHARS
+        and len(SENTENCE_BOUNDARY.findall(line)) < STANDFIRST_MAX_SENTENCES
+    )
 
 
 def _is_marker(line: str) -> bool:
