@@ -353,13 +353,13 @@ class _Fetcher:
                     client, subscription, state, response.body, response.policy, report
                 )
             except ArticleError as error:  # (validators kept: the same bytes fail the same)
-                state.unreadable = True
+                state.unreadable = str(error)
                 return self._failed(subscription, state, FetchError(str(error)), now)
-            state.unreadable = False
-        elif state.unreadable and state.last_error:  # a 304 for a body that is not a feed
-            if state.remembered() != remembered:
-                save_state(self.state_dir, subscription.key, state)
-            return _report(subscription, "failed", reason=state.last_error, status=304)
+            state.unreadable = None
+        elif state.unreadable:  # a 304 for a body that is not a feed
+            state.last_error, state.last_error_at = state.unreadable, now
+            save_state(self.state_dir, subscription.key, state)
+            return _report(subscription, "failed", reason=state.unreadable, status=304)
         self._retain(subscription, state, report)
         state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
         if response.status == 200 or report.pruned or state.remembered() != remembered:

@@ -40,7 +40,7 @@ class FeedState:
     last_error_at: float | None = None  # when it failed
     last_success: float | None = None
     size: int = 0  # bytes of the last full answer (to choose workers or not: `run`)
-    unreadable: bool = False  # the body the validators name is not a feed (a 304: still so)
+    unreadable: str | None = None  # why the body the validators name is not a feed (a 304: still)
     pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
     entries: dict[str, EntryState] = field(default_factory=dict)
 
