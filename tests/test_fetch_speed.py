@@ -34,9 +34,15 @@ FEEDS = 10
 DEFAULT_POOL_FROM = run.POOL_FROM
 
 
+def workers_from(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """(The test's server thread makes workers unforked here: both thresholds alike.)"""
+    monkeypatch.setattr(run, "POOL_FROM", size)
+    monkeypatch.setattr(run, "UNFORKED_POOL_FROM", size)
+
+
 @pytest.fixture(autouse=True)
 def workers_for_ten_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "POOL_FROM", 8 * run.UNKNOWN_SIZE)
+    workers_from(monkeypatch, 8 * run.UNKNOWN_SIZE)
 
 
 @pytest.fixture
@@ -73,7 +79,7 @@ def test_worker_processes_write_what_this_process_would(
 
     monkeypatch.setattr(run, "_parse_pool", watched)
     in_workers = fetch_all(site, tmp_path / "a")
-    monkeypatch.setattr(run, "POOL_FROM", 2**40)
+    workers_from(monkeypatch, 2**40)
     in_process = fetch_all(site, tmp_path / "b")
     assert pools[0] is not None and pools[1] is None  # both paths were taken
     assert len(in_workers) == FEEDS
@@ -95,7 +101,7 @@ def test_workers_start_only_for_many_bytes_to_parse(
             yield pool
 
     monkeypatch.setattr(run, "_parse_pool", watched)
-    monkeypatch.setattr(run, "POOL_FROM", DEFAULT_POOL_FROM)
+    workers_from(monkeypatch, DEFAULT_POOL_FROM)
     news = tmp_path / "news"
     fetch_all(site, news)  # a first fetch of ten small feeds: in this process
     folder = state_folder(AppPaths.default(), news)
@@ -105,9 +111,9 @@ def test_workers_start_only_for_many_bytes_to_parse(
     assert sizes == [len(site.routes[f"/f{n}.xml"](None).body) for n in range(FEEDS)]  # type: ignore[arg-type]
     # Without validators they answer in full again: their last sizes decide.
     subscriptions = [Subscription(site.url(f"/f{n}.xml")) for n in range(FEEDS)]
-    monkeypatch.setattr(run, "POOL_FROM", sum(sizes) + 1)
+    workers_from(monkeypatch, sum(sizes) + 1)
     fetch_subscriptions(subscriptions, news, AppPaths.default())
-    monkeypatch.setattr(run, "POOL_FROM", sum(sizes))
+    workers_from(monkeypatch, sum(sizes))
     fetch_subscriptions(subscriptions, news, AppPaths.default())
     assert pools[0] is None and pools[1] is None and pools[2] is not None
 

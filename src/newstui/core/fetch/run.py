@@ -165,10 +165,13 @@ def prune_feeds(
     return done
 
 
-# Worker processes pay (starting them, sending results back) from about this many bytes of
+# Worker processes pay (forking them, sending results back) from about this many bytes of
 # feeds to parse; below, parsing stays in this process. A feed never answered in full yet
 # (a first fetch) counts as `UNKNOWN_SIZE`, else as the size of its last full answer.
-POOL_FROM = 2 * 2**20
+# Workers that cannot be forked (the reader has threads) import everything anew: they pay
+# from `UNFORKED_POOL_FROM`.
+POOL_FROM = 2**19
+UNFORKED_POOL_FROM = 4 * 2**20
 UNKNOWN_SIZE = 40 * 2**10
 
 
@@ -220,9 +223,12 @@ def _parse_pool(expected_bytes: int) -> Iterator[ProcessPoolExecutor | None]:
     import fastfeedparser  # noqa: F401
 
     import newstui.core.fetch.entries  # noqa: F401
-    from newstui.core.index.build import _start_method, _start_resource_tracker
+    from newstui.core.workers import start_method, start_resource_tracker
 
-    method = _start_method()
+    method = start_method()
+    if method != "fork" and expected_bytes < UNFORKED_POOL_FROM:
+        yield None
+        return
     pool = None
     if method == "fork":  # (the workers' collector would copy every inherited page)
         import gc
@@ -230,7 +236,7 @@ def _parse_pool(expected_bytes: int) -> Iterator[ProcessPoolExecutor | None]:
         gc.freeze()
     try:
         if method != "fork" and os.name == "posix":
-            _start_resource_tracker()
+            start_resource_tracker()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method),
