@@ -222,7 +222,8 @@ def _parse_pool(expected_bytes: int) -> Iterator[ProcessPoolExecutor | None]:
     import courlan  # noqa: F401
     import fastfeedparser  # noqa: F401
 
-    import newstui.core.fetch.entries  # noqa: F401
+    import newstui.core.fetch.entries
+    import newstui.core.formats.feeds  # noqa: F401
     from newstui.core.workers import start_method, start_resource_tracker
 
     method = start_method()
