@@ -1,11 +1,13 @@
 """Fetch speed on loopback: 200 feeds x 50 entries, an all-304 second fetch, newsboat, full text.
 
     python bench/fetch_speed.py [--feeds 200] [--entries 50] [--pages 100] [--runs 5] [--work DIR]
-    python bench/fetch_speed.py --real DIR [--runs 5]   # real feed files instead
+    python bench/fetch_speed.py --feeds 20,100,200 --entries 20 --pages 0   # one set after another
+    python bench/fetch_speed.py --real DIR [--feeds 20,100] [--runs 5]   # real feed files instead
 
 `--real DIR` serves every file in DIR as a feed (for example the 200 real feeds of
 kagisearch/fastfeedparser's `benchmark_data`, kept outside the repository) in place of the
-generated ones; the full-text part still uses generated feeds and pages.
+generated ones (with `--feeds`, the first N files in name order); the full-text part still
+uses generated feeds and pages.
 
 Serves the feeds from 20 loopback addresses (127.0.1.1-20, ten feeds each: real feeds come
 from many hosts, and newstui allows 2 connections per host) with ETag and Last-Modified.
@@ -214,7 +216,8 @@ def run_once(site: Site, work: Path, pages: int) -> dict[str, float]:
         )
         figures["newsboat_cpu_s"] = CPU["last"]
         figures["newstui_over_newsboat"] = figures["first_s"] / figures["newsboat_s"]
-    figures["pages_per_s"] = full_text_once(site, work / "fulltext", pages)
+    if pages:
+        figures["pages_per_s"] = full_text_once(site, work / "fulltext", pages)
     return figures
 
 
@@ -259,7 +262,7 @@ def full_text_once(site: Site, home: Path, pages: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--feeds", default="200", help="a number, or several: 20,100,200")
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
@@ -275,7 +278,12 @@ def main() -> None:
 
     package = str(Path(newstui.__file__).parent)
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
-    site = Site(args.feeds, args.entries, real)
+    for feeds in (int(number) for number in args.feeds.split(",")):
+        one_set(args, feeds, real[:feeds] if real else None)
+
+
+def one_set(args: argparse.Namespace, feeds: int, real: list[bytes] | None) -> None:
+    site = Site(feeds, args.entries, real)
     runs = []
     try:
         for run in range(args.runs):
@@ -286,11 +294,12 @@ def main() -> None:
             print(f"run {run + 1}: " + ", ".join(f"{k}={v:.3g}" for k, v in figures.items()))
     finally:
         site.close()
-    what = f"{len(real)} real feeds" if real else f"{args.feeds} feeds x {args.entries} entries"
+    what = f"{len(real)} real feeds" if real else f"{feeds} feeds x {args.entries} entries"
     print(f"\nmedians of {len(runs)} runs, {what}:")
     for key in runs[0]:
         values = sorted(r[key] for r in runs)
         print(f"  {key:22} {statistics.median(values):8.3g}   ({values[0]:.3g}-{values[-1]:.3g})")
+    print(flush=True)
 
 
 if __name__ == "__main__":

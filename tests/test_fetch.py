@@ -462,9 +462,15 @@ def test_every_second_request_is_conditional_when_the_server_gave_validators(
     second = {feed.url.rsplit("/", 1)[1]: feed for feed in fetch(news, *feeds, force=True).feeds}
     unconditional = [r.path for r in site.log[asked:] if "if-none-match" not in r.headers]
     assert unconditional == [] and len(site.log) - asked == 6  # (the redirect hop too)
-    # The same bytes as before: a body that was not a feed still is not one.
+    # The same bytes as before: a body that was not a feed still is not one (even after
+    # a failure of another kind in between).
     assert (second["page.html"].outcome, second["page.html"].status) == ("failed", 304)
     assert second["page.html"].reason == first["page.html"].reason
+    site.route("/page.html", Reply(503, b"busy"))
+    assert fetch(news, feeds[2], force=True).feeds[0].reason.startswith("HTTP 503")  # type: ignore[union-attr]
+    site.route("/page.html", conditional(bodies["/page.html"]))
+    third = fetch(news, feeds[2], force=True).feeds[0]
+    assert (third.outcome, third.status, third.reason) == ("failed", 304, first["page.html"].reason)
     assert second["empty.xml"].outcome == "unchanged"
 
 

@@ -30,7 +30,19 @@ HOSTILE = (
     '<img src="x" onerror="alert(2)" alt="a picture">'
     "<p>\x1b]52;c;cGF5bG9hZA==\x07Esc\x1b[2Jape \u202eevil\u202c text</p>"
 )
-FEEDS = run.PARALLEL_FROM + 2  # enough fresh feeds for worker processes
+FEEDS = 10
+DEFAULT_POOL_FROM = run.POOL_FROM
+
+
+def workers_from(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """(The test's server thread makes workers unforked here: both thresholds alike.)"""
+    monkeypatch.setattr(run, "POOL_FROM", size)
+    monkeypatch.setattr(run, "UNFORKED_POOL_FROM", size)
+
+
+@pytest.fixture(autouse=True)
+def workers_for_ten_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    workers_from(monkeypatch, 8 * run.UNKNOWN_SIZE)
 
 
 @pytest.fixture
@@ -67,11 +79,43 @@ def test_worker_processes_write_what_this_process_would(
 
     monkeypatch.setattr(run, "_parse_pool", watched)
     in_workers = fetch_all(site, tmp_path / "a")
-    monkeypatch.setattr(run, "PARALLEL_FROM", 10_000)
+    workers_from(monkeypatch, 2**40)
     in_process = fetch_all(site, tmp_path / "b")
     assert pools[0] is not None and pools[1] is None  # both paths were taken
     assert len(in_workers) == FEEDS
     assert in_workers == in_process
+
+
+def test_workers_start_only_for_many_bytes_to_parse(
+    site: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newstui.core.fetch.state import load_state, state_folder
+
+    pools: list[object] = []
+    real_pool = run._parse_pool
+
+    @contextmanager
+    def watched(expected: int) -> Iterator[object]:
+        with real_pool(expected) as pool:
+            pools.append(pool)
+            yield pool
+
+    monkeypatch.setattr(run, "_parse_pool", watched)
+    workers_from(monkeypatch, DEFAULT_POOL_FROM)
+    news = tmp_path / "news"
+    fetch_all(site, news)  # a first fetch of ten small feeds: in this process
+    folder = state_folder(AppPaths.default(), news)
+    sizes = [
+        load_state(folder, Subscription(site.url(f"/f{n}.xml")).key).size for n in range(FEEDS)
+    ]
+    assert sizes == [len(site.routes[f"/f{n}.xml"](None).body) for n in range(FEEDS)]  # type: ignore[arg-type]
+    # Without validators they answer in full again: their last sizes decide.
+    subscriptions = [Subscription(site.url(f"/f{n}.xml")) for n in range(FEEDS)]
+    workers_from(monkeypatch, sum(sizes) + 1)
+    fetch_subscriptions(subscriptions, news, AppPaths.default())
+    workers_from(monkeypatch, sum(sizes))
+    fetch_subscriptions(subscriptions, news, AppPaths.default())
+    assert pools[0] is None and pools[1] is None and pools[2] is not None
 
 
 def test_hostile_entry_html_is_neutralised_on_the_worker_path(

@@ -29,11 +29,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newstui.core.library import Library
 from newstui.core.paths import AppPaths
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the library is not imported for `fetch` or `feeds`: the index stack)
     from newstui.core.config import Settings
+    from newstui.core.library import Library
 
 DIR_HELP = "the library folder (default: the one the reader opens without a DIR)"
 
@@ -127,6 +127,7 @@ def open_library(directory: Path | None) -> Iterator[Library]:
     from newstui.cli import CliError
     from newstui.cli.tui import check_library, default_folder
     from newstui.core.libraries import LAST_LIBRARY
+    from newstui.core.library import Library
     from newstui.core.state.store import StateError, StateStore
 
     paths = AppPaths.default()

@@ -193,8 +193,8 @@ class HttpClient:
         self.limits = limits or Limits()
         self._resolver = resolver
         self._inner = inner
-        self._ssl = ssl_context or ssl.create_default_context(cafile=certifi.where())
-        self._pools: dict[frozenset[str] | None, httpcore.AsyncConnectionPool] = {}
+        self._ssl = ssl_context  # made for the first https URL (reading the CAs takes time)
+        self._pools: dict[tuple[frozenset[str] | None, bool], httpcore.AsyncConnectionPool] = {}
         self._overall = asyncio.Semaphore(self.limits.overall)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -205,11 +205,13 @@ class HttpClient:
         for pool in self._pools.values():
             await pool.aclose()
 
-    def _pool(self, policy: AddressPolicy) -> httpcore.AsyncConnectionPool:
-        pool = self._pools.get(policy.allowed)
+    def _pool(self, policy: AddressPolicy, https: bool) -> httpcore.AsyncConnectionPool:
+        pool = self._pools.get((policy.allowed, https))
         if pool is None:
-            pool = self._pools[policy.allowed] = httpcore.AsyncConnectionPool(
-                ssl_context=self._ssl,
+            if https and self._ssl is None:
+                self._ssl = ssl.create_default_context(cafile=certifi.where())
+            pool = self._pools[policy.allowed, https] = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl if https else None,  # (an http pool never starts TLS)
                 max_connections=2 * self.limits.overall,
                 keepalive_expiry=15,
                 network_backend=GuardedBackend(policy, self._resolver, self._inner),
@@ -349,7 +351,7 @@ class HttpClient:
             "pool": self.limits.deadline,
         }
         try:
-            async with self._pool(policy).stream(
+            async with self._pool(policy, parts.scheme.lower() == "https").stream(
                 method,
                 request_url,
                 headers=[("Host", netloc), *headers.items()],

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newstui.core.fetch.entries import read_day, write_day
 from newstui.core.fetch.state import FeedState
 from newstui.core.sanitize import clean_line
 from newstui.core.state.store import StateStore
@@ -35,6 +34,8 @@ def to_prune(folder: Path, keep: int, stars: ReadingState) -> list[Pruned]:
     """The entries beyond the `keep` newest in a feed's folder that are not starred.
 
     Raises `StateError` when the reader's state cannot be read (stars unknown: keep all)."""
+    from newstui.core.fetch.entries import read_day  # (a 304 fetch needs no parser)
+
     if folder.is_symlink() or not folder.is_dir():
         return []
     found = [
@@ -57,6 +58,8 @@ def to_prune(folder: Path, keep: int, stars: ReadingState) -> list[Pruned]:
 
 def prune(folder: Path, entries: list[Pruned]) -> None:
     """Remove `entries` from their day files (a file left empty goes)."""
+    from newstui.core.fetch.entries import read_day, write_day
+
     by_day: dict[str, set[str]] = {}
     for entry in entries:
         by_day.setdefault(entry.day, set()).add(entry.article_id)

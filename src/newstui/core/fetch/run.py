@@ -130,15 +130,15 @@ def fetch_subscriptions(
         news_folder, folder, force, limits or Limits(), resolver or _system_resolver, classify
     )
     fetcher.keep, fetcher.stars = keep, ReadingState(paths.state_db)
-    fresh = sum(
+    expected = sum(  # bytes of full answers to parse: feeds that cannot answer 304
         # (a full-text feed's pages are each more work than a feed)
-        PARALLEL_FROM if s.full_text else 1
+        POOL_FROM if s.full_text else (state.size or UNKNOWN_SIZE)
         for s in subscriptions
-        if not _has_validators(fetcher.states.peek(s.key))
+        if not _has_validators(state := fetcher.states.peek(s.key))
     )
     # The pool first: its workers must not inherit (and outlive us holding) the lock.
     try:
-        with _parse_pool(fresh) as fetcher.pool, folder_lock(folder / "lock"):
+        with _parse_pool(expected) as fetcher.pool, folder_lock(folder / "lock"):
             return asyncio.run(fetcher.run(subscriptions, progress, should_stop))
     finally:
         fetcher.stars.close()
@@ -175,7 +175,14 @@ def prune_feeds(
     return done
 
 
-PARALLEL_FROM = 8  # feeds expected to answer in full: below this, parsing stays in-process
+# Worker processes pay (forking them, sending results back) from about this many bytes of
+# feeds to parse; below, parsing stays in this process. A feed never answered in full yet
+# (a first fetch) counts as `UNKNOWN_SIZE`, else as the size of its last full answer.
+# Workers that cannot be forked (the reader has threads) import everything anew: they pay
+# from `UNFORKED_POOL_FROM`.
+POOL_FROM = 2**19
+UNFORKED_POOL_FROM = 4 * 2**20
+UNKNOWN_SIZE = 40 * 2**10
 
 
 def _exit_with(parent: int) -> None:
@@ -208,12 +215,12 @@ def _has_validators(state: FeedState) -> bool:
 
 
 @contextmanager
-def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for parsing when many feeds will answer in full (a first fetch).
+def _parse_pool(expected_bytes: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for parsing when much will answer in full (a big first fetch).
 
     Started before the event loop (and its threads), every worker at once."""
     workers = min(2 * (os.cpu_count() or 1), 4)  # twice the cores: they also write files
-    if fresh_feeds < PARALLEL_FROM:
+    if expected_bytes < POOL_FROM:
         yield None
         return
     # The index build's rules: fork only without other threads, and (in the reader, whose
@@ -221,14 +228,26 @@ def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import newstui.core.formats.feeds  # noqa: F401 (imported once, before the fork)
-    from newstui.core.index.build import _start_method, _start_resource_tracker
+    # Imported once, before the fork (else each worker imports them on its first feed).
+    import courlan  # noqa: F401
+    import fastfeedparser  # noqa: F401
 
-    method = _start_method()
+    import newstui.core.fetch.entries
+    import newstui.core.formats.feeds  # noqa: F401
+    from newstui.core.workers import start_method, start_resource_tracker
+
+    method = start_method()
+    if method != "fork" and expected_bytes < UNFORKED_POOL_FROM:
+        yield None
+        return
     pool = None
+    if method == "fork":  # (the workers' collector would copy every inherited page)
+        import gc
+
+        gc.freeze()
     try:
         if method != "fork" and os.name == "posix":
-            _start_resource_tracker()
+            start_resource_tracker()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method),
@@ -353,18 +372,19 @@ class _Fetcher:
                 setattr(state, key, response.headers[header])
         state.not_before = next_allowed(response.headers, response.body, now, subscription.interval)
         if response.status == 200:
+            state.size = len(response.body)
             try:
                 await self._save_entries(
                     client, subscription, state, response.body, response.policy, report
                 )
             except ArticleError as error:  # (validators kept: the same bytes fail the same)
-                state.unreadable = True
+                state.unreadable = str(error)
                 return self._failed(subscription, state, FetchError(str(error)), now)
-            state.unreadable = False
-        elif state.unreadable and state.last_error:  # a 304 for a body that is not a feed
-            if state.remembered() != remembered:
-                save_state(self.state_dir, subscription.key, state)
-            return _report(subscription, "failed", reason=state.last_error, status=304)
+            state.unreadable = None
+        elif state.unreadable:  # a 304 for a body that is not a feed
+            state.last_error, state.last_error_at = state.unreadable, now
+            save_state(self.state_dir, subscription.key, state)
+            return _report(subscription, "failed", reason=state.unreadable, status=304)
         self._retain(subscription, state, report)
         state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
         if response.status == 200 or report.pruned or state.remembered() != remembered:

@@ -7,19 +7,15 @@ progress and a stopped refresh leaves a consistent index behind.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import multiprocessing
 import os
 import sqlite3
-import sys
-import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +24,8 @@ from newstui.core.index import related
 from newstui.core.index.scan import FileStat, ParsedFile, parse_files, walk
 from newstui.core.index.summary import Problem, RefreshSummary
 from newstui.core.sqlite import transaction
+from newstui.core.workers import start_method as _start_method
+from newstui.core.workers import start_resource_tracker as _start_resource_tracker
 
 POOL_MIN_FILES = 1500  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 200  # files per parse job, at least...
@@ -234,28 +232,6 @@ def _parse_in_pool(
             if stop():
                 return
             yield parse(chunk)
-
-
-def _start_method() -> str:
-    """fork when this process has no other threads (fast, safe); else forkserver."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's helper process with a real stderr. It is handed `sys.stderr`'s
-    file number, and a TUI captures stderr while it runs (Textual's capture answers -1): the
-    pool would fail to start with "bad value(s) in fds_to_keep". Textual draws through
-    `sys.__stderr__` itself, so pointing `sys.stderr` there for a moment changes nothing."""
-    try:
-        captured = sys.stderr.fileno() < 0
-    except (AttributeError, OSError, ValueError):  # (None, or a stream without a file)
-        captured = True
-    real = sys.__stderr__ if captured else None
-    with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
-        resource_tracker.ensure_running()
 
 
 def _pool_results(
