@@ -112,10 +112,10 @@ class MainScreen(Screen[None]):
         Binding("L", "feeds('list')", "Feed list", show=False, id="feed_list"),
         Binding("J", "feeds('next')", "Next feed", show=False, id="next_feed"),
         Binding("K", "feeds('previous')", "Previous feed", show=False, id="previous_feed"),
-        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
         Binding(
             "N", "feeds('next_unread')", "Next feed with unread", show=False, id="next_unread_feed"
         ),
+        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
         Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
