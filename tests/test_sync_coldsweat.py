@@ -25,9 +25,10 @@ EMAIL, PASSWORD = "reader@home.test", "loopback-only-pass"
 
 
 @pytest.fixture(scope="session")
-def python(pytestconfig: pytest.Config) -> Path:
-    assert pytestconfig.cache is not None
-    return coldsweat_python(pytestconfig.cache.mkdir("coldsweat"))
+def python(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache = getattr(pytestconfig, "cache", None)  # (None with -p no:cacheprovider)
+    folder = cache.mkdir("coldsweat") if cache is not None else tmp_path_factory.mktemp("cs")
+    return coldsweat_python(folder)
 
 
 @pytest.fixture

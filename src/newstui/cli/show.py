@@ -1,9 +1,10 @@
-"""`newstui show FILE|ID [DIR] [--json]`: an article file's article(s), or one article of a
-library by its id, as plain text or JSON.
+"""`newstui show FILE|ID [DIR] [--format text|markdown|html|json]`: an article file's
+article(s), or one article of a library by its id, as plain text, Markdown, HTML or JSON.
 
 A FILE is read as it is now (no index needed, DIR is not used); an ID is looked up in the
-library (`[DIR]` or `--dir DIR`, default the reader's). `--json` prints each article as one
-JSON object on its own line: a file of one article prints one object, a feed file one per
+library (`[DIR]` or `--dir DIR`, default the reader's). The renderings are `core.render`'s,
+the ones the reader's pipes get. `--json` (the same as `--format json`) prints each article
+as one JSON object on its own line: a file of one article prints one object, a feed file one per
 entry (JSON Lines). Times are ISO 8601 UTC to the second.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +25,41 @@ from newstui.cli.common import (
 from newstui.core.formats import ArticleError, parse_file, supported_extensions
 from newstui.core.lang import with_language
 from newstui.core.models import Article
+from newstui.core.render import render_html, render_markdown, render_text
 
-MEASURE = 78
+FORMATS = ("text", "markdown", "html", "json")
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "show",
-        help="print an article file (or an article by id) as text or JSON",
+        help="print an article file (or an article by id) as text, Markdown, HTML or JSON",
         description="FILE is read as it is; an ID is looked up in the library DIR.",
     )
     parser.add_argument("article", metavar="FILE|ID", help="an article file, or an article id")
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="what to print (default: text)"
+    )
     add_library_args(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from newstui.cli import CliError
+
+    if args.json and args.format not in (None, "json"):
+        raise CliError(f"--json and --format {args.format} ask for two formats; give one")
+    chosen = "json" if args.json else args.format or "text"
     articles = _articles(args.article, args)
-    if args.json:
+    if chosen == "json":
         for article in articles:
             sys.stdout.write(article_json(article) + "\n")
+    elif chosen == "markdown":
+        sys.stdout.write("\n---\n\n".join(render_markdown(article) for article in articles))
+    elif chosen == "html":
+        sys.stdout.write(render_html(articles))
     else:
-        print("\n\n".join(render_plain(article) for article in articles))
+        print("\n\n".join(render_text(article) for article in articles))
     return 0
 
 
@@ -76,39 +89,3 @@ def article_json(article: Article) -> str:
     document = article.model_dump(mode="json")
     document["published"] = iso_utc(article.published)
     return json_line(document)
-
-
-def render_plain(article: Article) -> str:
-    """A readable rendering for pipes and pagers (already sanitised text, no styling)."""
-    out = [article.title, "=" * min(len(article.title), MEASURE)]
-    if article.standfirst:
-        out += ["", *textwrap.wrap(article.standfirst, MEASURE)]
-    byline = [part for part in (article.author and f"By {article.author.name}",) if part]
-    if article.published:
-        byline.append(article.published.date().isoformat())
-    byline.append(f"{article.reading_minutes} min read")
-    out += ["", " · ".join(byline)]
-    for block in article.blocks:
-        out.append("")
-        if block.kind == "heading":
-            out += [block.text, "-" * min(len(block.text), MEASURE)]
-        elif block.kind == "quote":
-            out += textwrap.wrap(
-                block.text, MEASURE - 4, initial_indent="  > ", subsequent_indent="    "
-            )
-        elif block.kind == "list_item":
-            out += textwrap.wrap(
-                block.text, MEASURE, initial_indent="  • ", subsequent_indent="    "
-            )
-        elif block.kind == "code":
-            out += ["    " + line for line in block.text.splitlines()]
-        elif block.kind == "image":
-            out.append(f"[image: {block.text}]" + (f" <{block.url}>" if block.url else ""))
-        else:
-            out += textwrap.wrap(block.text, MEASURE)
-    for author in article.authors:  # each person's own bio
-        if author.bio:
-            out += ["", f"About {author.name}", *textwrap.wrap(author.bio, MEASURE)]
-    if article.related:
-        out += ["", "You might also like:", *(f"  - {title}" for title in article.related)]
-    return "\n".join(out)

@@ -97,7 +97,7 @@ class NewsApp(App[None]):
             self.startup_warnings += [f"{paths.config_file}: {w}" for w in keymap_warnings]
         self.settings = settings  # its keymap is the part that applies
         self.state = state or StateStore(paths.state_db, outbox=settings.sync is not None)
-        self.library = Library(library, paths, self.state)
+        self.library = Library(library, paths, self.state, settings.rules)
         self.libraries = {self.library.folder: self.library}  # each opened once, closed at exit
         self.recent = with_recent(recent_libraries(self.state.pref(RECENT_LIBRARIES)), library)
         self.writer = StateWriter(
@@ -170,7 +170,9 @@ class NewsApp(App[None]):
             if folder.resolve() in own:
                 folder.mkdir(parents=True, exist_ok=True)
             resolved = checked_library(folder)
-            library = self.libraries.get(resolved) or Library(resolved, self.paths, self.state)
+            library = self.libraries.get(resolved) or Library(
+                resolved, self.paths, self.state, self.settings.rules
+            )
         except LibraryError as error:
             self.post_message(LibraryFailed(str(error)))
         except (OSError, sqlite3.Error) as error:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
-from newstui.core.formats import ArticleError
+from newstui.core.formats import ArticleError, NoEntries
 from newstui.core.models import Article
 
 if TYPE_CHECKING:
@@ -69,8 +69,11 @@ class Prepared:
 
 
 def prepare(body: bytes, job: Job) -> Prepared:
-    """Raises `ArticleError` when the body is not a feed."""
-    parsed = parse_feed(body, keep_html=job.write)
+    """Raises `ArticleError` when the body is not a feed (a feed without entries is none new)."""
+    try:
+        parsed = parse_feed(body, keep_html=job.write)
+    except NoEntries:
+        return Prepared()
     prepared = Prepared(problems=parsed.warnings[:20])
     prepared.title = parsed.articles[0].source.name if parsed.articles else None
     outlet = job.outlet or prepared.title
@@ -223,6 +226,8 @@ def parse_feed(body: bytes, *, keep_html: bool = False) -> FeedResult:
         return parse_json_feed(Path("feed.json"), document, keep_html=keep_html)
     try:
         return parse_xml_feed(Path("feed.xml"), body, keep_html=keep_html)
+    except NoEntries:
+        raise
     except ArticleError as error:
         raise ArticleError(f"not a feed: {error}") from None
     except Exception as error:  # feedparser on hostile bytes

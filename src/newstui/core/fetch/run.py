@@ -357,9 +357,14 @@ class _Fetcher:
                 await self._save_entries(
                     client, subscription, state, response.body, response.policy, report
                 )
-            except ArticleError as error:
-                state.etag = state.last_modified = None  # ask in full next time
+            except ArticleError as error:  # (validators kept: the same bytes fail the same)
+                state.unreadable = True
                 return self._failed(subscription, state, FetchError(str(error)), now)
+            state.unreadable = False
+        elif state.unreadable and state.last_error:  # a 304 for a body that is not a feed
+            if state.remembered() != remembered:
+                save_state(self.state_dir, subscription.key, state)
+            return _report(subscription, "failed", reason=state.last_error, status=304)
         self._retain(subscription, state, report)
         state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
         if response.status == 200 or report.pruned or state.remembered() != remembered:
@@ -499,7 +504,10 @@ class _Fetcher:
         kept, dropped = [], []
         for change in prepared.changes:
             others = {owners.get(key, change.article_id) for key in change.keys}
-            if change.is_new and others != {change.article_id}:
+            known = state.entries.get(change.article_id)
+            # (an entry read back from the files, its state lost in a crash, counts as new)
+            fresh = known is None or not known.hash
+            if fresh and others != {change.article_id}:
                 dropped.append(change)
                 continue
             kept.append(change)

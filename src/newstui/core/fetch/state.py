@@ -39,6 +39,7 @@ class FeedState:
     last_error: str | None = None  # why the last fetch failed (None: it did not)
     last_error_at: float | None = None  # when it failed
     last_success: float | None = None
+    unreadable: bool = False  # the body the validators name is not a feed (a 304: still so)
     pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
     title: str | None = None  # the feed's own title, as its last fetch gave it
     folder: str | None = None  # its folder in the news folder, once chosen (never renamed)

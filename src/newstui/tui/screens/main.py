@@ -32,7 +32,7 @@ from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.index.summary import Problem
 from newstui.core.jobs import Jobs
-from newstui.core.library import ListFilter, QueryError
+from newstui.core.library import QueryError, shown_filter, shown_name
 from newstui.core.paths import AppPaths
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
@@ -107,6 +107,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
+        Binding("d", "hide", "Hide / show again", show=False, id="hide"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
         Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
         Binding("L", "feeds('list')", "Feed list", show=False, id="feed_list"),
@@ -185,6 +186,7 @@ class MainScreen(Screen[None]):
         self._first_build = False  # the running refresh builds the index from nothing
         self.folder_shown = folder_shown  # the subfolder the list shows ("": the whole library)
         self.feed_title = feed_title  # the name of the feed whose folder it is, if one
+        self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
         self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
@@ -193,7 +195,7 @@ class MainScreen(Screen[None]):
     # --- composition ------------------------------------------------------------------------
 
     def listing(self) -> LibraryRows:
-        shown = ListFilter(unread=self.unread_only, folder=self.folder_shown or None)
+        shown = shown_filter(self.folder_shown, self.settings.searches, self.unread_only)
         return LibraryRows(self.library, self.sort, shown)
 
     def compose(self) -> ComposeResult:
@@ -307,7 +309,7 @@ class MainScreen(Screen[None]):
         else:
             what = "Unread" if self.unread_only else "Articles"
             if self.folder_shown:
-                shown = self.feed_title or self.folder_shown
+                shown = self.feed_title or shown_name(self.folder_shown)
                 articles.border_title = Content.assemble(what, " in ", shown)
             else:
                 articles.border_title = what
@@ -319,7 +321,7 @@ class MainScreen(Screen[None]):
             library=clean_line(
                 "/".join(
                     part
-                    for part in (self.folder.name, self.feed_title or self.folder_shown)
+                    for part in (self.folder.name, self.feed_title or shown_name(self.folder_shown))
                     if part
                 )
                 or str(self.folder)
@@ -355,12 +357,18 @@ class MainScreen(Screen[None]):
     def _refresh_committed(self, message: RefreshCommitted) -> None:
         """A batch of a refresh is in the index: a first build shows it at once."""
         if self._first_build and self.search is None:
-            self.articles.reload(self.articles.current_id)
+            self.articles.reload(self._kept_row())
             if not self.unread_only:
                 self.total = self.articles.row_count
             self._update_titles()
             self._update_status()
             self.count_articles()  # the unread count follows, off this thread
+
+    def _kept_row(self) -> str | None:
+        """The article the cursor stays on as the list changes: during a first build, newer
+        articles land above, and a cursor still on the top row stays there (the newest)."""
+        articles = self.articles
+        return None if self._first_build and articles.cursor == 0 else articles.current_id
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
@@ -369,7 +377,7 @@ class MainScreen(Screen[None]):
         self.progress = ""
         if summary.parsed or summary.removed:
             if self.search is None:
-                self.articles.reload(self.articles.current_id)
+                self.articles.reload(self._kept_row())
                 self._update_titles()
             if self.open_id is not None:  # its file may have changed: show what it says now
                 self.load_article(self.open_id, False)
@@ -386,6 +394,10 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        if summary.ruled:
+            from newstui.core.rules import summary as rules_summary
+
+            self.notify(f"Rules: {rules_summary(summary.ruled)}.", timeout=4, markup=False)
         if self.watch_files and not self._watching:
             self._watching = True
             self.watch_library()
@@ -498,6 +510,20 @@ class MainScreen(Screen[None]):
         self.articles.patch_row(article_id, starred=not change.before[article_id])
         self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
 
+    def action_hide(self) -> None:
+        """Hide the article, or show a hidden one again (found by is:hidden): it leaves the
+        list and the counts once the write has landed."""
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        hidden_now = self.hidden_shown.get(article_id)
+        if hidden_now is None:  # (a read: it never waits)
+            hidden_now = bool(self.state.hidden([article_id]))
+        change = self.session.toggle_hidden(article_id, hidden_now)
+        self.hidden_shown[article_id] = not hidden_now
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
+
     def action_toggle_read(self) -> None:
         article_id = self.target_id()
         if article_id is None:
@@ -530,7 +556,10 @@ class MainScreen(Screen[None]):
             return
         for value in (False, True):
             ids = {article_id for article_id, old in change.before.items() if old is value}
-            self.articles.patch_rows(ids, **{change.field: value})
+            if change.field == "hidden":
+                self.hidden_shown.update(dict.fromkeys(ids, value))
+            else:
+                self.articles.patch_rows(ids, **{change.field: value})
         self.writer.after_pending(lambda: self.post_message(MarksSaved()))
         self.notify(f"Undone: {change.what.lower()}.", timeout=3, markup=False)
 
@@ -1027,9 +1056,9 @@ class MainScreen(Screen[None]):
 
     def _counts(self) -> tuple[int, int]:
         """Articles and unread ones in what the list shows (the library, or one folder)."""
-        folder = self.folder_shown or None
-        total = self.library.count(ListFilter(folder=folder))
-        return total, self.library.count(ListFilter(unread=True, folder=folder))
+        searches = self.settings.searches
+        total = self.library.count(shown_filter(self.folder_shown, searches))
+        return total, self.library.count(shown_filter(self.folder_shown, searches, unread=True))
 
     @work(
         thread=True,
@@ -1040,7 +1069,8 @@ class MainScreen(Screen[None]):
     )
     def load_folders(self) -> None:
         with self.jobs:
-            self.post_message(FoldersLoaded(self.library.folders()))
+            searches = self.library.saved_searches(self.settings.searches)
+            self.post_message(FoldersLoaded([*self.library.folders(), *searches]))
 
     @work(
         thread=True,
