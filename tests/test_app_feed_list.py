@@ -87,6 +87,7 @@ async def test_the_feed_list_names_groups_and_opens_feeds(site: FeedServer, tmp_
         await pilot.press("enter")  # Tender Lovemaking
         await settle(pilot)
         assert main.folder_shown == "tender-lovemaking" and main.articles.row_count == 4
+        assert str(main.articles.border_title) == "Articles in Tender Lovemaking"
         await pilot.press("J")  # next feed: the one never fetched (no folder yet)
         await settle(pilot)
         assert main.articles.row_count == 0

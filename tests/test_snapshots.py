@@ -82,3 +82,39 @@ def test_no_color_at_80x24(
     library = write_library(tmp_path / "articles", broken=False)
     app = NewsApp(library, AppPaths.default(), Settings(), watch=False)
     assert snap_compare(app, terminal_size=NARROW, run_before=after("j", "enter", "shift+tab"))
+
+
+def test_feed_list_at_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    from conftest import PINNED_NOW
+    from newstui.core.fetch.state import EntryState, FeedState, save_state, state_folder
+    from newstui.core.fetch.subscriptions import (
+        Subscription,
+        save_subscriptions,
+        subscriptions_file,
+    )
+
+    paths = AppPaths.default()
+    news = tmp_path / "news"
+    feeds = [
+        Subscription("https://one.example/feed.xml", name="Harbour Notes", category="Local"),
+        Subscription("https://two.example/rss", category="World/Europe"),
+        Subscription("https://three.example/atom", name="Coast Weather " * 6, category="Local"),
+        Subscription("https://four.example/feed", name="Quiet Blog"),
+    ]
+    save_subscriptions(subscriptions_file(paths.config_dir), feeds)
+    now = PINNED_NOW.timestamp()
+    states = [
+        FeedState(
+            last_success=now - 7200, entries={f"a{n}": EntryState("", now) for n in range(12)}
+        ),
+        FeedState(
+            last_success=now - 600, title="Continental Desk", entries={"b": EntryState("", now)}
+        ),
+        FeedState(last_error="HTTP 404 Not Found", last_error_at=now - 90000),
+        FeedState(),
+    ]
+    for feed, state in zip(feeds, states, strict=True):
+        save_state(state_folder(paths, news), feed.key, state)
+    library = write_library(tmp_path / "articles", broken=False)
+    app = NewsApp(library, paths, Settings(news_folder=news), watch=False)
+    assert snap_compare(app, terminal_size=NARROW, run_before=after("L"))

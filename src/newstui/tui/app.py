@@ -119,7 +119,7 @@ class NewsApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return self._main_screen()
 
-    def _main_screen(self, feed: str = "") -> MainScreen:
+    def _main_screen(self, feed: str = "", title: str = "") -> MainScreen:
         main = MainScreen(
             self.session,
             self.jobs,
@@ -128,6 +128,7 @@ class NewsApp(App[None]):
             clock=self.clock,
             watch=self.watch_files,
             folder_shown=feed,
+            feed_title=clean_line(title),
         )
         self.main = main
         return main
@@ -152,7 +153,7 @@ class NewsApp(App[None]):
 
     @on(LibraryWanted)
     def _library_wanted(self, message: LibraryWanted) -> None:
-        self.open_library(message.folder, message.feed)
+        self.open_library(message.folder, message.feed, message.title)
 
     @work(
         thread=True,
@@ -161,7 +162,7 @@ class NewsApp(App[None]):
         exit_on_error=False,
         description="Opening the library",
     )
-    def open_library(self, folder: Path, feed: str = "") -> None:
+    def open_library(self, folder: Path, feed: str = "", title: str = "") -> None:
         """Open `folder` off the UI thread (its index may take a moment); `feed`: show only
         that subfolder of it."""
         own = {f.resolve() for _, f in self.library_choices()[:2]}  # news and imports: ours
@@ -177,7 +178,7 @@ class NewsApp(App[None]):
         except (OSError, sqlite3.Error) as error:
             self.post_message(LibraryFailed(f"{folder}: cannot open ({error})"))
         else:
-            self.post_message(LibraryOpened(library, feed))
+            self.post_message(LibraryOpened(library, feed, title))
 
     @on(LibraryFailed)
     def _library_failed(self, message: LibraryFailed) -> None:
@@ -188,7 +189,7 @@ class NewsApp(App[None]):
         library = message.library
         if library.folder == self.library.folder and self.main is not None:
             if message.feed:
-                self.main.show_folder(message.feed)
+                self.main.show_folder(message.feed, clean_line(message.title))
             return
         if self.main is not None:  # its place (the open article) is kept for coming back
             self.main.save_session()
@@ -198,7 +199,7 @@ class NewsApp(App[None]):
         self.recent = with_recent(self.recent, library.folder)
         self.session.set_pref(RECENT_LIBRARIES, json.dumps(self.recent))
         self.session.set_pref(LAST_LIBRARY, str(library.folder))
-        main = self._main_screen(message.feed)
+        main = self._main_screen(message.feed, message.title)
         if len(self.screen_stack) > 1:  # a main screen pushed by a switch before: replaced
             self.switch_screen(main)
         else:  # the first one stays under the others (it is the default screen), asleep

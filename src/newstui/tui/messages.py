@@ -262,10 +262,11 @@ class UrlSaved(Message):
 class LibraryOpened(Message):
     """A library opened off the UI thread, to show (`feed`: that feed's folder in it)."""
 
-    def __init__(self, library: Library, feed: str) -> None:
+    def __init__(self, library: Library, feed: str, title: str) -> None:
         super().__init__()
         self.library = library
         self.feed = feed
+        self.title = title
 
 
 class LibraryFailed(Message):
@@ -277,7 +278,8 @@ class LibraryFailed(Message):
 class LibraryWanted(Message):
     """To the app: open `folder` (showing its subfolder `feed`, if one)."""
 
-    def __init__(self, folder: Path, feed: str = "") -> None:
+    def __init__(self, folder: Path, feed: str = "", title: str = "") -> None:
         super().__init__()
         self.folder = folder
         self.feed = feed
+        self.title = title  # the feed's name

@@ -17,8 +17,11 @@ def readable_slug(title: str) -> str:
     decomposed = unicodedata.normalize("NFKD", title)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.findall(r"[^\W_]+", plain.casefold())
-    slug = "-".join(words)[:MAX_SLUG].strip("-")
-    return slug or "feed"
+    slug = "-".join(words)
+    if len(slug) > MAX_SLUG:  # cut at a word's end when there is one
+        cut = slug[: MAX_SLUG + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG]
+    return slug.strip("-") or "feed"
 
 
 def unused_folder(news_folder: Path, slug: str, taken: Collection[str]) -> str:

@@ -113,10 +113,10 @@ class MainScreen(Screen[None]):
         Binding("L", "feeds('list')", "Feed list", show=False, id="feed_list"),
         Binding("J", "feeds('next')", "Next feed", show=False, id="next_feed"),
         Binding("K", "feeds('previous')", "Previous feed", show=False, id="previous_feed"),
-        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
         Binding(
             "N", "feeds('next_unread')", "Next feed with unread", show=False, id="next_unread_feed"
         ),
+        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
         Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
@@ -153,6 +153,7 @@ class MainScreen(Screen[None]):
         clock: Clock,
         watch: bool = True,
         folder_shown: str = "",
+        feed_title: str = "",
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -184,6 +185,7 @@ class MainScreen(Screen[None]):
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
         self.folder_shown = folder_shown  # the subfolder the list shows ("": the whole library)
+        self.feed_title = feed_title  # the name of the feed whose folder it is, if one
         self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
@@ -307,9 +309,8 @@ class MainScreen(Screen[None]):
         else:
             what = "Unread" if self.unread_only else "Articles"
             if self.folder_shown:
-                articles.border_title = Content.assemble(
-                    what, " in ", shown_name(self.folder_shown)
-                )
+                shown = self.feed_title or shown_name(self.folder_shown)
+                articles.border_title = Content.assemble(what, " in ", shown)
             else:
                 articles.border_title = what
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
@@ -318,7 +319,11 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         self.query_one(StatusLine).info = StatusInfo(
             library=clean_line(
-                "/".join(part for part in (self.folder.name, shown_name(self.folder_shown)) if part)
+                "/".join(
+                    part
+                    for part in (self.folder.name, self.feed_title or shown_name(self.folder_shown))
+                    if part
+                )
                 or str(self.folder)
             ),
             total=self.total,
@@ -772,9 +777,10 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(FoldersScreen(message.folders, self.folder_shown), chosen)
 
-    def show_folder(self, folder: str) -> None:
-        """List only the articles under `folder` ("" for all of them)."""
+    def show_folder(self, folder: str, feed_title: str = "") -> None:
+        """List only the articles under `folder` ("" for all of them; a feed's: its name)."""
         self.folder_shown = folder
+        self.feed_title = feed_title
         self._show_listing()
         self.count_articles()
         self.articles.focus()
@@ -816,9 +822,9 @@ class MainScreen(Screen[None]):
             return
         if self.folder != feeds.news_folder:
             self.notify("Opening the news folder…", timeout=2, markup=False)
-            self.app.post_message(LibraryWanted(feeds.news_folder, row.folder))
+            self.app.post_message(LibraryWanted(feeds.news_folder, row.folder, row.title))
             return
-        self.show_folder(row.folder)
+        self.show_folder(row.folder, clean_line(row.title))
         self.notify(clean_line(f"{row.title}: {row.unread:,} unread"), timeout=2, markup=False)
 
     def action_problems(self) -> None:
