@@ -14,6 +14,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from newstui.core.commands import CommandResult
     from newstui.core.index.summary import Problem
     from newstui.core.library import (
         ArticleRow,
@@ -234,6 +235,15 @@ class FetchFinished(Message):
         self.problems = problems  # each feed whose last fetch failed (by title): when and why
         self.changed = changed  # some article file was written
         self.news_folder = news_folder
+
+
+class CommandFinished(Message):
+    """A pipe, macro or `notify_command` ran (in a worker): `result.error` says how it failed."""
+
+    def __init__(self, what: str, result: CommandResult) -> None:
+        super().__init__()
+        self.what = what  # "Pipe", "Macro save_to_wallabag", "notify_command"
+        self.result = result
 
 
 class UrlSaved(Message):
