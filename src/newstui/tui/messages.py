@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         SearchHit,
     )
     from newstui.core.models import Article
+    from newstui.core.notify import NewArticles
     from newstui.core.sources import RowSource
 
 
@@ -228,9 +229,15 @@ class FeedProblemsLoaded(Message):
 
 class FetchFinished(Message):
     def __init__(
-        self, summary: str, problems: list[Problem], changed: bool, news_folder: Path
+        self,
+        summary: str,
+        problems: list[Problem],
+        changed: bool,
+        news_folder: Path,
+        new: NewArticles | None = None,
     ) -> None:
         super().__init__()
+        self.new = new  # the new articles, for the notification
         self.summary = summary  # one line for a person: "12 new, 1 updated, 1 failed"
         self.problems = problems  # each feed whose last fetch failed (by title): when and why
         self.changed = changed  # some article file was written

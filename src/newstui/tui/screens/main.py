@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -75,6 +75,9 @@ from newstui.tui.widgets.search_bar import SearchBar
 from newstui.tui.widgets.status import StatusInfo, StatusLine, plural
 from newstui.tui.widgets.story_list import StoryList
 
+if TYPE_CHECKING:
+    from newstui.core.notify import NewArticles
+
 WIDE = 140
 """From this many columns on, all four panes are side by side."""
 PROGRESS_INTERVAL = 0.1
@@ -85,6 +88,7 @@ LinkAction = Literal["open", "copy"]
 COLLECT_PAGE = 2000
 PIPE_HISTORY = "pipe_history"  # the state preference: the commands piped to, as JSON
 PIPE_HISTORY_SIZE = 50
+NOTIFY_TITLES = 5  # new titles a notification lists
 
 
 def pipe_history(saved: str | None) -> list[str]:
@@ -812,8 +816,28 @@ class MainScreen(Screen[None]):
                 timeout=4,
                 markup=False,
             )
+        if message.new is not None:
+            self.tell_new_articles(message.new)
         if message.changed and self.folder == message.news_folder:
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
+
+    def tell_new_articles(self, news: NewArticles) -> None:
+        """`notify_command` when there is one, else a notification; OSC 9 as well when
+        `notify = "osc9"` (the terminal's own desktop notification)."""
+        from newstui.core.notify import osc9
+
+        if self.settings.notify_command:
+            self.run_notify_command(self.settings.notify_command, news)
+        elif self.settings.notify != "off":
+            shown = news.titles[:NOTIFY_TITLES]
+            more = len(news.titles) - len(shown)
+            lines = [*shown, *([f"and {more:,} more"] if more > 0 else [])]
+            text = "\n".join([f"{news.summary}.", *(f"• {line}" for line in lines)])
+            self.notify(text, title="New articles", timeout=8, markup=False)
+        if self.settings.notify == "osc9":
+            driver = self.app._driver  # Textual writes its own OSC 52 and bell through it
+            if driver is not None:
+                driver.write(osc9(f"newstui: {news.summary}"))
 
     @on(FeedProblemsLoaded)
     def _feed_problems_loaded(self, message: FeedProblemsLoaded) -> None:
@@ -1049,6 +1073,14 @@ class MainScreen(Screen[None]):
 
         outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
         self.post_message(FetchFinished(*outcome))
+
+    @work(thread=True, group="commands", exit_on_error=False, description="Notify command")
+    def run_notify_command(self, command: str, news: NewArticles) -> None:
+        from newstui.core.notify import run_notify_command
+
+        result = run_notify_command(command, news)
+        if not result.ok:  # (a success says nothing: the command told the user)
+            self.post_message(CommandFinished("notify_command", result))
 
     @work(thread=True, group="fetch-problems", exit_on_error=False, description="Feed problems")
     def load_feed_problems(self) -> None:
