@@ -4,7 +4,9 @@ errors, and the reader goes on."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -140,3 +142,27 @@ async def test_a_macro_runs_its_command_with_one_key(tmp_path: Path) -> None:
     assert set(app.settings.macros) == {"keep_copy", "broken"}
     [warning] = app.startup_warnings
     assert "macros: clash: 's' is taken by star" in warning
+
+
+async def test_closing_the_reader_stops_a_running_command(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    code = "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(60)"
+    app = reader(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        app.screen.query_one(Input).value = python(code, str(pid_file))
+        await pilot.press("enter")
+        for _ in range(100):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            await asyncio.sleep(0.05)
+        pid = int(pid_file.read_text())
+        await pilot.press("q")
+    for _ in range(100):  # the worker kills it within a poll (0.2 s)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the command still runs after the reader closed")

@@ -51,3 +51,19 @@ def test_a_slow_command_is_killed_at_the_timeout(tmp_path: Path) -> None:
 def test_a_command_that_ignores_a_big_stdin_is_fine() -> None:
     result = run_command(python("print('ok')"), "x" * 5_000_000)
     assert result.ok and result.output == "ok"
+
+
+def test_a_command_is_stopped_when_asked() -> None:
+    asked = time.monotonic() + 0.5
+    started = time.monotonic()
+    result = run_command(
+        python("import time; time.sleep(30)"), "", should_stop=lambda: time.monotonic() > asked
+    )
+    assert result.error == "stopped: the reader is closing"
+    assert time.monotonic() - started < 10
+
+
+def test_a_big_stdin_reaches_a_slow_reader() -> None:
+    code = "import sys, time; time.sleep(0.5); print(len(sys.stdin.buffer.read()))"
+    result = run_command(python(code), "y" * 3_000_000, should_stop=lambda: False)
+    assert result.ok and result.output == "3000000"

@@ -11,10 +11,14 @@ import shlex
 import signal
 import subprocess
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 TIMEOUT = 30.0  # seconds a command has to finish
 OUTPUT_CAP = 4096  # bytes of its output and errors kept (only the first line is shown)
+POLL = 0.2  # seconds between two looks at `should_stop` while a command runs
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,18 @@ def first_line(data: bytes) -> str:
 
 
 def run_command(
-    command: str, stdin: str, args: tuple[str, ...] = (), timeout: float | None = None
+    command: str,
+    stdin: str,
+    args: tuple[str, ...] = (),
+    timeout: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> CommandResult:
     """Run `command` (with `args` after its own words) with `stdin` as its standard input.
 
     Never raises: a command that cannot be read, is not found, exits with a status other
     than 0 or runs longer than `timeout` (it is then killed, with what it started) gives a
-    result whose `error` says so, with the first line of the command's own errors."""
+    result whose `error` says so, with the first line of the command's own errors. When
+    `should_stop()` turns true (the reader is closing) the command is killed as well."""
     timeout = TIMEOUT if timeout is None else timeout
     try:
         words = command_words(command)
@@ -70,11 +79,10 @@ def run_command(
             return CommandResult(command, f"{words[0]}: command not found")
         except OSError as error:
             return CommandResult(command, f"{words[0]}: cannot run ({error.strerror or error})")
-        try:
-            process.communicate(stdin.encode("utf-8", "replace"), timeout=timeout)
-        except subprocess.TimeoutExpired:
+        stopped = _wait(process, stdin.encode("utf-8", "replace"), timeout, should_stop)
+        if stopped is not None:
             _kill_group(process)
-            return CommandResult(command, f"timed out after {timeout:g} s")
+            return CommandResult(command, stopped)
         err.seek(0)
         out.seek(0)
         reason, output = first_line(err.read(OUTPUT_CAP)), first_line(out.read(OUTPUT_CAP))
@@ -83,6 +91,41 @@ def run_command(
         what = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
         return CommandResult(command, f"{what}: {reason}" if reason else what, output)
     return CommandResult(command, None, output)
+
+
+def _wait(
+    process: subprocess.Popen[bytes],
+    data: bytes,
+    timeout: float,
+    should_stop: Callable[[], bool] | None,
+) -> str | None:
+    """Feed `data` to the process (from a thread: it may read slowly, or never) and wait
+    for it to end; why it must be stopped, or None."""
+    feeder = threading.Thread(target=_feed, args=(process, data), daemon=True)
+    feeder.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            process.wait(timeout=max(0.0, min(POLL, left)))
+            break
+        except subprocess.TimeoutExpired:
+            if should_stop is not None and should_stop():
+                return "stopped: the reader is closing"
+            if left <= POLL:
+                return f"timed out after {timeout:g} s"
+    feeder.join(POLL)  # (it ended with the process: its pipe is closed)
+    return None
+
+
+def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
+    stdin = process.stdin
+    assert stdin is not None
+    try:
+        stdin.write(data)
+        stdin.close()
+    except (BrokenPipeError, OSError, ValueError):  # it stopped reading, or ended
+        pass
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -4,6 +4,7 @@ line) and the OSC 9 sequence terminals show as a desktop notification (over SSH 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,12 @@ def new_articles(report: FetchReport) -> NewArticles | None:
     return NewArticles(sum(feed.new for feed in with_new), len(with_new), titles)
 
 
-def run_notify_command(command: str, news: NewArticles) -> CommandResult:
+def run_notify_command(
+    command: str, news: NewArticles, should_stop: Callable[[], bool] | None = None
+) -> CommandResult:
     """`command SUMMARY` with the titles on its standard input; never raises."""
     titles = "".join(f"{title}\n" for title in news.titles)
-    return run_command(command, titles, args=(news.summary,))
+    return run_command(command, titles, args=(news.summary,), should_stop=should_stop)
 
 
 def osc9(text: str) -> str:

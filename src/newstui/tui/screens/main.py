@@ -1078,7 +1078,7 @@ class MainScreen(Screen[None]):
     def run_notify_command(self, command: str, news: NewArticles) -> None:
         from newstui.core.notify import run_notify_command
 
-        result = run_notify_command(command, news)
+        result = run_notify_command(command, news, self._stop_jobs.is_set)
         if not result.ok:  # (a success says nothing: the command told the user)
             self.post_message(CommandFinished("notify_command", result))
 
@@ -1113,7 +1113,9 @@ class MainScreen(Screen[None]):
         if article is None:
             result = CommandResult(command, f"the article {article_id} is gone")
         else:
-            result = run_command(command, render_markdown(article))
+            result = run_command(
+                command, render_markdown(article), should_stop=self._stop_jobs.is_set
+            )
         self.post_message(CommandFinished(what, result))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
