@@ -163,7 +163,10 @@ def test_search_json_and_plain(folder: Path, capsys: pytest.CaptureFixture[str])
 def test_search_errors_exit_2(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "search", "is:whatever", "--dir", str(folder))
     assert code == 2 and out == ""
-    assert err == "newstui: search: unknown is:whatever; use is:unread, is:read or is:starred\n"
+    assert (
+        err
+        == "newstui: search: unknown is:whatever; use is:unread, is:read, is:starred or is:hidden\n"
+    )
     code, _, err = run(capsys, "search", '"unbalanced AND (', "--dir", str(folder))
     assert code == 0 and "Traceback" not in err
 

@@ -11,7 +11,7 @@ import pytest
 
 from libhelpers import article_text, write
 from newstui.cli import main
-from newstui.cli.tui import LAST_LIBRARY
+from newstui.core.libraries import LAST_LIBRARY
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
 

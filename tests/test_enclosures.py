@@ -135,3 +135,20 @@ async def test_the_reader_lists_an_episode_and_the_player_plays_it(
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert played == [("mpv --no-video", episode.url, "player")]
+
+
+def test_is_podcast_finds_the_articles_with_a_file(tmp_path: Path) -> None:
+    from libhelpers import open_library
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "radio.xml").write_bytes(PODCAST)
+    (folder / "note.md").write_text("# Tide note\n\nThe tide turned at noon today.\n")
+    with open_library(folder) as library:
+        with_file = {hit.row.title for hit in library.search("is:podcast")}
+        without = {hit.row.title for hit in library.search("-is:podcast")}
+        assert with_file == {"Episode 12: Spring tides", "Episode 13 on video", "Episode 14"}
+        assert without == {"Tide note"}
+        assert {hit.row.title for hit in library.search("tides is:enclosure")} == {
+            "Episode 12: Spring tides"
+        }

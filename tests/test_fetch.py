@@ -440,3 +440,51 @@ def test_a_304_after_a_failure_clears_the_remembered_error(site: FeedServer, new
         load_state(folder, feed.key).last_error,
         load_state(folder, feed.key).last_error_at,
     ) == (None, None)
+
+
+def test_every_second_request_is_conditional_when_the_server_gave_validators(
+    site: FeedServer, news: Path
+) -> None:
+    bodies = {
+        "/plain.xml": rss("Plain", [item(1)]),
+        "/empty.xml": rss("Nothing yet", []),  # a feed, with no entries today
+        "/page.html": b"<html><body><p>Not a feed at all</p></body></html>",
+        "/cut.xml": rss("Cut", [item(2), item(3)])[:-40],
+    }
+    for path, body in bodies.items():
+        site.route(path, conditional(body))
+    site.route("/moved.xml", Reply(302, b"", {"Location": "/plain.xml"}))
+    feeds = [Subscription(site.url(path)) for path in [*bodies, "/moved.xml"]]
+    first = {feed.url.rsplit("/", 1)[1]: feed for feed in fetch(news, *feeds).feeds}
+    assert (first["empty.xml"].outcome, first["empty.xml"].reason) == ("unchanged", None)
+    assert first["page.html"].outcome == "failed"
+    asked = len(site.log)
+    second = {feed.url.rsplit("/", 1)[1]: feed for feed in fetch(news, *feeds, force=True).feeds}
+    unconditional = [r.path for r in site.log[asked:] if "if-none-match" not in r.headers]
+    assert unconditional == [] and len(site.log) - asked == 6  # (the redirect hop too)
+    # The same bytes as before: a body that was not a feed still is not one.
+    assert (second["page.html"].outcome, second["page.html"].status) == ("failed", 304)
+    assert second["page.html"].reason == first["page.html"].reason
+    assert second["empty.xml"].outcome == "unchanged"
+
+
+def test_a_crash_between_the_files_and_the_state_leaves_no_duplicate(
+    site: FeedServer, news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twice = {**item(4), "guid": "urn:story:4-again"}  # the same story under a second id
+    site.route("/a.xml", Reply(200, rss("A", [item(2), item(3)])))
+    site.route("/b.xml", Reply(200, rss("B", [item(1), item(2), item(4), twice])))
+    feeds = [Subscription(site.url("/a.xml")), Subscription(site.url("/b.xml"))]
+    fetch(tmp_path / "calm", *feeds)  # uninterrupted, in another news folder
+    expected = sorted((a.title, a.url) for _, a in stored(tmp_path / "calm"))
+    assert len(expected) == 4
+    import newstui.core.fetch.run as run
+
+    with monkeypatch.context() as killed:  # killed once the files were written
+        killed.setattr(run, "save_state", lambda *args: None)
+        killed.setattr(run, "prune", lambda *args: None)
+        fetch(news, *feeds)
+    fetch(news, *feeds)
+    assert sorted((a.title, a.url) for _, a in stored(news)) == expected
+    fetch(news, *feeds)
+    assert sorted((a.title, a.url) for _, a in stored(news)) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -168,9 +169,11 @@ def _fetch_process() -> subprocess.Popen[str]:
 
 
 def _subscribe_many(site: FeedServer, feeds: int, entries: int, slow: bool = False) -> None:
+    """Each feed also lists the next one's first story (each story is kept once)."""
     lines = []
     for n in range(feeds):
-        body = rss(f"Feed {n}", [item(n * 1000 + e) for e in range(entries)])
+        shared = item((n + 1) % feeds * 1000)
+        body = rss(f"Feed {n}", [*(item(n * 1000 + e) for e in range(entries)), shared])
         if slow and n == 0:
             site.route(
                 f"/f{n}.xml",
@@ -185,14 +188,24 @@ def _subscribe_many(site: FeedServer, feeds: int, entries: int, slow: bool = Fal
     feeds_toml().write_text("\n".join(lines))
 
 
-def _check_library(expected: int) -> None:
+def _check_library(expected: int) -> list[str]:
+    """The stories' addresses, each once, `expected` of them."""
     paths = list(news_folder().rglob("*.json"))
-    ids = [article.id for path in paths for article in parse_file(path).articles]
+    articles = [article for path in paths for article in parse_file(path).articles]
+    ids = [article.id for article in articles]
     assert len(ids) == len(set(ids)) == expected
     assert not list(news_folder().rglob(".*.part"))
+    urls = sorted(str(article.url) for article in articles)
+    assert len(set(urls)) == len(urls)
+    return urls
 
 
 def test_kill_9_mid_fetch_then_fetch_again(site: FeedServer) -> None:
+    _subscribe_many(site, feeds=12, entries=40)
+    calm = _fetch_process()  # uninterrupted, to compare with
+    assert calm.communicate(timeout=60)[0] and calm.returncode == 0
+    expected = _check_library(12 * 40)
+    shutil.rmtree(AppPaths.default().data_dir)
     _subscribe_many(site, feeds=12, entries=40, slow=True)
     process = _fetch_process()
     deadline = time.monotonic() + 30
@@ -206,7 +219,7 @@ def test_kill_9_mid_fetch_then_fetch_again(site: FeedServer) -> None:
     again = _fetch_process()
     out, _ = again.communicate(timeout=60)
     assert again.returncode == 0, out
-    _check_library(12 * 40)
+    assert _check_library(12 * 40) == expected
 
 
 def test_two_fetches_at_once_write_no_duplicates(site: FeedServer) -> None:

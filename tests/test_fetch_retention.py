@@ -13,7 +13,7 @@ import pytest
 from feedserver import FeedServer, Reply, item, rss
 from newstui.cli import main
 from newstui.core.fetch.entries import article_id_in_feed
-from newstui.core.fetch.run import FetchReport, fetch_subscriptions
+from newstui.core.fetch.run import FetchReport, feed_folder, fetch_subscriptions
 from newstui.core.fetch.state import load_state, state_folder
 from newstui.core.fetch.subscriptions import Subscription, save_subscriptions
 from newstui.core.formats import parse_file
@@ -99,8 +99,8 @@ def test_the_config_keep_is_the_default_and_a_feed_may_say_otherwise(
     by_default = Subscription(site.url("/a.xml"))
     own = Subscription(site.url("/b.xml"), keep=4)
     fetch(news, by_default, own, keep=1)
-    assert titles(news / by_default.key) == stories(4)
-    assert titles(news / own.key) == stories(1, 2, 3, 4)
+    assert titles(feed_folder(by_default, news, AppPaths.default())) == stories(4)
+    assert titles(feed_folder(own, news, AppPaths.default())) == stories(1, 2, 3, 4)
     unlimited = fetch(news, by_default, own)
     assert all(feed.pruned == 0 for feed in unlimited.feeds)
 
@@ -109,7 +109,7 @@ def test_only_what_a_fetch_wrote_is_pruned(site: FeedServer, news: Path, tmp_pat
     site.route("/feed.xml", Reply(200, rss("Daily", [item(n) for n in range(4)])))
     feed = Subscription(site.url("/feed.xml"))
     fetch(news, feed)
-    folder = news / feed.key
+    folder = feed_folder(feed, news, AppPaths.default())
     notes = folder / "1999.json"  # a person's own file in the feed's folder
     notes.write_text('[{"id": "mine", "title": "Mine", "published": "1999-01-01T00:00:00Z"}]')
     mine = tmp_path / "mine"  # and a person's folder the feed's folder leads to

@@ -352,3 +352,31 @@ def test_tls_is_verified(tmp_path: Path) -> None:
             asyncio.run(go())
         assert "TLS" in error.value.reason or "network" in error.value.reason
         assert server.hits("/feed.xml") == 0
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.1", "127.0.0.2"], ids=["other-port", "other-ip"])
+def test_feed_credentials_go_to_the_feeds_own_host_only(other_host: str) -> None:
+    """user:pass@host: sent on the hops to that host and port, never after a redirect away."""
+    with FeedServer("127.0.0.1") as origin, FeedServer(other_host) as elsewhere:
+        elsewhere.route("/feed.xml", Reply(302, b"", {"Location": origin.url("/final.xml")}))
+        origin.route("/feed.xml", Reply(302, b"", {"Location": origin.url("/moved.xml")}))
+        origin.route("/moved.xml", Reply(302, b"", {"Location": elsewhere.url("/feed.xml")}))
+        origin.route("/final.xml", Reply(200, rss("T", [item(1)])))
+        url = origin.url("/feed.xml").replace("://", "://reader:s%40cret@")
+
+        async def go() -> int:
+            async with HttpClient() as client:
+                response = await client.get(url, AddressPolicy(), subscription_allow=frozenset())
+                return response.status
+
+        assert asyncio.run(go()) == 200
+        sent = {(r.host, r.path): r.headers.get("authorization") for r in origin.log}
+        basic = "Basic cmVhZGVyOnNAY3JldA=="  # reader:s@cret
+        assert sent == {
+            ("127.0.0.1", "/feed.xml"): basic,
+            ("127.0.0.1", "/moved.xml"): basic,
+            ("127.0.0.1", "/final.xml"): basic,  # back on the feed's own host and port
+        }
+        assert [(r.path, r.headers.get("authorization")) for r in elsewhere.log] == [
+            ("/feed.xml", None)
+        ]

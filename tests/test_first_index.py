@@ -69,3 +69,19 @@ async def test_the_list_grows_during_a_first_index(tmp_path: Path, monkeypatch: 
     assert any(text.startswith("indexing") for text in progress)
     assert not any(text.startswith("checking") for text in progress)
     assert unread_while_growing and all(unread > 0 for unread in unread_while_growing)
+
+
+async def test_a_first_index_leaves_the_top_shown_and_the_cursor_on_the_newest(
+    tmp_path: Path,
+) -> None:
+    folder = many(tmp_path / "many")
+    app = NewsApp(folder, AppPaths.default(), Settings(), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.main is not None
+        articles = app.main.articles
+        assert articles.row_count == FILES
+        assert articles.cursor == 0 and articles.scroll_y == 0
+        newest = articles.loaded_row(articles.current_id or "")
+        assert newest is not None and newest.published is not None
+        assert newest.published.day == 28

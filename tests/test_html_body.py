@@ -331,3 +331,74 @@ def test_a_name_inside_a_word_is_not_a_byline() -> None:
     blocks = [para("Leeward winds closed the quay."), para(LINE)]
     assert tidy(blocks, "Harbour budget", ["Lee"]) == blocks
     assert tidy([para("By Lee"), para(LINE)], "Harbour budget", ["Lee"]) == [para(LINE)]
+
+
+def test_a_link_dropped_keeps_its_words_in_the_sentence() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0, 1)}"
+        '<p>I am a <a class="popup" href="javascript:void(0)" onclick="open()">very old</a> '
+        "man who has rowed this harbour since the war.</p>"
+        '<p>She read <a href="javascript:void(0)">the old ledgers</a> by lamplight.</p>'
+        f'<p>See the <a href="#notes">tide notes</a> further down.</p>{paragraphs(2, 3)}</article>'
+    )
+    texts = [block.text for block in article.blocks]
+    assert "I am a very old man who has rowed this harbour since the war." in texts
+    assert "She read the old ledgers by lamplight." in texts
+    assert "See the tide notes further down." in texts
+    assert not any(block.links for block in article.blocks)
+
+
+def test_a_share_bar_of_links_is_still_furniture() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0, 1)}"
+        '<p>Tell a friend: <a class="share-link" href="https://social.example/s">Chirp</a></p>'
+        f"{paragraphs(2, 3)}</article>"
+    )
+    assert not any("Chirp" in block.text for block in article.blocks)
+
+
+def test_formulas_are_kept_as_their_tex() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0)}"
+        '<p>The wave height is <math alttext="h = a \\sin t"><mi>h</mi></math> at noon.</p>'
+        '<p>The ratio is <script type="math/tex">\\frac{p}{q}</script> each year.</p>'
+        '<p>The area is <span class="katex"><span class="katex-mathml"><math><semantics>'
+        '<mi>r</mi><annotation encoding="application/x-tex">\\pi r^2</annotation></semantics>'
+        '</math></span><span class="katex-html" aria-hidden="true">πr2</span></span> in all.</p>'
+        "<p>The sum is <math><mi>a</mi><mo>+</mo><mi>b</mi></math> pounds.</p>"
+        f"{paragraphs(1)}</article>"
+    )
+    texts = [block.text for block in article.blocks]
+    assert "The wave height is h = a \\sin t at noon." in texts
+    assert "The ratio is \\frac{p}{q} each year." in texts
+    assert "The area is \\pi r^2 in all." in texts
+    assert "The sum is a + b pounds." in texts
+
+
+def test_mathjax_rendering_is_not_said_twice() -> None:
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0)}"
+        '<p>Energy is <span class="MathJax_Preview"></span><span class="MathJax">'
+        '<nobr aria-hidden="true">E=mc2</nobr><span class="MJX_Assistive_MathML"><math>'
+        '<mi>E</mi></math></span></span><script type="math/tex">E = mc^2</script> as ever.</p>'
+        f"{paragraphs(1)}</article>"
+    )
+    assert "Energy is E = mc^2 as ever." in [block.text for block in article.blocks]
+
+
+def test_a_paragraph_said_twice_is_kept_twice() -> None:
+    refrain = "<p>Row the boat, row the boat, all the way home.</p>"
+    article = page(
+        f"<article><h1>Harbour budget</h1>{paragraphs(0)}{refrain}{refrain}"
+        f"{paragraphs(1)}{refrain}</article>"
+    )
+    texts = [block.text for block in article.blocks]
+    assert texts.count("Row the boat, row the boat, all the way home.") == 3
+    same = page(f"<article><h1>Harbour budget</h1>{paragraphs(5, 5, 5, 5)}</article>")
+    assert len(same.blocks) == 4
+
+
+def test_a_longer_text_that_only_repeats_the_shorter_is_taken() -> None:
+    shorter, longer = words(300), f"{words(300)} {words(100)}"  # the first 100 said again
+    assert _pick_readability(from_trafilatura=shorter, from_readability=longer)
+    assert not _pick_readability(from_trafilatura=longer, from_readability=shorter)

@@ -239,6 +239,23 @@ def test_a_blog_named_after_its_author_keeps_the_author() -> None:
 
 
 @pytest.mark.parametrize(
+    "head",
+    [
+        "<title>Harbour Gazette | Ferry Fares Rise Again This Spring</title>"
+        '<meta property="og:site_name" content="Harbour Gazette">',
+        '<meta property="og:title" content="Harbour Gazette – Ferry Fares Rise Again This '
+        'Spring"><meta property="og:site_name" content="Harbour Gazette">',
+    ],
+    ids=["title", "og-title"],
+)
+def test_the_sites_name_before_the_headline_goes(head: str) -> None:
+    """ "Site | Headline": no heading to agree with, the metadata's title without the site."""
+    assert meta_of(f"<html><head>{head}</head><body></body></html>").title == (
+        "Ferry Fares Rise Again This Spring"
+    )
+
+
+@pytest.mark.parametrize(
     ("heading", "head", "title"),
     [
         # a kicker above the headline, and words only screen readers get

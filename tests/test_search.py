@@ -124,7 +124,7 @@ def test_empty_and_punctuation_only_queries() -> None:
 
 
 def test_bad_qualifiers_are_query_errors() -> None:
-    with pytest.raises(QueryError, match="is:unread, is:read or is:starred"):
+    with pytest.raises(QueryError, match="is:unread, is:read, is:starred or is:hidden"):
         parse_query("is:new")
     with pytest.raises(QueryError, match="author: needs a name"):
         parse_query("author:")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from libhelpers import open_library
+from libhelpers import article_text, open_library, write
 from newstui.core.index.query import QueryError, parse_query
 from newstui.core.library import Library
 from newstui.core.resources import sample_articles_dir
@@ -57,3 +57,33 @@ def test_an_unknown_qualifier_names_the_known_ones(text: str) -> None:
 @pytest.mark.parametrize("text", ["10:30 ferry", "note: ferries", '"source:feeds"', "http://x.org"])
 def test_colons_that_are_no_qualifier_still_search(text: str) -> None:
     assert parse_query(text).include
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Iterator[Library]:
+    """A library inside a folder named "news", with news/, newsletters/ and world/news/."""
+    root = tmp_path / "news" / "library"
+    for name in ("news/port.txt", "newsletters/digest.txt", "world/news/treaty.txt", "news.txt"):
+        slug = Path(name).stem + "-story"
+        write(root, name, article_text(f"Harbour story {slug}", slug=slug))
+    with open_library(root) as library:
+        yield library
+
+
+def test_folder_is_a_whole_folder_name(nested: Library) -> None:
+    assert paths(nested, "folder:news") == {"port.txt", "treaty.txt"}  # not newsletters/
+    assert paths(nested, "folder:news harbour") == {"port.txt", "treaty.txt"}
+    assert paths(nested, "folder:newsletters") == {"digest.txt"}
+    assert paths(nested, "folder:new") == set()
+    assert paths(nested, "folder:world/news") == {"treaty.txt"}
+
+
+def test_not_starred_includes_the_articles_never_starred(nested: Library) -> None:
+    nested.state.set_starred(["port-story"], True)
+    nested.state.set_starred(["digest-story"], True)
+    nested.state.set_starred(["digest-story"], False)  # a record, starred no more
+    # treaty-story and news-story: no record in the state at all
+    unstarred = {"digest.txt", "treaty.txt", "news.txt"}
+    assert paths(nested, "-is:starred") == unstarred
+    assert paths(nested, "harbour -is:starred") == unstarred
+    assert paths(nested, "is:starred") == paths(nested, "harbour is:starred") == {"port.txt"}

@@ -39,7 +39,7 @@ def test_fresh_store_is_empty_wal_and_current(store: StateStore, db: Path) -> No
     assert store.get("nope") == ArticleState("nope", None, False, 0.0, 0)
     assert not store.get("nope").read
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -194,4 +194,4 @@ def test_a_version_2_database_gains_the_outbox_and_keeps_its_data(tmp_path: Path
     assert _pending(store) == {("7", "starred", False)}
     store.close()
     with closing(sqlite3.connect(db)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4

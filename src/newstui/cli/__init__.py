@@ -28,7 +28,8 @@ EXIT_INTERNAL = 70
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "newstui.cli.show": ("show",),
     "newstui.cli.library": ("list", "search", "related", "authors", "index", "check"),
-    "newstui.cli.state": ("mark-read", "mark-unread", "star", "unstar", "state"),
+    "newstui.cli.state": ("mark-read", "mark-unread", "star", "unstar", "hide", "unhide", "state"),
+    "newstui.cli.rules": ("rules",),
     "newstui.cli.config": ("config",),
     "newstui.cli.feeds": ("feeds",),
     "newstui.cli.fetch": ("fetch",),

@@ -125,7 +125,8 @@ def library_of(path: Path, paths: AppPaths) -> Path:
 def open_library(directory: Path | None) -> Iterator[Library]:
     """The library at `directory` (else the reader's default); not refreshed yet."""
     from newstui.cli import CliError
-    from newstui.cli.tui import LAST_LIBRARY, check_library
+    from newstui.cli.tui import check_library, default_folder
+    from newstui.core.libraries import LAST_LIBRARY
     from newstui.core.state.store import StateError, StateStore
 
     paths = AppPaths.default()
@@ -136,11 +137,12 @@ def open_library(directory: Path | None) -> Iterator[Library]:
     try:
         for warning in state.warnings:
             print(f"newstui: warning: {warning}", file=sys.stderr)
+        settings = told_settings(paths)
         if directory is None:
-            directory = default_library(paths, state.pref(LAST_LIBRARY))
+            directory = default_folder(settings, paths, state.pref(LAST_LIBRARY))
         folder = check_library(directory)
         try:
-            library = Library(folder, paths, state)
+            library = Library(folder, paths, state, settings.rules)
         except (OSError, sqlite3.Error) as error:
             where = paths.index_db(folder)
             raise CliError(f"{where}: cannot open the index: {error}") from None

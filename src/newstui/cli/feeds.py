@@ -123,6 +123,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from newstui.core.fetch.run import feed_states
+    from newstui.core.fetch.state import feed_folder_name
 
     paths = AppPaths.default()
     subscriptions = loaded(paths).subscriptions
@@ -135,6 +136,7 @@ def run_list(args: argparse.Namespace) -> int:
         rows.append(
             {
                 **subscription_json(subscription),
+                "folder": feed_folder_name(subscription.key, state),
                 "moved_to": mask_url(state.moved_to) if state.moved_to else None,
                 "gone": state.gone,
                 "last_error": state.last_error,

@@ -66,7 +66,8 @@ def register(commands: Any) -> None:
         "search",
         help="full-text search",
         description='Words, "phrases", prefix*, -excluded, author:NAME, folder:NAME, '
-        "feed:NAME, is:unread, is:read, is:starred. A query may start with -: "
+        "feed:NAME, is:unread, is:read, is:starred, is:hidden; @NAME runs the saved search "
+        "NAME of config.toml. A query may start with -: "
         "`search -said` (or `search -- -said`). Matches are marked «like this».",
     )
     search.add_argument("query")
@@ -231,9 +232,10 @@ def marked(snippet: str) -> str:
 def run_search(args: argparse.Namespace) -> int:
     from newstui.cli import CliError
 
+    query = saved_search(args.query) if args.query.startswith("@") else args.query
     with refreshed_library(library_dir(args)) as library:
         try:
-            hits = library.search(args.query, limit=args.limit)
+            hits = library.search(query, limit=args.limit)
         except QueryError as error:
             raise CliError(f"search: {error}") from None
         if args.json:
@@ -261,6 +263,20 @@ def say_no_match(library: Library, query: str) -> None:
             there = ", ".join(names) if names else "none"
             raise CliError(f"search: no folder {folder!r} in {library.folder} (folders: {there})")
     say_empty(library, f"no articles match {query!r}")
+
+
+def saved_search(name: str) -> str:
+    """The query of the saved search `@name` (`[searches]` in config.toml)."""
+    from newstui.cli import CliError
+    from newstui.core.config import load_settings
+
+    # (its warnings are told when the library opens)
+    searches = load_settings(AppPaths.default().config_file).settings.searches
+    query = searches.get(name[1:])
+    if query is None:
+        saved = ", ".join("@" + each for each in searches) or "none in config.toml"
+        raise CliError(f"search: no saved search {name} (saved: {saved})")
+    return query
 
 
 # related

@@ -2,6 +2,7 @@
 
     newstui mark-read ID_OR_PATH... [--dir DIR]     newstui mark-unread ID_OR_PATH...
     newstui star ID_OR_PATH...                      newstui unstar ID_OR_PATH...
+    newstui hide ID_OR_PATH...                      newstui unhide ID_OR_PATH...
     newstui state                       where the state lives, and how much of it
     newstui state export FILE|-         JSON, written atomically (`-`: stdout)
     newstui state import FILE|-         merge a JSON export (`-`: stdin)
@@ -45,6 +46,8 @@ _MARKS = {
     "mark-unread": ("set_read", False, "mark articles unread", "marked {} unread"),
     "star": ("set_starred", True, "star articles", "starred {}"),
     "unstar": ("set_starred", False, "remove the star from articles", "unstarred {}"),
+    "hide": ("set_hidden", True, "hide articles (is:hidden finds them)", "hid {}"),
+    "unhide": ("set_hidden", False, "show hidden articles again", "unhid {}"),
 }
 
 

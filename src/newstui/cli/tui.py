@@ -9,10 +9,9 @@ from pathlib import Path
 
 from newstui.cli import CliError
 from newstui.core.config import Settings, load_settings, news_folder_of
+from newstui.core.libraries import LAST_LIBRARY, LibraryError, checked_library
 from newstui.core.paths import AppPaths
 from newstui.core.resources import sample_articles_dir
-
-LAST_LIBRARY = "library"  # the state pref naming the last DIR the reader was opened on
 
 
 def default_folder(settings: Settings, paths: AppPaths, last_used: str | None = None) -> Path:
@@ -40,13 +39,10 @@ def _holds_anything(folder: Path) -> bool:
 
 
 def check_library(directory: Path) -> Path:
-    if not directory.exists():
-        raise CliError(f"{directory}: no such directory")
-    if not directory.is_dir():
-        raise CliError(f"{directory}: not a directory")
-    if not os.access(directory, os.R_OK | os.X_OK):
-        raise CliError(f"{directory}: permission denied")
-    return directory.resolve()
+    try:
+        return checked_library(directory)
+    except LibraryError as error:
+        raise CliError(str(error)) from None
 
 
 def run_tui(directory: str | None) -> int:

@@ -30,6 +30,18 @@ class Macro:
     command: str
 
 
+RuleAction = Literal["read", "star", "hide"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`[[rule]]`: what a search finds among arriving articles gets `action` (core.rules)."""
+
+    number: int  # its place among the config's rules, from 1: how messages name it
+    query: str
+    action: RuleAction
+
+
 @dataclass(frozen=True)
 class Settings:
     folder: Path | None = None
@@ -47,6 +59,8 @@ class Settings:
     macros: dict[str, Macro] = field(default_factory=dict)  # name -> key and command
     notify_command: str | None = None  # runs after a fetch that brought new articles
     notify: Notify = "on"  # "osc9": also tell the terminal; "off": no notification in the reader
+    rules: tuple[Rule, ...] = ()
+    searches: dict[str, str] = field(default_factory=dict)  # saved searches: name -> query
 
 
 @dataclass
@@ -149,6 +163,66 @@ def _sync(value: object) -> SyncSettings:
         raise _Invalid(str(error)) from None
 
 
+def _query_problem(query: object) -> str | None:
+    """Why `query` is no search (see core.index.query), or None."""
+    from newstui.core.index.query import QueryError, parse_query
+
+    if not isinstance(query, str) or not query.strip():
+        return "its query should be a search, as a string"
+    try:
+        parse_query(query)
+    except QueryError as error:
+        return f"its query {query!r} does not parse: {error}"
+    return None
+
+
+def _rules(value: object, warnings: list[str]) -> tuple[Rule, ...]:
+    """Each good `[[rule]]`; each bad one named by its number in `warnings` and skipped."""
+    if not isinstance(value, list):
+        raise _Invalid('should be tables: [[rule]] with query = "..." and action = "hide"')
+    rules = []
+    actions = get_args(RuleAction)
+    for number, table in enumerate(value, start=1):
+        problem = None
+        if not isinstance(table, dict):
+            problem = "should be a table with query and action"
+        elif set(table) - {"query", "action"}:
+            problem = f"unknown key {sorted(set(table) - {'query', 'action'})[0]!r}"
+        elif table.get("action") not in actions:
+            problem = "its action should be " + " or ".join(repr(a) for a in actions)
+        else:
+            problem = _query_problem(table.get("query"))
+        if problem is None:
+            rules.append(Rule(number, table["query"], table["action"]))
+        else:
+            warnings.append(f"rule {number}: {problem}; skipped")
+    return tuple(rules)
+
+
+def _searches(value: object, warnings: list[str]) -> dict[str, str]:
+    """Each good saved search; each bad one named in `warnings` and skipped."""
+    if not isinstance(value, dict):
+        raise _Invalid('should be a table of name = "query"')
+    searches = {}
+    for name, query in value.items():
+        problem = _query_problem(query)
+        if not name.strip():
+            problem = "the name is empty"
+        if problem is None:
+            searches[name] = query
+        else:
+            warnings.append(
+                f"saved search {name!r}: {problem.replace('its query', 'the query')}; skipped"
+            )
+    return searches
+
+
+# Checks of the keys that hold a list of things, each of which may be bad on its own.
+_PARTS: dict[str, tuple[str, Callable[[object, list[str]], Any]]] = {
+    "rule": ("rules", _rules),
+    "searches": ("searches", _searches),
+}
+
 _CHECKS: dict[str, Callable[[object], Any]] = {
     "folder": _folder,
     "theme": _text,
@@ -183,6 +257,15 @@ def settings_from(data: dict[str, Any], origin: str = "settings") -> LoadedSetti
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for key, value in data.items():
+        if key in _PARTS:
+            name, check_parts = _PARTS[key]
+            problems: list[str] = []
+            try:
+                values[name] = check_parts(value, problems)
+            except _Invalid as error:
+                warnings.append(f"{origin}: key {key!r}: {error}; ignored")
+            warnings += [f"{origin}: {problem}" for problem in problems]
+            continue
         check = _CHECKS.get(key)
         if check is None:
             warnings.append(f"{origin}: key {key!r}: unknown setting; ignored")

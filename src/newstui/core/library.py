@@ -31,22 +31,26 @@ from typing import TYPE_CHECKING, NamedTuple, ParamSpec, TypeVar, cast
 from newstui.core.index import db as index
 from newstui.core.index import related
 from newstui.core.index.listing import (
+    HIDDEN,
+    HIDDEN_MARK,
     ORDER_BY,
     ROW_COLUMNS,
     ROWS,
+    VISIBLE,
     ArticleRow,
     SearchHit,
     Sort,
     to_row,
 )
 from newstui.core.index.query import QueryError, author_match, parse_query
-from newstui.core.index.search import run_search
+from newstui.core.index.search import run_search, where_of
 from newstui.core.index.summary import Problem, RefreshSummary
 from newstui.core.paths import AppPaths
 from newstui.core.sqlite import is_corruption, transaction
 from newstui.core.state.store import StateStore
 
 if TYPE_CHECKING:
+    from newstui.core.config import Rule
     from newstui.core.models import Article
 
 # The parsers and the models (pydantic) are imported where first needed, not here: the
@@ -89,6 +93,7 @@ class ListFilter(NamedTuple):
     author: str | None = None  # articles by this author (among others), casefolded name
     author_words: str | None = None  # articles whose author matches as `author:` in a search
     folder: str | None = None  # a subfolder of the library ("feeds/tech"), and those below it
+    query: str | None = None  # what a search finds (a saved search), unranked
 
 
 class WebLinks(NamedTuple):
@@ -104,15 +109,42 @@ class FolderInfo(NamedTuple):
     total: int
     unread: int
     feed: str | None = None  # the one feed (or site) all its articles come from, if one
+    query: str | None = None  # a saved search (`saved_searches`): what it finds
+
+
+SAVED_SEARCH = "\x00@"  # a saved search's `FolderInfo.name` is this and its name (no
+# folder's name holds NUL)
+
+
+def shown_name(shown: str) -> str:
+    """A `FolderInfo.name` as a person reads it: a saved search's is "@name"."""
+    return "@" + shown[len(SAVED_SEARCH) :] if shown.startswith(SAVED_SEARCH) else shown
+
+
+def shown_filter(shown: str, searches: dict[str, str], unread: bool = False) -> ListFilter:
+    """The filter of a `FolderInfo.name`: a folder's ("" the whole library), or a saved
+    search's (one no longer in `searches` finds nothing)."""
+    if shown.startswith(SAVED_SEARCH):
+        query = searches.get(shown[len(SAVED_SEARCH) :])
+        if query is None:  # a folder no path can be in (NUL): nothing
+            return ListFilter(unread=unread, folder=SAVED_SEARCH)
+        return ListFilter(unread=unread, query=query)
+    return ListFilter(unread=unread, folder=shown or None)
 
 
 NO_FILTER = ListFilter()
 SQL_OFFSET_MAX = 2000  # beyond this offset, paging builds and uses the cached order
 
 
-def _filter_sql(flt: ListFilter, root: str = "") -> tuple[str, list[object]]:
-    conditions: list[str] = ["1"]
+def _filter_sql(flt: ListFilter, root: str, conn: sqlite3.Connection) -> tuple[str, list[object]]:
+    """The filter as an SQL condition on `ROWS`; hidden articles are left out (a query's
+    `is:hidden` lists them). Raises `QueryError` for a query that does not parse."""
+    conditions: list[str] = [VISIBLE]
     params: list[object] = []
+    if flt.query is not None:
+        found, found_params = where_of(conn, parse_query(flt.query), root)
+        conditions[0] = found  # (says itself which of hidden and not hidden it lists)
+        params += found_params
     if flt.unread:
         conditions.append("s.read_at IS NULL")
     if flt.starred:
@@ -157,17 +189,21 @@ def _reads(empty: Callable[[], object]) -> Callable[[Callable[P, R]], Callable[P
 class Library:
     """One library folder, its index, and the reader state joined to it."""
 
-    def __init__(self, folder: Path, paths: AppPaths, state: StateStore) -> None:
-        """Open (or silently rebuild) the index; does not scan, so it is cheap."""
+    def __init__(
+        self, folder: Path, paths: AppPaths, state: StateStore, rules: Sequence[Rule] = ()
+    ) -> None:
+        """Open (or silently rebuild) the index; does not scan, so it is cheap. `rules` are
+        applied to the articles each refresh brings (`core.rules`)."""
         # Resolved, as the index's name is: a folder reached through a symbolic link lists the
         # same file paths as through its real path, and nothing is indexed twice.
         self.folder = folder.resolve()
         self.state = state
+        self.rules = tuple(rules)
         self._db = paths.index_db(self.folder)
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
-        self._orders: dict[str, tuple[int, array[int]]] = {}  # sort -> (generation, rowids)
+        self._orders: dict[str, tuple[object, array[int]]] = {}  # sort -> (_order_key, rowids)
         self._positions: dict[str, tuple[array[int], array[int]]] = {}  # rowid -> place
         self._idfs = (-1, related.KnownIdfs())  # (generation, idfs read)
         self._closed = False
@@ -216,10 +252,13 @@ class Library:
         is visible to readers. A corrupt index found on the way is rebuilt, silently.
         """
         from newstui.core.index.build import refresh_index
+        from newstui.core.rules import on_arrival
 
         def run() -> RefreshSummary:
             folder, conn = self.folder, self._conn()
-            return refresh_index(conn, folder, progress, should_stop, committed=committed)
+            before = self._last_number()
+            summary = refresh_index(conn, folder, progress, should_stop, committed=committed)
+            return summary._replace(ruled=on_arrival(self, self.rules, before))
 
         with self._refreshing:
             if not self._damaged:
@@ -230,6 +269,28 @@ class Library:
                         raise
             self._rebuild()
             return run()
+
+    def _last_number(self) -> int:
+        """The number the index gave its latest article (numbers are never given twice)."""
+        query = "SELECT seq FROM sqlite_sequence WHERE name = 'articles'"
+        found = self._conn().execute(query).fetchone()
+        return int(found[0]) if found else 0
+
+    def ids_numbered(self, above: int, upto: int | None = None) -> list[str]:
+        """The ids of the articles numbered above `above` (and at most `upto`)."""
+        query = "SELECT id FROM articles WHERE num > ? AND num <= ?"
+        limit = self._last_number() if upto is None else upto
+        return [found for (found,) in self._conn().execute(query, (above, limit))]
+
+    def matching(self, query: str, since: int = 0) -> list[ArticleRow]:
+        """What `query` finds among the articles numbered above `since`, newest first,
+        unranked and unbounded (for rules). Raises `QueryError`."""
+        where, params = where_of(self._conn(), parse_query(query), str(self.folder))
+        sql = (
+            f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE a.num > ? AND {where} "
+            f"ORDER BY {ORDER_BY['date']}"
+        )
+        return [to_row(values) for values in self._conn().execute(sql, [since, *params])]
 
     def _rebuild(self) -> None:
         self._close_connections()
@@ -281,8 +342,9 @@ class Library:
             order = self._cached_order("date")
             if order is not None:
                 return len(order)
-            return int(self._conn().execute("SELECT count(*) FROM articles").fetchone()[0])
-        where, params = _filter_sql(flt, str(self.folder))
+            query = f"SELECT count(*) FROM articles a WHERE {VISIBLE}"
+            return int(self._conn().execute(query).fetchone()[0])
+        where, params = _filter_sql(flt, str(self.folder), self._conn())
         query = f"SELECT count(*) FROM {ROWS} WHERE {where}"
         return int(self._conn().execute(query, params).fetchone()[0])
 
@@ -298,7 +360,7 @@ class Library:
         offset, limit = max(0, offset), max(0, limit)
         if flt == NO_FILTER and (offset >= SQL_OFFSET_MAX or self._cached_order(sort)):
             return self._rows_in_order(self._order(sort)[offset : offset + limit].tolist())
-        where, params = _filter_sql(flt, str(self.folder))
+        where, params = _filter_sql(flt, str(self.folder), self._conn())
         query = (
             f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE {where} "
             f"ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?"
@@ -313,7 +375,7 @@ class Library:
 
     def _cached_order(self, sort: Sort) -> array[int] | None:
         cached = self._orders.get(sort)
-        if cached is None or cached[0] != index.generation(self._conn()):
+        if cached is None or cached[0] != self._order_key(self._conn()):
             return None
         return cached[1]
 
@@ -322,19 +384,25 @@ class Library:
         paging through 100,000 articles then costs the same at the end as at the top.
         Arrays, not lists: 8 bytes an article rather than about 40."""
         conn = self._conn()
-        current = index.generation(conn)
+        current = self._order_key(conn)
         with self._lock:
             cached = self._orders.get(sort)
             if cached is not None and cached[0] == current:
                 return cached[1]
         order = array("q")
-        cursor = conn.execute(f"SELECT a.num FROM articles a ORDER BY {ORDER_BY[sort]}")
+        query = f"SELECT a.num FROM articles a WHERE {VISIBLE} ORDER BY {ORDER_BY[sort]}"
+        cursor = conn.execute(query)
         while batch := cursor.fetchmany(4096):
             order.extend(num for (num,) in batch)
         with self._lock:
             self._orders[sort] = (current, order)
             self._positions.pop(sort, None)
         return order
+
+    @staticmethod
+    def _order_key(conn: sqlite3.Connection) -> object:
+        """Changes when the index does (by any process), or the set of hidden articles."""
+        return index.generation(conn), conn.execute(HIDDEN_MARK).fetchone()
 
     def _position(self, sort: Sort, num: int) -> int | None:
         order = self._order(sort)
@@ -356,7 +424,7 @@ class Library:
     def iter_rows(self, sort: Sort = "date", flt: ListFilter = NO_FILTER) -> Iterator[ArticleRow]:
         """Every row in order, fetched lazily (for streaming output); stops early, rather
         than raising, at a damaged page of the index."""
-        where, params = _filter_sql(flt, str(self.folder))
+        where, params = _filter_sql(flt, str(self.folder), self._conn())
         query = f"SELECT {ROW_COLUMNS} FROM {ROWS} WHERE {where} ORDER BY {ORDER_BY[sort]}"
         try:
             cursor = self._conn().cursor()
@@ -376,7 +444,7 @@ class Library:
             nums = self._conn().execute("SELECT num FROM articles WHERE id = ?", (article_id,))
             found_at = [self._position(sort, num) for (num,) in nums]
             return min((p for p in found_at if p is not None), default=None)
-        where, params = _filter_sql(flt, str(self.folder))
+        where, params = _filter_sql(flt, str(self.folder), self._conn())
         conn = self._conn()
         found = conn.execute(
             f"SELECT a.num, a.date_key, a.title_key, a.author_sort FROM {ROWS} "
@@ -481,6 +549,9 @@ class Library:
         num, meta, language = found
         taken = _Copies(conn)
         taken.take([num])
+        taken.nums.update(
+            hidden for (hidden,) in conn.execute(f"SELECT num FROM articles a WHERE {HIDDEN}")
+        )
         picked: list[tuple[int, float, str, bool]] = []
         for title in _listed_titles(meta):
             query = "SELECT num FROM articles WHERE norm_title = ? ORDER BY num"
@@ -539,7 +610,7 @@ class Library:
         sources: dict[str, set[str | None]] = {}  # the feeds (or sites) of each folder's own
         query = (
             "SELECT a.path, s.read_at IS NULL, json_extract(t.meta, '$.source_name') "
-            f"FROM {ROWS} JOIN texts t ON t.num = a.num"
+            f"FROM {ROWS} JOIN texts t ON t.num = a.num WHERE {VISIBLE}"
         )
         for path, unread, source in self._conn().execute(query):
             parts = (path[len(root) :] if path.startswith(root) else path).split(os.sep)[:-1]
@@ -553,6 +624,16 @@ class Library:
             only = sources.get(name, set())
             label = next(iter(only)) if len(only) == 1 and name else None
             infos.append(FolderInfo(name, name.count("/") + 1 if name else 0, total, unread, label))
+        return infos
+
+    @_reads(list)
+    def saved_searches(self, searches: dict[str, str]) -> list[FolderInfo]:
+        """Each saved search (name -> query) with how many articles it finds, and unread."""
+        infos = []
+        for name, query in searches.items():
+            total = self.count(ListFilter(query=query))
+            unread = self.count(ListFilter(unread=True, query=query))
+            infos.append(FolderInfo(SAVED_SEARCH + name, 0, total, unread, query=query))
         return infos
 
     # authors

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 UNREAD_SCAN_PAGE = 500
 AUTHOR_ARTICLES = 51
 UNDO_DEPTH = 50
-Mark = Literal["read", "starred"]
+Mark = Literal["read", "starred", "hidden"]
 
 
 class Change(NamedTuple):
@@ -100,6 +100,14 @@ class ReadingSession:
         self._apply(change, not starred_now)
         return change
 
+    def toggle_hidden(self, article_id: str, hidden_now: bool) -> Change:
+        """Hide the article (it leaves the list, the counts, related stories; `is:hidden`
+        finds it), or show a hidden one again."""
+        what = "Shown again" if hidden_now else "Hidden"
+        change = Change(what, "hidden", {article_id: hidden_now})
+        self._apply(change, not hidden_now)
+        return change
+
     def mark_all_read(self, rows: Sequence[ArticleRow]) -> Change:
         """Mark every row read (one write, however many); undo makes unread just those that
         were unread."""
@@ -128,8 +136,10 @@ class ReadingSession:
     def _write(self, field: Mark, ids: list[str], value: bool) -> None:
         if field == "read":
             self.writer.submit("read marks", lambda s: s.set_read(ids, value))
-        else:
+        elif field == "starred":
             self.writer.submit("stars", lambda s: s.set_starred(ids, value))
+        else:
+            self.writer.submit("hiding", lambda s: s.set_hidden(ids, value))
         if self.on_marked is not None:
             self.writer.after_pending(self.on_marked)
 

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 
+from newstui.core.sanitize import clean_line
 from newstui.tui.keymap import BindingInfo, live_bindings
 
 HIDDEN_ACTIONS = {"command_palette"}
@@ -35,7 +36,18 @@ class NewsCommands(Provider):
             if isinstance(node, (App, Widget)):
                 run = partial(node.run_action, info.action)
                 commands.append((info.description, f"key: {info.keys}", run))
-        return commands
+        return commands + self._library_commands()
+
+    def _library_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """One command a library to switch to: news, imports, configured folder, recent."""
+        choices = getattr(self.app, "library_choices", None)
+        open_library = getattr(self.app, "open_library", None)
+        if choices is None or open_library is None:
+            return []
+        return [
+            (f"Open library: {label}", clean_line(str(folder)), partial(open_library, folder))
+            for label, folder in choices()
+        ]
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

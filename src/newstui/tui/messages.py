@@ -15,11 +15,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from newstui.core.commands import CommandResult
+    from newstui.core.fetch.feed_list import FeedList
     from newstui.core.index.summary import Problem
     from newstui.core.library import (
         ArticleRow,
         AuthorInfo,
         FolderInfo,
+        Library,
         RefreshSummary,
         RelatedItem,
         SearchHit,
@@ -207,6 +209,18 @@ class FoldersLoaded(Message):
         self.folders = folders
 
 
+FeedStep = Literal["list", "next", "previous", "next_unread"]
+
+
+class FeedListLoaded(Message):
+    """The feed list, read for `then`: show it, or move to another feed."""
+
+    def __init__(self, feeds: FeedList, then: FeedStep) -> None:
+        super().__init__()
+        self.feeds = feeds
+        self.then = then
+
+
 class FetchProgress(Message):
     """`done` of `total` feeds fetched; floods coalesce to the latest."""
 
@@ -260,3 +274,27 @@ class UrlSaved(Message):
         self.path = path  # where the article was written (or had been, `new` False)
         self.reason = reason  # why it could not be saved
         self.new = new
+
+
+class LibraryOpened(Message):
+    """A library opened off the UI thread, to show (`feed`: that feed's folder in it)."""
+
+    def __init__(self, library: Library, feed: str) -> None:
+        super().__init__()
+        self.library = library
+        self.feed = feed
+
+
+class LibraryFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class LibraryWanted(Message):
+    """To the app: open `folder` (showing its subfolder `feed`, if one)."""
+
+    def __init__(self, folder: Path, feed: str = "") -> None:
+        super().__init__()
+        self.folder = folder
+        self.feed = feed

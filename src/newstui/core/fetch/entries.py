@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from newstui.core.fetch.files import write_atomic
 from newstui.core.fetch.urls import mask_url
-from newstui.core.formats import ArticleError
+from newstui.core.formats import ArticleError, NoEntries
 from newstui.core.models import Article
 
 if TYPE_CHECKING:
@@ -66,13 +66,18 @@ class Prepared:
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
     still_pruned: list[str] = field(default_factory=list)  # pruned ids the feed still lists
+    title: str | None = None  # the feed's own title (its entries' source name)
 
 
 def prepare(body: bytes, job: Job) -> Prepared:
-    """Raises `ArticleError` when the body is not a feed."""
-    parsed = parse_feed(body, keep_html=job.write)
+    """Raises `ArticleError` when the body is not a feed (a feed without entries is none new)."""
+    try:
+        parsed = parse_feed(body, keep_html=job.write)
+    except NoEntries:
+        return Prepared()
     prepared = Prepared(problems=parsed.warnings[:20])
-    outlet = job.outlet or (parsed.articles[0].source.name if parsed.articles else None)
+    prepared.title = parsed.articles[0].source.name if parsed.articles else None
+    outlet = job.outlet or prepared.title
     kept = zip(parsed.articles, parsed.html, parsed.summary_html, strict=True)
     for article, html, summary_html in kept:
         article_id = article_id_in_feed(job.feed_key, article.id)
@@ -223,6 +228,8 @@ def parse_feed(body: bytes, *, keep_html: bool = False) -> FeedResult:
         return parse_json_feed(Path("feed.json"), document, keep_html=keep_html)
     try:
         return parse_xml_feed(Path("feed.xml"), body, keep_html=keep_html)
+    except NoEntries:
+        raise
     except ArticleError as error:
         raise ArticleError(f"not a feed: {error}") from None
     except Exception as error:  # feedparser on hostile bytes

@@ -5,7 +5,8 @@
 
 Callable from any thread without an event loop (it runs its own); `progress` is called in
 that thread after each feed. Each feed is fetched with a conditional GET; its entries go to
-JSON article files in `news_folder/<feed key>/`, one per day of publication (see
+JSON article files in `news_folder/<feed folder>/` (named from the feed's title when it is
+first written: `folder_names`), one per day of publication (see
 `entries`), merged by article id, so a changed entry is rewritten in place (same article
 id, reading state kept) and a repeated or interrupted fetch never duplicates. Files are
 written whole (temp + rename) before the feed's state. A feed with `keep = N` (or the
@@ -23,9 +24,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from newstui.core.fetch.addresses import AddressPolicy, address_class
 from newstui.core.fetch.files import folder_lock
+from newstui.core.fetch.folder_names import (
+    mark_folder,
+    marked_folders,
+    readable_slug,
+    unused_folder,
+)
 from newstui.core.fetch.http import HttpClient, Limits, Resolver
 from newstui.core.fetch.http import system_resolver as _system_resolver
 from newstui.core.fetch.retention import Pruned, ReadingState, prune, retain
@@ -34,6 +42,7 @@ from newstui.core.fetch.state import (
     EntryState,
     FeedState,
     StateCache,
+    feed_folder_name,
     load_state,
     save_state,
     state_folder,
@@ -42,6 +51,7 @@ from newstui.core.fetch.subscriptions import Subscription
 from newstui.core.fetch.urls import FetchError, mask_url
 from newstui.core.formats import ArticleError
 from newstui.core.paths import AppPaths
+from newstui.core.sanitize import clean_line
 from newstui.core.state.db import StateError
 
 if TYPE_CHECKING:  # (multiprocessing is imported for a pool only: a 304 fetch needs none)
@@ -156,7 +166,7 @@ def prune_feeds(
                 if limit is None:
                     continue
                 state = load_state(folder, subscription.key)
-                feed_folder = news_folder / subscription.key
+                feed_folder = news_folder / feed_folder_name(subscription.key, state)
                 gone = retain(feed_folder, state, limit, stars, dry_run=dry_run)
                 if gone and not dry_run:
                     save_state(folder, subscription.key, state)
@@ -238,6 +248,12 @@ def _parse_pool(fresh_feeds: int) -> Iterator[ProcessPoolExecutor | None]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def feed_folder(subscription: Subscription, news_folder: Path, paths: AppPaths) -> Path:
+    """Where the feed's articles are (its folder may not exist yet)."""
+    state = load_state(state_folder(paths, news_folder), subscription.key)
+    return news_folder / feed_folder_name(subscription.key, state)
+
+
 def feed_states(
     subscriptions: list[Subscription], news_folder: Path, paths: AppPaths
 ) -> dict[str, FeedState]:
@@ -267,6 +283,8 @@ class _Fetcher:
         self.keep: int | None = None  # the config's default
         self.stars = ReadingState(state_dir / "no-stars")  # (`fetch_subscriptions` sets it)
         self._owners: dict[str, str] | None = None  # see `_story_owners`
+        self._claimed: set[str] = set()  # folder names given to new feeds in this fetch
+        self._marks: dict[str, str] | None = None  # see `folder_names.marked_folders`
 
     async def run(
         self,
@@ -340,9 +358,14 @@ class _Fetcher:
                 await self._save_entries(
                     client, subscription, state, response.body, response.policy, report
                 )
-            except ArticleError as error:
-                state.etag = state.last_modified = None  # ask in full next time
+            except ArticleError as error:  # (validators kept: the same bytes fail the same)
+                state.unreadable = True
                 return self._failed(subscription, state, FetchError(str(error)), now)
+            state.unreadable = False
+        elif state.unreadable and state.last_error:  # a 304 for a body that is not a feed
+            if state.remembered() != remembered:
+                save_state(self.state_dir, subscription.key, state)
+            return _report(subscription, "failed", reason=state.last_error, status=304)
         self._retain(subscription, state, report)
         state.last_error = state.last_error_at = None  # (a plain 304 after a failure saves)
         if response.status == 200 or report.pruned or state.remembered() != remembered:
@@ -356,7 +379,8 @@ class _Fetcher:
         if keep is None or len(state.entries) <= keep:
             return
         try:
-            gone = retain(self.news_folder / subscription.key, state, keep, self.stars)
+            folder = self.news_folder / feed_folder_name(subscription.key, state)
+            gone = retain(folder, state, keep, self.stars)
         except StateError as error:  # the stars are unknown: nothing goes
             report.problems.append(f"not pruned (keep = {keep}): {error}")
             return
@@ -390,7 +414,11 @@ class _Fetcher:
         from newstui.core.fetch.entries import Job, known_days, prepare, write_days
         from newstui.core.fetch.fulltext import with_full_text
 
-        folder = self.news_folder / subscription.key
+        if state.folder is None and (self.news_folder / subscription.key).is_dir():
+            state.folder = subscription.key  # named before folders were named from titles
+        elif state.folder is None and not state.entries:  # new, or its state was lost
+            state.folder = self._marked().get(subscription.key)
+        folder = self.news_folder / feed_folder_name(subscription.key, state)
         if not state.entries and folder.is_dir():  # the state was lost: the files know
             state.entries = {
                 article_id: EntryState("", time.time(), day=day)
@@ -444,6 +472,23 @@ class _Fetcher:
         report.new_titles = [change.title for change in prepared.changes if change.is_new]
         report.new = len(report.new_titles)
         report.updated = len(prepared.changes) - report.new
+        state.title = clean_line(prepared.title or "") or None
+        if state.folder is None and folder.is_dir():
+            self._name_folder(subscription, state, folder)
+
+    def _name_folder(self, subscription: Subscription, state: FeedState, written: Path) -> None:
+        """A new feed's first files are in: its folder takes the name of its title (once)."""
+        title = subscription.name or state.title or urlsplit(subscription.url).hostname or ""
+        name = unused_folder(self.news_folder, readable_slug(title), self._claimed)
+        mark_folder(written, subscription.key)
+        os.rename(written, self.news_folder / name)
+        self._claimed.add(name)
+        state.folder = name
+
+    def _marked(self) -> dict[str, str]:
+        if self._marks is None:
+            self._marks = marked_folders(self.news_folder)
+        return self._marks
 
     def _drop_retold(
         self,
@@ -461,7 +506,10 @@ class _Fetcher:
         kept, dropped = [], []
         for change in prepared.changes:
             others = {owners.get(key, change.article_id) for key in change.keys}
-            if change.is_new and others != {change.article_id}:
+            known = state.entries.get(change.article_id)
+            # (an entry read back from the files, its state lost in a crash, counts as new)
+            fresh = known is None or not known.hash
+            if fresh and others != {change.article_id}:
                 dropped.append(change)
                 continue
             kept.append(change)

@@ -39,7 +39,10 @@ class FeedState:
     last_error: str | None = None  # why the last fetch failed (None: it did not)
     last_error_at: float | None = None  # when it failed
     last_success: float | None = None
+    unreadable: bool = False  # the body the validators name is not a feed (a 304: still so)
     pruned: list[str] = field(default_factory=list)  # ids retention removed, still listed
+    title: str | None = None  # the feed's own title, as its last fetch gave it
+    folder: str | None = None  # its folder in the news folder, once chosen (never renamed)
     entries: dict[str, EntryState] = field(default_factory=dict)
 
     def remembered(self) -> tuple[object, ...]:
@@ -71,6 +74,12 @@ class FeedState:
 
 
 _FEED_FIELDS = tuple(f.name for f in fields(FeedState) if f.name != "entries")
+
+
+def feed_folder_name(key: str, state: FeedState) -> str:
+    """The feed's folder in the news folder: the one recorded, else its machine name (`key`,
+    as every feed had before folders were named from titles)."""
+    return state.folder or key
 
 
 def state_folder(paths: AppPaths, news_folder: Path) -> Path:

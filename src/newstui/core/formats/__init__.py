@@ -23,6 +23,10 @@ class ArticleError(Exception):
     """A file that cannot be turned into articles; the message is the reason."""
 
 
+class NoEntries(ArticleError):
+    """A well-formed feed that lists no entries (today): a fetch takes it as nothing new."""
+
+
 @dataclass
 class ParseResult:
     articles: list[Article]

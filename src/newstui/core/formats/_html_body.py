@@ -2,23 +2,25 @@
 
 The page's tree first loses what is never article text: hidden nodes, and elements whose
 class or id names them furniture (share bars, comments, newsletter promos, "related" link
-farms, cookie banners, Wikipedia's "[edit]" links and navigation boxes). trafilatura and
-readability-lxml then each extract the main text from that tree. Both nearly always find
-the article; what differs is what they take along (a caption, a teaser, a comment), so the
-shorter text is taken, unless it is under half the longer (then it is a fragment: one
-extractor stopped early, or picked a side box) or has many words the longer lacks (the two
-took different parts of the page): then the longer. When readability's text is taken, the
-lead paragraphs trafilatura has before the text the two share go first (readability often
-leaves the lead in the page's header). readability drops block quotes such as embedded
-posts: when its text is taken, the quotes only trafilatura kept are put back in their
-places, and embedded posts both dropped go back from the page, where they fall between
-the article's own blocks (a wrapper around a quote is not furniture, whatever its class).
-The text goes through `html_to_blocks`, which keeps links and images (only the chosen
-extractor's, and the page's when posts come back from it), and a last pass drops the furniture
-lines both keep (a repeated title, whole or cut short, byline or date, the page's address
-printed at the top, "Share", "Loading Comments...", "Show more", tags, photo credits), and
-headlines of other stories (paragraphs all link) at the end or two or more in a row, an
-image's caption again after it, and the alt text of an image again on a later one.
+farms, cookie banners, Wikipedia's "[edit]" links and navigation boxes); a link of such a
+class in a sentence loses only its address, not its words. trafilatura and readability-lxml
+then each extract the main text from that tree. Both nearly always find the article; what
+differs is what they take along (a caption, a teaser, a comment), so the shorter text is
+taken, unless it is under half the longer (then it is a fragment: one extractor stopped
+early, or picked a side box) or has many words the longer lacks (the two took different
+parts of the page), or the longer has no word the shorter lacks (it keeps the repeats the
+text has, a refrain, that the other dropped): then the longer. When readability's text is
+taken, the lead paragraphs trafilatura has before the text the two share go first
+(readability often leaves the lead in the page's header). readability drops block quotes
+such as embedded posts: when its text is taken, the quotes only trafilatura kept are put
+back in their places, and embedded posts both dropped go back from the page, where they fall
+between the article's own blocks (a wrapper around a quote is not furniture, whatever its
+class). The text goes through `html_to_blocks`, which keeps links and images (only the
+chosen extractor's, and the page's when posts come back from it), and a last pass drops the
+furniture lines both keep (a repeated title, whole or cut short, byline or date, the page's
+address printed at the top, "Share", "Loading Comments...", "Show more", tags, photo
+credits), and headlines of other stories (paragraphs all link) at the end or two or more in
+a row, an image's caption again after it, and the alt text of an image again on a later one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from lxml import etree
 from lxml.html import HtmlElement, document_fromstring, tostring
 
 from newstui.core.formats._html_blocks import html_to_blocks, is_icon
+from newstui.core.formats._html_math import math_as_text
 from newstui.core.models import Block, count_words, normalise_title
 from newstui.core.sanitize import clean_line
 
@@ -78,6 +81,7 @@ _FURNITURE_WORDS = frozenset(
 _WORD_SPLIT = re.compile(r"[\s_-]+")
 _NEVER_REMOVED = frozenset({"html", "body", "main", "article"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SENTENCE_WORDS = 3  # around a link: it stands in a sentence
 _SHARE_OF_TEXT = 0.4  # furniture never holds this much of the page's text
 _PROSE_CHARS = 150  # a paragraph this long is prose (two of them: not furniture)
 # The shorter text is the more precise one, unless it is a fragment of the longer.
@@ -136,7 +140,9 @@ _TOP_LINE = re.compile(r"^(?:updated|published|posted|by|min read|\d+ min(?:ute)
 
 
 def strip_furniture(tree: HtmlElement) -> HtmlElement:
-    """The page without hidden nodes and furniture (see the module's doc), changed in place."""
+    """The page without hidden nodes and furniture (see the module's doc), its formulas as
+    text (`math_as_text`), changed in place."""
+    math_as_text(tree)
     total = len(tree.text_content()) or 1
     doomed = []
     for element in tree.iter(etree.Element):
@@ -148,9 +154,25 @@ def strip_furniture(tree: HtmlElement) -> HtmlElement:
             doomed.append(element)
     for element in doomed:
         parent = element.getparent()
-        if parent is not None:
+        if parent is None:
+            continue
+        if element.tag == "a" and not _is_hidden(element) and _in_sentence(element, parent):
+            element.drop_tag()  # a link in a sentence: its address goes, its words stay
+        else:
             _drop(element, parent)
     return tree
+
+
+def _in_sentence(element: HtmlElement, parent: HtmlElement) -> bool:
+    """`element` stands in running text: its parent's own text goes on on both sides of it
+    (a label before a share link does not), with a few words."""
+    previous = element.getprevious()
+    before = (parent.text if previous is None else previous.tail) or ""
+    after = element.tail or ""
+    return (
+        bool(before.strip() and after.strip())
+        and count_words(before) + count_words(after) >= _SENTENCE_WORDS
+    )
 
 
 def _is_unwanted(element: HtmlElement, total: int) -> bool:
@@ -255,9 +277,12 @@ def _pick_readability(from_trafilatura: str, from_readability: str) -> bool:
         if readability_shorter
         else (from_trafilatura, from_readability)
     )
+    # The longer only says it more times (a refrain the other dropped): the text as written.
+    repeats = count_words(longer) > count_words(shorter) and _shared(longer, shorter) == 1.0
     a_version = (
         count_words(shorter) >= _FRAGMENT * count_words(longer)
         and _shared(shorter, longer) >= _SAME_TEXT
+        and not repeats
     )
     return readability_shorter == a_version  # the shorter if a version of the longer
 
@@ -454,8 +479,9 @@ def _is_furniture_line(block: Block) -> bool:
 
 
 def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
-    """Without furniture lines, the title, byline or date again at the top, and duplicates;
-    `blocks` as they are if that would leave nothing to read (every line the byline)."""
+    """Without furniture lines, the title, byline or date again at the top, and a heading
+    twice (a paragraph said twice is kept: a refrain); `blocks` as they are if that would
+    leave nothing to read (every line the byline)."""
     kept: list[Block] = []
     heading = normalise_title(title)
     names = [normalise_title(name) for name in authors if name]
@@ -478,13 +504,19 @@ def tidy(blocks: list[Block], title: str, authors: list[str]) -> list[Block]:
                 continue  # the byline
         elif block.kind == "paragraph" and normalise_title(text) in names:
             continue  # the author's name over a bio at the end
-        if (kept and kept[-1].text == block.text) or _repeats_image(block, kept, images):
-            continue  # the same line twice, or an image's caption after it
+        if _repeats_heading(block, kept) or _repeats_image(block, kept, images):
+            continue  # the same heading twice, or an image's caption after it
         if block.kind == "image":
             images.add(normalise_title(block.text))
         kept.append(block)
     kept = _without_teasers(kept)
     return kept if any(block.kind != "image" for block in kept) else blocks
+
+
+def _repeats_heading(block: Block, kept: list[Block]) -> bool:
+    """A heading again right after itself: the page's markup twice (a paragraph said twice is
+    the text as written, a refrain)."""
+    return block.kind == "heading" and bool(kept) and kept[-1].text == block.text
 
 
 def _repeats_image(block: Block, kept: list[Block], images: set[str]) -> bool:

@@ -28,7 +28,7 @@ from time import struct_time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from newstui.core.formats import ArticleError, ParseResult
+from newstui.core.formats import ArticleError, NoEntries, ParseResult
 from newstui.core.formats._fields import UNTITLED, guarded, parse_datetime, safe_url, shorten
 from newstui.core.formats._html_blocks import html_to_blocks, html_to_text, text_to_blocks
 from newstui.core.lang import primary_subtag
@@ -268,7 +268,9 @@ def _parse_with_feedparser(path: Path, data: bytes, keep_html: bool) -> FeedResu
         if not parsed.get("version"):
             reason = f" ({problem})" if problem else ""
             raise ArticleError(f"not an RSS, Atom or RDF feed{reason}")
-        raise ArticleError(problem or "feed has no entries")
+        if problem:
+            raise ArticleError(problem)
+        raise NoEntries("feed has no entries")
     feed: Mapping[str, Any] = parsed.get("feed") or {}
     version = str(parsed.get("version") or "")
     source = Source(
@@ -465,7 +467,7 @@ def parse_json_feed(path: Path, feed: Mapping[str, Any], *, keep_html: bool = Fa
     if not isinstance(items, list):
         raise ArticleError("JSON Feed without an 'items' list")
     if not items:
-        raise ArticleError("feed has no entries")
+        raise NoEntries("feed has no entries")
     title = feed.get("title")
     source = Source(
         path=str(path), format="jsonfeed", name=title if isinstance(title, str) else None

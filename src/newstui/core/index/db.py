@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from newstui.core.index import related
+from newstui.core.index import cjk, related
 from newstui.core.sqlite import transaction
 
 if TYPE_CHECKING:  # the parsers are not needed to read an index
     from newstui.core.index.scan import ParsedFile
 
-SCHEMA_VERSION = 9  # also goes up when what is stored changes, e.g. the order of words
+SCHEMA_VERSION = 10  # also goes up when what is stored changes, e.g. the order of words
 BUSY_TIMEOUT_S = 10.0
 # SQLite's page cache per connection. Small: each thread of the reader has a connection,
 # and the OS caches the file anyway (8 MB each cost the reader 17 MB at 100k articles).
@@ -82,13 +82,17 @@ SCHEMA = [
     # The text of each article (same `num`), the search index's external content.
     # `meta` (JSON) holds the rest of the Article: block kinds and lengths, related
     # titles, tags... The body goes last: reading the other columns never walks it.
-    # `author` is every author's name, `AUTHOR_SEPARATOR` between them.
+    # `author` is every author's name, `AUTHOR_SEPARATOR` between them; `language` the
+    # article's language as the search index holds it (`language_token`); `grams` the
+    # pairs of characters of its Chinese and Japanese text (`cjk.grams`), else NULL.
     """CREATE TABLE texts(
         num INTEGER PRIMARY KEY,
         title TEXT NOT NULL,
         summary TEXT NOT NULL,
         author TEXT,
         meta TEXT NOT NULL,
+        language TEXT NOT NULL,
+        grams TEXT,
         body TEXT NOT NULL
     )""",
     # `generation` goes up with every committed change of the articles: readers that
@@ -105,12 +109,13 @@ SCHEMA = [
     )""",
     "CREATE INDEX problems_path ON problems(path)",
     """CREATE VIRTUAL TABLE search USING fts5(
-        title, summary, author, body,
+        title, summary, author, body, language, grams,
         content='texts', content_rowid='num',
         tokenize='unicode61 remove_diacritics 2'
     )""",
-    # bm25 weights: title, summary, author, body.
-    "INSERT INTO search(search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 2.5, 1.0)')",
+    # bm25 weights: title, summary, author, body, language (which only narrows a search),
+    # grams (all the Chinese and Japanese text, title included).
+    "INSERT INTO search(search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 2.5, 1.0, 0.0, 2.0)')",
     # Building: terms pile up in memory to 16 MB (not 1) before a segment is written, and
     # segments are merged 8 at a time (not 4). A first build of 100,000 articles spends 40 %
     # less time in FTS5 (31 -> 18 s measured); searches are as fast.
@@ -123,6 +128,9 @@ STATE_FALLBACK_SCHEMA = """CREATE TABLE IF NOT EXISTS state.article_state(
     article_id TEXT PRIMARY KEY, read_at REAL, starred INTEGER NOT NULL DEFAULT 0,
     position REAL NOT NULL DEFAULT 0, block INTEGER NOT NULL DEFAULT 0,
     updated_at REAL NOT NULL)"""
+STATE_FALLBACK_HIDDEN = (
+    "CREATE TABLE IF NOT EXISTS state.hidden(article_id TEXT PRIMARY KEY, hidden_at REAL NOT NULL)"
+)
 
 
 def schema_statements() -> list[str]:
@@ -155,8 +163,9 @@ def attach_state(conn: sqlite3.Connection, state_db: Path | None) -> None:
         try:
             conn.execute("ATTACH DATABASE ? AS state", (uri,))
             found = conn.execute(
-                "SELECT 1 FROM state.sqlite_master WHERE name = 'article_state'"
-            ).fetchone()
+                "SELECT count(*) = 2 FROM state.sqlite_master "
+                "WHERE name IN ('article_state', 'hidden')"
+            ).fetchone()[0]
             if found:
                 return
         except sqlite3.DatabaseError:
@@ -165,6 +174,7 @@ def attach_state(conn: sqlite3.Connection, state_db: Path | None) -> None:
             conn.execute("DETACH DATABASE state")
     conn.execute("ATTACH DATABASE ':memory:' AS state")
     conn.execute(STATE_FALLBACK_SCHEMA)
+    conn.execute(STATE_FALLBACK_HIDDEN)
 
 
 def delete_database(path: Path) -> None:
@@ -236,10 +246,24 @@ INSERT_AUTHOR = "INSERT INTO article_authors VALUES (?, ?, ?, ?, ?, ?)"
 # Between two authors' names in the search index: a word of its own (a private-use
 # character, which FTS5 indexes), so a phrase never runs from one name into the next.
 AUTHOR_SEPARATOR = " \ue000 "
-INSERT_TEXT = "INSERT INTO texts(num, title, summary, author, meta, body) VALUES (?, ?, ?, ?, ?, ?)"
+INSERT_TEXT = (
+    "INSERT INTO texts(num, title, summary, author, meta, language, grams, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# An article's language in the search index: one word of the `language` column, which no
+# search for a word matches (a private-use character starts it): `language : "\ue001de"`
+# narrows a search to German articles. Articles of no known language are "und".
+LANGUAGE_MARK = "\ue001"
+UNDETERMINED = "und"
+
+
+def language_token(language: str | None) -> str:
+    return LANGUAGE_MARK + (language or UNDETERMINED)
+
+
 # The search index follows `texts` by hand (not by trigger): one INSERT ... SELECT per
 # batch costs about half as much as a trigger per row.
-FTS_COLUMNS = "title, summary, author, body"
+FTS_COLUMNS = "title, summary, author, body, language, grams"
 FTS_ADD = f"INSERT INTO search(rowid, {FTS_COLUMNS}) SELECT num, {FTS_COLUMNS} FROM texts"
 FTS_DELETE = (
     f"INSERT INTO search(search, rowid, {FTS_COLUMNS}) "
@@ -299,7 +323,10 @@ def add_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile]) -> range:
             for position, (name, bio) in enumerate(r.authors)
         ]
         names = AUTHOR_SEPARATOR.join(name for name, _ in r.authors) if r.authors else None
-        texts.append((num, r.title, r.summary, names, r.meta, r.body))
+        grams = cjk.grams(f"{r.title}\n{r.summary}\n{r.body}")
+        texts.append(
+            (num, r.title, r.summary, names, r.meta, language_token(r.lang), grams, r.body)
+        )
         # the words, unless the parser already worked them out
         made = r.words or related.prepare(r.title, r.summary + "\n\n" + r.body, r.lang)
         words.append((num, *made))
@@ -334,6 +361,11 @@ _LANGUAGES = """WITH RECURSIVE found(lang) AS (
 def languages(conn: sqlite3.Connection) -> list[str]:
     """The languages of the library's articles (an index seek per language, not a scan)."""
     return [lang for (lang,) in conn.execute(_LANGUAGES)]
+
+
+def has_undetermined(conn: sqlite3.Connection) -> bool:
+    """Whether some article has no known language (an index seek)."""
+    return conn.execute("SELECT 1 FROM articles WHERE lang IS NULL LIMIT 1").fetchone() is not None
 
 
 def bump_generation(conn: sqlite3.Connection) -> None:

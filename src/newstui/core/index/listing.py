@@ -48,6 +48,10 @@ ROW_COLUMNS = (
 )
 STATE_JOIN = "LEFT JOIN state.article_state s ON s.article_id = a.id"
 ROWS = f"articles a {STATE_JOIN}"
+HIDDEN = "a.id IN (SELECT article_id FROM state.hidden)"  # hidden articles: only is:hidden
+VISIBLE = f"NOT {HIDDEN}"  # ...the rest: the list, counts, related stories, searches
+# Changes whenever the set of hidden articles does (a cached order is then made again).
+HIDDEN_MARK = "SELECT count(*), total(hidden_at) FROM state.hidden"
 Sort = Literal["date", "title", "author"]
 SORTS: tuple[Sort, ...] = get_args(Sort)
 ORDER_BY: dict[Sort, str] = {

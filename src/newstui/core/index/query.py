@@ -5,16 +5,18 @@
     ceasefire*               a prefix (of at least 3 letters)
     -pipeline                articles without the word (or "-a phrase")
     author:lindqvist         author qualifier; author:"Marta Lindqvist-Obi" for spaces
-    is:unread is:read is:starred
+    is:unread is:read is:starred is:hidden (hidden articles are found by is:hidden only)
+    is:podcast               articles with an audio or video file (also is:enclosure)
     folder:tech              articles in a subfolder of that name (folder:"world news")
     feed:"harbour desk"      articles from a feed (or site) whose name has these words
 Any other `name:value` is an error naming the qualifiers there are.
 
-A bare word also finds the other forms of it in the library's languages ("Wahl" finds
-"Wahlen"): `with_forms` puts them in, from `search.word_forms`. Every word and phrase
-reaches FTS5 inside double quotes, so user text can never be read
-as FTS5 syntax (AND, OR, NOT, NEAR, parentheses, column filters, stray quotes or stars):
-no input raises an SQLite error. Words made only of punctuation are dropped.
+A bare word also finds its other forms ("Wahl" finds "Wahlen"): `with_forms` puts them in,
+from `search.library_forms`, some narrowed to the articles of a language. A word or phrase
+of Chinese or Japanese is also looked for inside runs of characters (`cjk`). Every word and
+phrase reaches FTS5 inside double quotes, so user text can never be read as FTS5 syntax
+(AND, OR, NOT, NEAR, parentheses, column filters, stray quotes or stars): no input raises
+an SQLite error. Words made only of punctuation are dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from newstui.core.index import cjk
 from newstui.core.sanitize import clean_line
 
 
@@ -34,7 +37,30 @@ class QueryError(ValueError):
 MIN_PREFIX = 3
 QUALIFIERS = ("author", "is", "folder", "feed")
 _QUALIFIER = re.compile(r"([a-z]+):(?=[^\s/])", re.IGNORECASE)  # (not http://)
-FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
+FLAGS = {
+    "unread": ("read", False),
+    "read": ("read", True),
+    "starred": ("starred", True),
+    "hidden": ("hidden", True),
+    "podcast": ("podcast", True),
+    "enclosure": ("podcast", True),
+}
+
+
+@dataclass(frozen=True)
+class Forms:
+    """A bare word's forms, folded: `everywhere` (the word first) in any article, and
+    `only[narrowing]` in the articles an FTS5 expression (`narrowing`) matches."""
+
+    everywhere: list[str]
+    only: dict[str, list[str]] = field(default_factory=dict)
+
+    def expression(self) -> str:
+        """The FTS5 expression for any of the forms."""
+        found = [_quoted(form) for form in self.everywhere]
+        for narrowing, forms in self.only.items():
+            found.append(f"({narrowing} AND ({' OR '.join(map(_quoted, forms))}))")
+        return found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,8 @@ class Query:
     words: frozenset[str] = frozenset()  # the phrases that are one bare word (no quotes, no *)
     folders: list[str] = field(default_factory=list)  # folder names, as typed
     feeds: list[str] = field(default_factory=list)  # words of feed names, casefolded
+    hidden: bool = False  # is:hidden: the hidden articles (else: those not hidden)
+    podcast: bool | None = None  # is:podcast: with (or -is:podcast without) enclosures
 
     @property
     def match(self) -> str | None:
@@ -68,16 +96,14 @@ class Query:
     def ranked(self) -> bool:
         return bool(self.include)
 
-    def with_forms(self, forms: Callable[[str], list[str]]) -> Query:
+    def with_forms(self, forms: Callable[[str], Forms]) -> Query:
         """Each bare word as any of `forms(word)` (the word itself among them)."""
 
         def expand(phrase: str) -> str:
             if phrase not in self.words:
                 return phrase
             found = forms(phrase[1:-1].replace('""', '"'))
-            if len(found) < 2:
-                return phrase
-            return "(" + " OR ".join('"' + form.replace('"', '""') + '"' for form in found) + ")"
+            return phrase if found.everywhere == [] else found.expression()
 
         include = [expand(phrase) for phrase in self.include]
         exclude = [expand(phrase) for phrase in self.exclude]
@@ -134,7 +160,8 @@ def parse_query(text: str) -> Query:
             value, position = _value(text, position + len("is:"))
             flag = FLAGS.get(value.casefold())
             if flag is None:
-                raise QueryError(f"unknown is:{value}; use is:unread, is:read or is:starred")
+                known = "is:unread, is:read, is:starred, is:hidden or is:podcast"
+                raise QueryError(f"unknown is:{value}; use {known}")
             name, wanted = flag
             if flags.get(name, wanted != negated) != (wanted != negated):
                 raise QueryError(f"is:{value} contradicts an earlier is: in the same search")
@@ -149,9 +176,12 @@ def parse_query(text: str) -> Query:
                 prefix, position = True, position + 1
         phrase = _phrase(value, prefix=prefix)
         if phrase is not None:
-            (exclude if negated else include).append(phrase)
-            if not (quoted or prefix) and all(map(_is_token_char, value)):
+            within = cjk.phrase(value.replace("*", " ").strip('"'))
+            if within is not None:  # Chinese or Japanese: also inside runs of characters
+                phrase = f"({phrase} OR {within})"
+            elif not (quoted or prefix) and all(map(_is_token_char, value)):
                 words.add(phrase)
+            (exclude if negated else include).append(phrase)
     if not (include or authors or flags or exclude or folders or feeds) and text.strip():
         raise QueryError('nothing to search for: type a word, a "phrase" or a prefix*')
     return Query(
@@ -163,6 +193,8 @@ def parse_query(text: str) -> Query:
         frozenset(words),
         folders,
         feeds,
+        flags.get("hidden", False),
+        flags.get("podcast"),
     )
 
 
@@ -177,6 +209,10 @@ def author_match(name: str) -> str:
 
 def _in_author(phrase: str) -> str:
     return f"author : {phrase}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _value(text: str, position: int) -> tuple[str, int]:

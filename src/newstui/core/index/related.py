@@ -25,7 +25,10 @@ pseudo-relevance feedback (Rocchio): the vectors of its ten best matches are add
 the best 40 candidates ranked again, which brings in the topic's vocabulary that q itself
 lacks. Word weights (idf) read for one query are kept for the next while the corpus is
 unchanged (the Library holds them, per index generation).
-Exact copies (the same words) of the query or of a better suggestion are left out. In a
+Exact copies (the same words) of the query or of a better suggestion are left out.
+Reasons: the shared words shown for a match are never generic (`generic_terms`: the
+language's stop words in stopwordsiso's list), nor numbers, nor in more than `REASON_SHARE`
+of the documents; a match that shares no other word is not related. In a
 mixed library a document in another language than q's scores `CROSS_LANGUAGE` of its
 score: it shares names with q, but also words that two languages happen to spell alike.
 `bench/related_quality.py` measures all this against plain tf-idf cosine.
@@ -53,6 +56,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -107,6 +111,7 @@ TITLE_BOOST = 2  # a title word counts this many times
 COMMON_SHARE = 0.3  # a word in more of the documents than this says nothing of a topic...
 FILED_SHARE = 0.5  # ...nor is a document filed under one in more than this share
 COMMON_MIN_DOCS = 200  # ...in a library of at least this many (smaller ones are too noisy)
+REASON_SHARE = 0.2  # ...nor is one in more than this share a reason to call stories related
 CROSS_LANGUAGE = 0.6  # a document in another language than the query's scores this share
 
 T = TypeVar("T")
@@ -223,6 +228,17 @@ def _tokens(lowered: str) -> list[str]:
 
 def _readable(term: str) -> bool:
     return len(term) >= 3 and term.isalpha()
+
+
+@cache
+def generic_terms(language: str | None) -> frozenset[str]:
+    """The terms of `language`'s stop words in stopwordsiso's list (and, for English, this
+    module's): words like "says", "like" or "knows" that name nothing two stories share."""
+    listed = lang.stop_words(language or "en")
+    if language in (None, "en"):
+        listed |= _STOP_WORDS
+    stem = stemmer_of(language) or str
+    return frozenset(map(stem, listed))
 
 
 # -- storage helpers -------------------------------------------------------------------------
@@ -683,14 +699,14 @@ def similar(
         idf = np.where(idf >= floor, idf, 0.0)
         expanded = vectors.Vector(more, FEEDBACK_WEIGHT / len(feedback) * mass * idf, vector)
     # Only the best of the first pass can end up on top: ranking more again changes nothing.
-    rescored = order[: max(FINAL_POOL, 2 * limit + len(exclude))]
+    rescored = order[: max(FINAL_POOL, 4 * limit + len(exclude))]
     final = (expanded.scores(pool.batch) * shares).tolist()
     top = float(expanded.scores(query.batch)[0]) or 1.0
     picked: list[tuple[int, float]] = []
     seen: set[object] = {query.signatures[0]}
     # Best first; equal scores (up to rounding) in rowid order, so results are stable.
     for member in sorted(rescored, key=lambda m: (-round(final[m], 9), pool.rowids[m])):
-        if final[member] <= 0 or len(picked) == limit:
+        if final[member] <= 0 or len(picked) == 2 * limit:  # (some may share no reason)
             break
         other, signature = pool.rowids[member], pool.signatures[member]
         if other in exclude or signature in seen:  # excluded, or a copy of a better one
@@ -699,23 +715,31 @@ def similar(
         picked.append((member, min(final[member] / top, 1.0)))
     # (the query's own idfs: another thread may be growing the `known` table meanwhile)
     table = vectors.Vector(ids, idfs[kept]).weights
+    # A reason is a word neither listed as generic nor in more than REASON_SHARE of the
+    # documents; a match that shares no such word is not related.
+    telling = max(common, _idf(docs, _common_df(docs, REASON_SHARE)))
     shared = [
-        sorted(vector.shared(pool.batch, member, table, common), reverse=True)
+        sorted(vector.shared(pool.batch, member, table, telling), reverse=True)
         for member, _ in picked
     ]
-    reasons = _key_terms(conn, shared)
-    return [
+    reasons = _key_terms(conn, shared, generic_terms(language))
+    related = [
         (pool.rowids[member], score, terms)
         for (member, score), terms in zip(picked, reasons, strict=True)
+        if terms
     ]
+    return related[:limit]
 
 
 _KEY_POOL = 12  # a match's heaviest shared words named at first (more if too few are readable)
 
 
-def _key_terms(conn: sqlite3.Connection, shared: list[list[tuple[float, int]]]) -> list[list[str]]:
+def _key_terms(
+    conn: sqlite3.Connection, shared: list[list[tuple[float, int]]], generic: frozenset[str]
+) -> list[list[str]]:
     """For each match, from the words it shares with the query (weight, id; heaviest
-    first), those that weigh most, readable ones first."""
+    first), those that weigh most, readable ones first; never a `generic` one, a number
+    or anything else that is not letters."""
 
     def head(pairs: list[tuple[float, int]]) -> list[tuple[float, int]]:
         # the first _KEY_POOL, and any that weigh the same as the last of them
@@ -732,6 +756,7 @@ def _key_terms(conn: sqlite3.Connection, shared: list[list[tuple[float, int]]]) 
         if len(heads) < len(pairs) and sum(map(_readable, terms)) < MAX_KEY_TERMS:
             names.update(_names(conn, {word for _, word in pairs if word not in names}))
             terms = _ranked_terms(pairs, names)
+        terms = [term for term in terms if term.isalpha() and term not in generic]
         readable = list(islice(filter(_readable, terms), MAX_KEY_TERMS))
         if len(readable) < MIN_KEY_TERMS:
             readable += [term for term in terms if not _readable(term)]

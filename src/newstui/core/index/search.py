@@ -5,10 +5,12 @@ body 1). Ranking costs about 2 µs per matching article, so a query matching mor
 `RANK_CANDIDATES` articles (a very common word) is ranked among the `RANK_CANDIDATES`
 most recently indexed matches only; BM25 says little about such words anyway.
 
-A bare word finds its other forms (`word_forms`): in each language of the library that
-has a stemmer (`related.stemmer_of`: Snowball's, and English's light plural one), the forms
-made with common endings that have the same stem, all folded as FTS5 folds words (case,
-diacritics): "Wahl" finds "Wahlen", "election" finds "élections".
+A bare word finds its other forms (`library_forms`) in the articles of a language with a
+stemmer (`related.stemmer_of`: Snowball's, and English's light plural one; articles of no
+known language count as English): the forms made with common endings that have the same
+stem, folded as FTS5 folds words (case, diacritics): "Wahl" finds "Wahlen", "election"
+finds "élections". A form is searched only in the articles of the languages it is a form
+in ("care" is German's form of "car", not English's), and only if some article holds it.
 
 Snippets come from the body (else the summary) with matches between "\\x02" and "\\x03".
 FTS5 tokenises the whole body for each one (0.05-0.15 ms), so they are made when first
@@ -18,24 +20,27 @@ pays for one screenful of snippets.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import threading
 from collections.abc import Callable
 
 from newstui.core import lang
-from newstui.core.index.db import languages
+from newstui.core.index.db import has_undetermined, language_token, languages
 from newstui.core.index.listing import (
+    HIDDEN,
     MARK_END,
     MARK_START,
     ORDER_BY,
     ROW_COLUMNS,
     ROWS,
     STATE_JOIN,
+    VISIBLE,
     SearchHit,
     to_row,
 )
-from newstui.core.index.query import Query
+from newstui.core.index.query import Forms, Query
 from newstui.core.index.related import stemmer_of
 
 RANK_CANDIDATES = 5000
@@ -55,29 +60,11 @@ def run_search(connect: Connect, query: Query, limit: int, root: str = "") -> li
     """
     conn = connect()
     limit = max(0, limit)
-    if query.words:
-        inflecting = inflectors(languages(conn))
-        if inflecting:
-            query = query.with_forms(lambda word: word_forms(word, inflecting))
-    conditions: list[str] = []
-    if query.read is not None:
-        conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
-    if query.starred is not None:
-        conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
-    params: list[object] = []
-    for folder in query.folders:  # a folder of that name inside the library
-        conditions.append("instr(substr(a.path, ?), ?) > 0")
-        params += [len(root) + 1, folder_needle(folder)]
-    for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
-        conditions.append(
-            "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
-            "WHERE t.num = a.num), '')), ?) > 0"
-        )
-        params.append(name)
+    query, conditions, params = _conditions(conn, query, root)
     match = query.match
     if match is None:
-        if not (conditions or query.exclude):
-            return []
+        if len(conditions) == 1 and not (query.hidden or query.exclude):
+            return []  # (the one condition: not hidden)
         return _filtered(conn, query, conditions, params, limit)
     params = [match, *params]
     if query.ranked:
@@ -113,10 +100,52 @@ def folder_needle(folder: str, sep: str = os.sep) -> str:
     return sep + folder.strip(sep) + sep
 
 
+def where_of(conn: sqlite3.Connection, query: Query, root: str = "") -> tuple[str, list[object]]:
+    """What `query` finds, as an SQL condition on `articles a` joined to the reader state
+    `s` (unranked: for rules and saved searches), and its parameters."""
+    query, conditions, params = _conditions(conn, query, root)
+    if query.match is not None:
+        conditions.append("a.num IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(query.match)
+    elif query.exclude_match is not None:
+        conditions.append("a.num NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(query.exclude_match)
+    return " AND ".join(conditions), params
+
+
+def _conditions(
+    conn: sqlite3.Connection, query: Query, root: str
+) -> tuple[Query, list[str], list[object]]:
+    """The query with its words' other forms, and its qualifiers as SQL conditions."""
+    if query.words:
+        query = query.with_forms(lambda word: library_forms(conn, word))
+    conditions = [HIDDEN if query.hidden else VISIBLE]
+    if query.read is not None:
+        conditions.append("s.read_at IS NOT NULL" if query.read else "s.read_at IS NULL")
+    if query.starred is not None:
+        conditions.append("s.starred = 1" if query.starred else "ifnull(s.starred, 0) = 0")
+    params: list[object] = []
+    for folder in query.folders:  # a folder of that name inside the library
+        conditions.append("instr(substr(a.path, ?), ?) > 0")
+        params += [len(root) + 1, folder_needle(folder)]
+    if query.podcast is not None:  # its enclosures, kept in the article's meta
+        enclosures = (
+            "(SELECT json_extract(t.meta, '$.enclosures') FROM texts t WHERE t.num = a.num)"
+        )
+        conditions.append(f"{enclosures} IS {'NOT ' if query.podcast else ''}NULL")
+    for name in query.feeds:  # the feed's (or site's) name, kept in the article's meta
+        conditions.append(
+            "instr(lower(ifnull((SELECT json_extract(t.meta, '$.source_name') FROM texts t "
+            "WHERE t.num = a.num), '')), ?) > 0"
+        )
+        params.append(name)
+    return query, conditions, params
+
+
 # Endings that make the other forms of a word (folded, as FTS5 indexes words), by language:
 # tried on the word, on it less one to three letters and on its stem; a form is kept where
-# the language's stemmer gives it the word's stem. No vocabulary is read: the cost does not
-# grow with the library (a form the library lacks costs one lookup in the index).
+# the language's stemmer gives it the word's stem. No vocabulary is read: a form costs one
+# lookup in the index (`_held`), whatever the size of the library.
 ENDINGS = {
     "en": ("s", "es", "ies", "y"),
     "de": ("e", "en", "n", "er", "ern", "es", "s", "nen"),
@@ -134,30 +163,56 @@ MIN_STEM = 3  # shorter words are searched as they are
 Inflector = tuple[Callable[[str], str], tuple[str, ...]]  # a language's stemmer and endings
 
 
-def inflectors(languages: list[str]) -> list[Inflector]:
-    """The stemmer and endings of each of `languages` that has a stemmer."""
-    found = []
-    for language in languages:
-        stem = stemmer_of(language)
-        if stem is not None:
-            found.append((stem, ENDINGS.get(language, OTHER_ENDINGS)))
-    return found
+def inflector(language: str | None) -> Inflector | None:
+    """The stemmer and endings of `language` (None: of no known language), if it has a stemmer."""
+    stem = stemmer_of(language)
+    return None if stem is None else (stem, ENDINGS.get(language or "en", OTHER_ENDINGS))
 
 
-def word_forms(word: str, languages: list[Inflector]) -> list[str]:
-    """`word` and its other forms in `languages`, folded; the word first, then shortest."""
+def word_forms(word: str, languages: dict[str, Inflector | None]) -> dict[str, set[str]]:
+    """`word`'s other forms, folded, each with the keys of `languages` it is a form in."""
     folded = lang.fold(word.casefold())
+    forms: dict[str, set[str]] = {}
     if len(folded) < MIN_STEM:
-        return [folded]
-    forms: set[str] = set()
-    for stem, endings in languages:
+        return forms
+    for language, inflecting in languages.items():
+        if inflecting is None:
+            continue
+        stem, endings = inflecting
         wanted = stem(folded)
-        bases = {folded, folded[:-1], folded[:-2], folded[:-3], wanted}
-        for base in bases:
+        for base in {folded, folded[:-1], folded[:-2], folded[:-3], wanted}:
             if len(base) >= MIN_STEM:
-                forms.update(f for f in (base, *(base + e for e in endings)) if stem(f) == wanted)
-    forms.discard(folded)
-    return [folded, *sorted(forms, key=lambda form: (len(form), form))[: MAX_FORMS - 1]]
+                for form in (base, *(base + ending for ending in endings)):
+                    if form != folded and stem(form) == wanted:
+                        forms.setdefault(form, set()).add(language)
+    return forms
+
+
+def library_forms(conn: sqlite3.Connection, word: str) -> Forms:
+    """`word` and those of its other forms (`word_forms`) that some article holds, each in
+    the articles of the languages it is a form in; shortest first, `MAX_FORMS` in all."""
+    present: list[str | None] = [*languages(conn)]
+    if has_undetermined(conn):
+        present.append(None)
+    inflecting = {language_token(code): inflector(code) for code in present}
+    folded = lang.fold(word.casefold())
+    found = word_forms(folded, inflecting)
+    shortest = sorted(found, key=lambda form: (len(form), form))
+    held = itertools.islice((form for form in shortest if _held(conn, form)), MAX_FORMS - 1)
+    everywhere, only = [folded], dict[str, list[str]]()
+    for form in held:
+        if len(found[form]) == len(present):
+            everywhere.append(form)
+        else:
+            tokens = " OR ".join(f'"{token}"' for token in sorted(found[form]))
+            only.setdefault(f"language : ({tokens})", []).append(form)
+    return Forms(everywhere, only)
+
+
+def _held(conn: sqlite3.Connection, form: str) -> bool:
+    """Whether some article holds the word `form` (a lookup of its first entry)."""
+    query = "SELECT rowid FROM search WHERE search MATCH ? LIMIT 1"
+    return conn.execute(query, ('"' + form.replace('"', '""') + '"',)).fetchone() is not None
 
 
 class Snippets:

@@ -5,7 +5,10 @@ tuples: a dataclass costs half a millisecond of start-up each."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from newstui.core.rules import RuleResult
 
 
 class Problem(NamedTuple):
@@ -20,3 +23,4 @@ class RefreshSummary(NamedTuple):
     removed: int  # files gone from the folder (their articles dropped)
     problems: list[Problem]  # every file known to be unreadable, old and new
     warnings: Sequence[Problem] = ()  # files read with trouble: their articles were kept
+    ruled: Sequence[RuleResult] = ()  # what the rules did to the articles that came

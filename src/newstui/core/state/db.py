@@ -84,7 +84,13 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """Hidden articles (a rule's or the reader's), and the articles rules have already met."""
+    conn.execute("CREATE TABLE hidden(article_id TEXT PRIMARY KEY, hidden_at REAL NOT NULL)")
+    conn.execute("CREATE TABLE rules_seen(article_id TEXT PRIMARY KEY)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3, _to_v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _EXPECTED_COLUMNS = {
@@ -93,6 +99,8 @@ _EXPECTED_COLUMNS = {
     "prefs": "key, value",
     "sync_items": "article_id, service, remote_id",
     "outbox": "article_id, read, starred, read_before, starred_before, queued_at",
+    "hidden": "article_id, hidden_at",
+    "rules_seen": "article_id",
 }
 
 

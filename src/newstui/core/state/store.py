@@ -198,6 +198,49 @@ class StateStore:
         first = max(int(block), 0)
         self._update([article_id], lambda row, now: (*row[:3], fraction, first, now))
 
+    # hidden articles (see `core.rules`)
+
+    def hidden(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` that are hidden."""
+        wanted = list(dict.fromkeys(ids))
+        return self._read(lambda conn: _among(conn, "hidden", wanted))
+
+    def set_hidden(self, ids: Iterable[str], hidden: bool) -> None:
+        wanted = [(article_id, time.time()) for article_id in dict.fromkeys(ids)]
+        if hidden:
+            sql = "INSERT OR IGNORE INTO hidden(article_id, hidden_at) VALUES (?, ?)"
+            self._write(lambda conn: conn.executemany(sql, wanted))
+        else:
+            sql = "DELETE FROM hidden WHERE article_id = ?"
+            self._write(lambda conn: conn.executemany(sql, [(i,) for i, _ in wanted]))
+
+    def toggle_hidden(self, article_id: str) -> bool:
+        """Hide the article, or show it again when it is hidden; returns whether it is now."""
+
+        def work(conn: sqlite3.Connection) -> bool:
+            gone = conn.execute("DELETE FROM hidden WHERE article_id = ?", (article_id,))
+            if gone.rowcount:
+                return False
+            sql = "INSERT INTO hidden(article_id, hidden_at) VALUES (?, ?)"
+            conn.execute(sql, (article_id, time.time()))
+            return True
+
+        return self._write(work)
+
+    def unseen_by_rules(self, ids: Iterable[str]) -> list[str]:
+        """Those of `ids` no rule has met yet, and from now on all of them are met: the
+        rules apply to an article once, when it arrives, never again (a rebuilt index)."""
+        wanted = list(dict.fromkeys(ids))
+
+        def work(conn: sqlite3.Connection) -> list[str]:
+            seen = _among(conn, "rules_seen", wanted)
+            fresh = [article_id for article_id in wanted if article_id not in seen]
+            sql = "INSERT OR IGNORE INTO rules_seen(article_id) VALUES (?)"
+            conn.executemany(sql, [(article_id,) for article_id in fresh])
+            return fresh
+
+        return self._write(work)
+
     # per-library and UI memory
 
     def last_opened(self, library: str) -> str | None:
@@ -240,7 +283,8 @@ class StateStore:
             articles = conn.execute(f"SELECT {_COLUMNS} FROM article_state ORDER BY article_id")
             opened = conn.execute(
                 "SELECT library, article_id, updated_at FROM last_opened ORDER BY library"
-            )
+            ).fetchall()
+            hidden = conn.execute("SELECT article_id, hidden_at FROM hidden ORDER BY article_id")
             return {
                 "format": EXPORT_FORMAT,
                 "version": EXPORT_VERSION,
@@ -259,6 +303,7 @@ class StateStore:
                 "last_opened": [
                     {"library": r[0], "article_id": r[1], "updated_at": r[2]} for r in opened
                 ],
+                "hidden": [{"id": r[0], "hidden_at": r[1]} for r in hidden],
             }
 
         return self._read(work)
@@ -274,6 +319,7 @@ class StateStore:
         transaction.
         """
         incoming, opened = _parse_export(data)
+        hidden = _parse_hidden(data)
 
         def work(conn: sqlite3.Connection) -> int:
             local = self._rows(conn, list(incoming))
@@ -289,7 +335,11 @@ class StateStore:
                 "updated_at = excluded.updated_at WHERE excluded.updated_at > updated_at",
                 opened,
             )
-            return len(changed)
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO hidden(article_id, hidden_at) VALUES (?, ?)", hidden
+            )
+            return len(changed) + conn.total_changes - before
 
         return self._write(work)
 
@@ -332,6 +382,17 @@ def _in_transaction(
 def _marks(row: _Row | None) -> tuple[bool, bool]:
     """(read, starred) of a stored row; an article without a row is neither."""
     return (row is not None and row[1] is not None, row is not None and bool(row[2]))
+
+
+def _among(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
+    """Those of `ids` listed in `table` (one of this module's id tables)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT article_id FROM {table} WHERE article_id IN ({marks})"
+        found.update(article_id for (article_id,) in conn.execute(query, chunk))
+    return found
 
 
 def _state(row: _Row) -> ArticleState:
@@ -378,6 +439,18 @@ def _parse_export(data: Any) -> tuple[dict[str, _Row], list[tuple[str, str, floa
         if entry[0] not in entries or entry[2] > entries[entry[0]][2]:
             entries[entry[0]] = entry
     return rows, list(entries.values())
+
+
+def _parse_hidden(data: dict[str, Any]) -> list[tuple[str, float]]:
+    """The hidden articles of an export (absent from those of older newstuis): merged in,
+    never shown again by an import (hiding wins, as a star does on a tie)."""
+    items = data.get("hidden", [])
+    if not isinstance(items, list):
+        raise ValueError('"hidden" must be a list')
+    return [
+        (_text(item, "id", f"hidden[{n}]"), _number(item, "hidden_at", f"hidden[{n}]"))
+        for n, item in enumerate(items)
+    ]
 
 
 def _article_row(item: Any, where: str) -> _Row:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newstui.core.library import shown_name
 from newstui.core.sanitize import clean_line
 from newstui.tui.screens.overlay import ListOverlay
 
@@ -23,6 +24,9 @@ ALL = "\x00all"  # the option id of the whole library (no folder name can hold N
 def folder_prompt(folder: FolderInfo) -> Content:
     name = clean_line(folder.name.rsplit("/", 1)[-1]) if folder.name else "All articles"
     counts = f"{folder.total:,}" + (f", {folder.unread:,} unread" if folder.unread else "")
+    if folder.query is not None:  # a saved search
+        name = clean_line(shown_name(folder.name))
+        return Content.assemble((name, "bold"), "  ", (counts, "dim"), "  ", (folder.query, "dim"))
     if folder.feed:  # a feed's folder: its name says more than the folder's
         name = f"{clean_line(folder.feed)} ({name})"
     return Content.assemble("  " * folder.depth, (name, "bold"), "  ", (counts, "dim"))
@@ -44,7 +48,7 @@ class FoldersScreen(ListOverlay[str | None]):
 
     def compose(self) -> ComposeResult:
         picker = OptionList(markup=False, id="folders-list")
-        picker.border_title = "Folders and feeds"
+        picker.border_title = "Folders, feeds and saved searches"
         picker.border_subtitle = "enter shows one · escape closes"
         picker.add_options(
             Option(folder_prompt(folder), id=folder.name or ALL) for folder in self.folders

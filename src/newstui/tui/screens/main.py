@@ -33,7 +33,7 @@ from newstui.core.config import Settings
 from newstui.core.index.listing import SORTS, ArticleRow, Sort
 from newstui.core.index.summary import Problem
 from newstui.core.jobs import Jobs
-from newstui.core.library import ListFilter, QueryError
+from newstui.core.library import QueryError, shown_filter, shown_name
 from newstui.core.paths import AppPaths
 from newstui.core.reading import ReadingSession, find_unread
 from newstui.core.sanitize import clean_line
@@ -45,11 +45,14 @@ from newstui.tui.messages import (
     AuthorLoaded,
     CommandFinished,
     CountsLoaded,
+    FeedListLoaded,
     FeedProblemsLoaded,
+    FeedStep,
     FetchFinished,
     FetchProgress,
     FilesChanged,
     FoldersLoaded,
+    LibraryWanted,
     LinkOpened,
     LinkResolved,
     MarksSaved,
@@ -76,6 +79,7 @@ from newstui.tui.widgets.status import StatusInfo, StatusLine, plural
 from newstui.tui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
+    from newstui.core.fetch.feed_list import FeedList, FeedRow
     from newstui.core.notify import NewArticles
 
 WIDE = 140
@@ -120,8 +124,16 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("s", "star", "Star", id="star"),
         Binding("m", "toggle_read", "Mark read/unread", show=False, id="toggle_read"),
+        Binding("d", "hide", "Hide / show again", show=False, id="hide"),
         Binding("u", "unread_only", "Unread only / all", show=False, id="unread_only"),
         Binding("f", "folders", "Folders and feeds", show=False, id="folders"),
+        Binding("L", "feeds('list')", "Feed list", show=False, id="feed_list"),
+        Binding("J", "feeds('next')", "Next feed", show=False, id="next_feed"),
+        Binding("K", "feeds('previous')", "Previous feed", show=False, id="previous_feed"),
+        Binding("O", "app.libraries", "Switch library", show=False, id="libraries"),
+        Binding(
+            "N", "feeds('next_unread')", "Next feed with unread", show=False, id="next_unread_feed"
+        ),
         Binding("A", "mark_all_read", "Mark all shown read", show=False, id="mark_all_read"),
         Binding("U,ctrl+z", "undo", "Undo marking or starring", show=False, id="undo"),
         Binding("a", "author", "Author", id="author"),
@@ -158,6 +170,7 @@ class MainScreen(Screen[None]):
         *,
         clock: Clock,
         watch: bool = True,
+        folder_shown: str = "",
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -188,7 +201,8 @@ class MainScreen(Screen[None]):
         self._watching = False
         self._came_from: Widget | None = None  # where the side pane was opened from
         self._first_build = False  # the running refresh builds the index from nothing
-        self.folder_shown = ""  # the subfolder the list shows ("": the whole library)
+        self.folder_shown = folder_shown  # the subfolder the list shows ("": the whole library)
+        self.hidden_shown: dict[str, bool] = {}  # hidden or not, as this screen made them
         self._fetching = False
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
         self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
@@ -198,7 +212,7 @@ class MainScreen(Screen[None]):
     # --- composition ------------------------------------------------------------------------
 
     def listing(self) -> LibraryRows:
-        shown = ListFilter(unread=self.unread_only, folder=self.folder_shown or None)
+        shown = shown_filter(self.folder_shown, self.settings.searches, self.unread_only)
         return LibraryRows(self.library, self.sort, shown)
 
     def compose(self) -> ComposeResult:
@@ -278,7 +292,9 @@ class MainScreen(Screen[None]):
         self.save_session()
 
     def save_session(self) -> None:
-        """Write the reading position of the open article now (on quit)."""
+        """Write the reading position of the open article now (on quit, on a switch)."""
+        if getattr(self.app, "main", self) is not self:  # asleep under the screen shown
+            return
         reader = self.reader
         if reader.article is not None:
             position, block = reader.position()
@@ -314,7 +330,9 @@ class MainScreen(Screen[None]):
         else:
             what = "Unread" if self.unread_only else "Articles"
             if self.folder_shown:
-                articles.border_title = Content.assemble(what, " in ", self.folder_shown)
+                articles.border_title = Content.assemble(
+                    what, " in ", shown_name(self.folder_shown)
+                )
             else:
                 articles.border_title = what
             articles.border_subtitle = f"{articles.row_count:,} · by {self.sort}"
@@ -323,7 +341,7 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         self.query_one(StatusLine).info = StatusInfo(
             library=clean_line(
-                "/".join(part for part in (self.folder.name, self.folder_shown) if part)
+                "/".join(part for part in (self.folder.name, shown_name(self.folder_shown)) if part)
                 or str(self.folder)
             ),
             total=self.total,
@@ -357,12 +375,18 @@ class MainScreen(Screen[None]):
     def _refresh_committed(self, message: RefreshCommitted) -> None:
         """A batch of a refresh is in the index: a first build shows it at once."""
         if self._first_build and self.search is None:
-            self.articles.reload(self.articles.current_id)
+            self.articles.reload(self._kept_row())
             if not self.unread_only:
                 self.total = self.articles.row_count
             self._update_titles()
             self._update_status()
             self.count_articles()  # the unread count follows, off this thread
+
+    def _kept_row(self) -> str | None:
+        """The article the cursor stays on as the list changes: during a first build, newer
+        articles land above, and a cursor still on the top row stays there (the newest)."""
+        articles = self.articles
+        return None if self._first_build and articles.cursor == 0 else articles.current_id
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
@@ -371,7 +395,7 @@ class MainScreen(Screen[None]):
         self.progress = ""
         if summary.parsed or summary.removed:
             if self.search is None:
-                self.articles.reload(self.articles.current_id)
+                self.articles.reload(self._kept_row())
                 self._update_titles()
             if self.open_id is not None:  # its file may have changed: show what it says now
                 self.load_article(self.open_id, False)
@@ -388,6 +412,10 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        if summary.ruled:
+            from newstui.core.rules import summary as rules_summary
+
+            self.notify(f"Rules: {rules_summary(summary.ruled)}.", timeout=4, markup=False)
         if self.watch_files and not self._watching:
             self._watching = True
             self.watch_library()
@@ -500,6 +528,20 @@ class MainScreen(Screen[None]):
         self.articles.patch_row(article_id, starred=not change.before[article_id])
         self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
 
+    def action_hide(self) -> None:
+        """Hide the article, or show a hidden one again (found by is:hidden): it leaves the
+        list and the counts once the write has landed."""
+        article_id = self.target_id()
+        if article_id is None:
+            return
+        hidden_now = self.hidden_shown.get(article_id)
+        if hidden_now is None:  # (a read: it never waits)
+            hidden_now = bool(self.state.hidden([article_id]))
+        change = self.session.toggle_hidden(article_id, hidden_now)
+        self.hidden_shown[article_id] = not hidden_now
+        self.writer.after_pending(lambda: self.post_message(MarksSaved()))
+        self.notify(f"{change.what}. U undoes.", timeout=2, markup=False)
+
     def action_toggle_read(self) -> None:
         article_id = self.target_id()
         if article_id is None:
@@ -532,7 +574,10 @@ class MainScreen(Screen[None]):
             return
         for value in (False, True):
             ids = {article_id for article_id, old in change.before.items() if old is value}
-            self.articles.patch_rows(ids, **{change.field: value})
+            if change.field == "hidden":
+                self.hidden_shown.update(dict.fromkeys(ids, value))
+            else:
+                self.articles.patch_rows(ids, **{change.field: value})
         self.writer.after_pending(lambda: self.post_message(MarksSaved()))
         self.notify(f"Undone: {change.what.lower()}.", timeout=3, markup=False)
 
@@ -756,6 +801,48 @@ class MainScreen(Screen[None]):
         self._show_listing()
         self.count_articles()
         self.articles.focus()
+
+    # --- the feed list: newsboat's first screen, and moving from feed to feed -------------
+
+    def action_feeds(self, then: FeedStep) -> None:
+        self.load_feed_list(then)
+
+    @on(FeedListLoaded)
+    def _feed_list_loaded(self, message: FeedListLoaded) -> None:
+        from newstui.tui.screens.feeds import FeedsScreen
+
+        feeds = message.feeds
+        rows = feeds.feeds
+        current = self.folder_shown if self.folder == feeds.news_folder else None
+        if message.then == "list":
+            self.app.push_screen(
+                FeedsScreen(feeds, current, self.clock()), lambda row: self.open_feed(feeds, row)
+            )
+            return
+        at = next((i for i, row in enumerate(rows) if row.folder == current), None)
+        if message.then == "previous":
+            order = list(range((at or len(rows)) - 1, -1, -1))
+        else:
+            order = list(range(0 if at is None else at + 1, len(rows)))
+        if message.then == "next_unread":  # (round to the first ones, as newsboat does not)
+            start = 0 if at is None else at + 1
+            order = [i for i in [*range(start, len(rows)), *range(start)] if rows[i].unread]
+        if not order:
+            what = {"next": "next", "previous": "previous", "next_unread": "unread"}[message.then]
+            self.notify(f"No {what} feed.", timeout=2, markup=False)
+            return
+        self.open_feed(feeds, rows[order[0]])
+
+    def open_feed(self, feeds: FeedList, row: FeedRow | None) -> None:
+        """List only `row`'s articles (its folder), in the news folder."""
+        if row is None:
+            return
+        if self.folder != feeds.news_folder:
+            self.notify("Opening the news folder…", timeout=2, markup=False)
+            self.app.post_message(LibraryWanted(feeds.news_folder, row.folder))
+            return
+        self.show_folder(row.folder)
+        self.notify(clean_line(f"{row.title}: {row.unread:,} unread"), timeout=2, markup=False)
 
     def action_problems(self) -> None:
         from newstui.tui.screens.problems import ProblemsScreen
@@ -1043,9 +1130,9 @@ class MainScreen(Screen[None]):
 
     def _counts(self) -> tuple[int, int]:
         """Articles and unread ones in what the list shows (the library, or one folder)."""
-        folder = self.folder_shown or None
-        total = self.library.count(ListFilter(folder=folder))
-        return total, self.library.count(ListFilter(unread=True, folder=folder))
+        searches = self.settings.searches
+        total = self.library.count(shown_filter(self.folder_shown, searches))
+        return total, self.library.count(shown_filter(self.folder_shown, searches, unread=True))
 
     @work(
         thread=True,
@@ -1056,7 +1143,8 @@ class MainScreen(Screen[None]):
     )
     def load_folders(self) -> None:
         with self.jobs:
-            self.post_message(FoldersLoaded(self.library.folders()))
+            searches = self.library.saved_searches(self.settings.searches)
+            self.post_message(FoldersLoaded([*self.library.folders(), *searches]))
 
     @work(
         thread=True,
@@ -1081,6 +1169,18 @@ class MainScreen(Screen[None]):
         result = run_notify_command(command, news, self._stop_jobs.is_set)
         if not result.ok:  # (a success says nothing: the command told the user)
             self.post_message(CommandFinished("notify_command", result))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="feed-list",
+        exit_on_error=False,
+        description="Reading the feed list",
+    )
+    def load_feed_list(self, then: FeedStep) -> None:
+        from newstui.core.fetch.feed_list import feed_list
+
+        self.post_message(FeedListLoaded(feed_list(self.paths, self.settings, self.state), then))
 
     @work(thread=True, group="fetch-problems", exit_on_error=False, description="Feed problems")
     def load_feed_problems(self) -> None:
