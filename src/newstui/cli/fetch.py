@@ -59,7 +59,25 @@ def run(args: argparse.Namespace) -> int:
         )
         for failed in report.failed:
             print(f"  failed: {clean_line(failed.name)}: {failed.reason} ({failed.url})")
+    if settings.notify_command:
+        notify(settings.notify_command, report)
     return report.exit_code
+
+
+def notify(command: str, report: Any) -> None:
+    """`notify_command` after a fetch that brought new articles; a failure is a warning
+    (the fetch went well: its exit status stays)."""
+    import sys
+
+    from newstui.core.notify import new_articles, run_notify_command
+
+    news = new_articles(report)
+    if news is None:
+        return
+    result = run_notify_command(command, news)
+    if result.error is not None:
+        warning = f"notify_command ({command}) failed: {result.error}"
+        print(f"newstui: warning: {clean_line(warning)}", file=sys.stderr)
 
 
 def describe(report: Any) -> str:

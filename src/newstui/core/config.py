@@ -6,6 +6,8 @@ first paint, and pydantic would cost about a third of the start-up.
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,6 +18,18 @@ from newstui.core.index.listing import SORTS, Sort
 from newstui.core.sync.settings import SyncSettingError, SyncSettings, sync_settings_from
 
 MarkRead = Literal["open", "end", "manual"]
+Notify = Literal["on", "osc9", "off"]
+MACRO_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+@dataclass(frozen=True)
+class Macro:
+    """`[macros] NAME = { key = "K", command = "..." }`: K runs the command on the article."""
+
+    key: str
+    command: str
+
+
 RuleAction = Literal["read", "star", "hide"]
 
 
@@ -41,6 +55,10 @@ class Settings:
     player: str | None = None  # the command that plays podcast and video files (else opener)
     sync: SyncSettings | None = None  # the reader's own feed server (docs/sync.md)
     keep: int | None = None  # entries each feed keeps after a fetch (feeds.toml may say)
+    pipe_command: str | None = None  # pre-filled at `|` (docs/automation.md)
+    macros: dict[str, Macro] = field(default_factory=dict)  # name -> key and command
+    notify_command: str | None = None  # runs after a fetch that brought new articles
+    notify: Notify = "on"  # "osc9": also tell the terminal; "off": no notification in the reader
     rules: tuple[Rule, ...] = ()
     searches: dict[str, str] = field(default_factory=dict)  # saved searches: name -> query
 
@@ -105,6 +123,36 @@ def _keymap(value: object) -> _Partly:
         for key in value
         if key not in kept
     ]
+    return _Partly(kept, dropped)
+
+
+def _command(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid("should be a command, as a string")
+    try:
+        shlex.split(value)
+    except ValueError as error:
+        raise _Invalid(f"cannot be read as a command ({error})") from None
+    return value
+
+
+def _macros(value: object) -> _Partly:
+    if not isinstance(value, dict):
+        raise _Invalid('should be a table of NAME = { key = "K", command = "..." }')
+    kept: dict[str, Macro] = {}
+    dropped: list[str] = []
+    for name, macro in value.items():
+        try:
+            if not MACRO_NAME.fullmatch(name):
+                raise _Invalid("the name should be letters, digits, _ and - only")
+            if not isinstance(macro, dict) or set(macro) != {"key", "command"}:
+                raise _Invalid('should be { key = "K", command = "..." }')
+            key = macro["key"]
+            if not isinstance(key, str) or not key.strip():
+                raise _Invalid('its key should be a key name such as "ctrl+w"')
+            kept[name] = Macro(key.strip(), _command(macro["command"]))
+        except _Invalid as error:
+            dropped.append(f"{name!r}: {error}; skipped")
     return _Partly(kept, dropped)
 
 
@@ -187,6 +235,10 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "player": _text,
     "sync": _sync,
     "keep": _entries,
+    "pipe_command": _command,
+    "macros": _macros,
+    "notify_command": _command,
+    "notify": _choice(get_args(Notify)),
 }
 
 

@@ -57,6 +57,12 @@ def clean_line(text: str) -> str:
 _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def without_terminal_controls(text: str) -> str:
+    """`text` with every character that could drive a terminal left out (for text that is
+    written to the terminal inside an escape sequence of ours, such as OSC 9)."""
+    return _TERMINAL_UNSAFE.sub("", text)
+
+
 def terminal_safe(text: str) -> str:
     """Show unsafe characters as visible `\\uXXXX` escapes instead of dropping them.
 

@@ -95,7 +95,13 @@ class NewsApp(App[None]):
             keymap, keymap_warnings = checked_keymap(settings.keymap)
             settings = replace(settings, keymap=keymap)
             self.startup_warnings += [f"{paths.config_file}: {w}" for w in keymap_warnings]
-        self.settings = settings  # its keymap is the part that applies
+        if settings.macros:  # each key checked against the bindings, the keymap applied
+            from newstui.tui.macros import checked_macros
+
+            macros, macro_warnings = checked_macros(settings.macros, settings.keymap)
+            settings = replace(settings, macros=macros)
+            self.startup_warnings += [f"{paths.config_file}: {w}" for w in macro_warnings]
+        self.settings = settings  # its keymap and macros are the parts that apply
         self.state = state or StateStore(paths.state_db, outbox=settings.sync is not None)
         self.library = Library(library, paths, self.state, settings.rules)
         self.libraries = {self.library.folder: self.library}  # each opened once, closed at exit

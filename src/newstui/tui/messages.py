@@ -14,6 +14,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from newstui.core.commands import CommandResult
     from newstui.core.fetch.feed_list import FeedList
     from newstui.core.index.summary import Problem
     from newstui.core.library import (
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         SearchHit,
     )
     from newstui.core.models import Article
+    from newstui.core.notify import NewArticles
     from newstui.core.sources import RowSource
 
 
@@ -241,13 +243,28 @@ class FeedProblemsLoaded(Message):
 
 class FetchFinished(Message):
     def __init__(
-        self, summary: str, problems: list[Problem], changed: bool, news_folder: Path
+        self,
+        summary: str,
+        problems: list[Problem],
+        changed: bool,
+        news_folder: Path,
+        new: NewArticles | None = None,
     ) -> None:
         super().__init__()
+        self.new = new  # the new articles, for the notification
         self.summary = summary  # one line for a person: "12 new, 1 updated, 1 failed"
         self.problems = problems  # each feed whose last fetch failed (by title): when and why
         self.changed = changed  # some article file was written
         self.news_folder = news_folder
+
+
+class CommandFinished(Message):
+    """A pipe, macro or `notify_command` ran (in a worker): `result.error` says how it failed."""
+
+    def __init__(self, what: str, result: CommandResult) -> None:
+        super().__init__()
+        self.what = what  # "Pipe", "Macro save_to_wallabag", "notify_command"
+        self.result = result
 
 
 class UrlSaved(Message):

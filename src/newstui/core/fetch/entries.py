@@ -57,6 +57,7 @@ class Change:
     moved_from: str | None = None  # the file it was in, when its date changed
     fields: dict[str, Any] | None = None  # the stored form, when ready to write
     keys: tuple[str, ...] = ()  # what makes it the same story in another feed (`story_keys`)
+    title: str = ""  # (for the notification of new articles)
 
 
 @dataclass
@@ -102,6 +103,7 @@ def prepare(body: bytes, job: Job) -> Prepared:
         moved_from = known[2] if known is not None and known[2] != day else None
         change = Change(article_id, None, digest, first_seen, known is None, day, moved_from)
         change.keys = story_keys(article.id, article.url, job.feed_url)
+        change.title = article.title
         if job.write:  # the stored form, straight from the dump (no second model)
             fields.update(id=article_id, feed=mask_url(job.feed_url), source={"name": outlet})
             if article.published is None:

@@ -14,6 +14,7 @@ from newstui.core.fetch.state import FeedState
 from newstui.core.fetch.subscriptions import Subscription, load_subscriptions, subscriptions_file
 from newstui.core.fetch.urls import mask_url
 from newstui.core.index.summary import Problem
+from newstui.core.notify import NewArticles, new_articles
 from newstui.core.paths import AppPaths
 
 
@@ -22,6 +23,7 @@ class NewsFetched(NamedTuple):
     problems: list[Problem]  # each failed feed (its URL masked) and why
     changed: bool  # some article file was written
     news_folder: Path
+    new: NewArticles | None = None  # what it brought (for the notification)
 
 
 def fetch_news(
@@ -66,7 +68,8 @@ def fetch_news(
     if totals["failed"]:
         parts.append(f"{totals['failed']:,} failed")
     summary = f"Fetched {len(report.feeds):,} feeds: " + ", ".join(parts) + "."
-    return NewsFetched(summary, problems, bool(totals["new"] or totals["updated"]), news_folder)
+    changed = bool(totals["new"] or totals["updated"])
+    return NewsFetched(summary, problems, changed, news_folder, new_articles(report))
 
 
 def failing_feeds(

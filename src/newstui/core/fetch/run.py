@@ -78,6 +78,7 @@ class FeedReport:
     skipped: bool = False  # not asked: not due yet (Retry-After, max-age, interval) or stopped
     moved_to: str | None = None  # a permanent redirect, used from now on
     problems: list[str] = field(default_factory=list)  # per entry: full text, refused links
+    new_titles: list[str] = field(default_factory=list)  # the new entries' titles (notify)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -488,7 +489,8 @@ class _Fetcher:
                 change.day,
                 list(change.keys),
             )
-        report.new = sum(change.is_new for change in prepared.changes)
+        report.new_titles = [change.title for change in prepared.changes if change.is_new]
+        report.new = len(report.new_titles)
         report.updated = len(prepared.changes) - report.new
         state.title = clean_line(prepared.title or "") or None
         if state.folder is None and folder.is_dir():

@@ -9,6 +9,7 @@ no key ever waits for the disk or for another process.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -42,6 +43,7 @@ from newstui.core.state.writer import StateWriter
 from newstui.tui.messages import (
     ArticleLoaded,
     AuthorLoaded,
+    CommandFinished,
     CountsLoaded,
     FeedListLoaded,
     FeedProblemsLoaded,
@@ -78,6 +80,7 @@ from newstui.tui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from newstui.core.fetch.feed_list import FeedList, FeedRow
+    from newstui.core.notify import NewArticles
 
 WIDE = 140
 """From this many columns on, all four panes are side by side."""
@@ -87,6 +90,20 @@ WATCH_DEBOUNCE_MS = 400
 
 LinkAction = Literal["open", "copy"]
 COLLECT_PAGE = 2000
+PIPE_HISTORY = "pipe_history"  # the state preference: the commands piped to, as JSON
+PIPE_HISTORY_SIZE = 50
+NOTIFY_TITLES = 5  # new titles a notification lists
+
+
+def pipe_history(saved: str | None) -> list[str]:
+    """The remembered commands, oldest first; anything else in the preference is ignored."""
+    try:
+        loaded = json.loads(saved or "[]")
+    except ValueError:
+        return []
+    if not isinstance(loaded, list):
+        return []
+    return [line for line in loaded if isinstance(line, str)][-PIPE_HISTORY_SIZE:]
 
 
 class MainScreen(Screen[None]):
@@ -128,6 +145,7 @@ class MainScreen(Screen[None]):
         Binding("R", "refresh", "Check for changed files", show=False, id="refresh"),
         Binding("F", "fetch", "Fetch the news", show=False, id="fetch"),
         Binding("W", "save_url", "Save a URL", show=False, id="save_url"),
+        Binding("vertical_line", "pipe", "Pipe the article to a command", show=False, id="pipe"),
         Binding("escape", "back", "Back to the list", show=False, id="back"),
         Binding("question_mark", "help", "Help", id="help"),
     ]
@@ -191,6 +209,7 @@ class MainScreen(Screen[None]):
         self.fetch_progress = ""  # "fetching 3/20 feeds" while a fetch runs
         self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
         self._fetched = False  # a fetch of this session finished (its problems are newer)
+        self.pipe_history = pipe_history(state.pref(PIPE_HISTORY))
 
     # --- composition ------------------------------------------------------------------------
 
@@ -221,6 +240,10 @@ class MainScreen(Screen[None]):
         yield Lazy(Footer(compact=True, show_command_palette=False))
 
     def on_mount(self) -> None:
+        for name, macro in self.settings.macros.items():  # (keys checked by the app)
+            # Textual has no public per-screen bind: `_bindings` is the screen's own map.
+            description = f"Macro {name}: {macro.command}"
+            self._bindings.bind(macro.key, f"macro({name!r})", description, show=False)
         articles = self.articles
         articles.reload()
         self.total = articles.row_count if not self.unread_only else 0
@@ -886,8 +909,28 @@ class MainScreen(Screen[None]):
                 timeout=4,
                 markup=False,
             )
+        if message.new is not None:
+            self.tell_new_articles(message.new)
         if message.changed and self.folder == message.news_folder:
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
+
+    def tell_new_articles(self, news: NewArticles) -> None:
+        """`notify_command` when there is one, else a notification; OSC 9 as well when
+        `notify = "osc9"` (the terminal's own desktop notification)."""
+        from newstui.core.notify import osc9
+
+        if self.settings.notify_command:
+            self.run_notify_command(self.settings.notify_command, news)
+        elif self.settings.notify != "off":
+            shown = news.titles[:NOTIFY_TITLES]
+            more = len(news.titles) - len(shown)
+            lines = [*shown, *([f"and {more:,} more"] if more > 0 else [])]
+            text = "\n".join([f"{news.summary}.", *(f"• {line}" for line in lines)])
+            self.notify(text, title="New articles", timeout=8, markup=False)
+        if self.settings.notify == "osc9":
+            driver = self.app._driver  # Textual writes its own OSC 52 and bell through it
+            if driver is not None:
+                driver.write(osc9(f"newstui: {news.summary}"))
 
     @on(FeedProblemsLoaded)
     def _feed_problems_loaded(self, message: FeedProblemsLoaded) -> None:
@@ -917,6 +960,43 @@ class MainScreen(Screen[None]):
         self.notify(clean_line(f"{saved}: {message.path}"), timeout=5, markup=False)
         if message.new and message.path.is_relative_to(self.folder):
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
+
+    # --- pipes and macros: the user's commands, the article on their standard input ---------
+
+    def action_pipe(self) -> None:
+        """Ask for a command (history: up and down) and run it on the article, as Markdown."""
+        from newstui.tui.screens.pipe import PipeScreen
+
+        article_id = self.target_id()
+        if article_id is None:
+            self.notify("No article to pipe.", timeout=2, markup=False)
+            return
+
+        def chosen(command: str | None) -> None:
+            if not command:
+                return
+            history = [line for line in self.pipe_history if line != command] + [command]
+            self.pipe_history = history[-PIPE_HISTORY_SIZE:]
+            self.session.set_pref(PIPE_HISTORY, json.dumps(self.pipe_history))
+            self.run_on_article(article_id, command, "Pipe")
+
+        self.app.push_screen(PipeScreen(self.pipe_history, self.settings.pipe_command), chosen)
+
+    def action_macro(self, name: str) -> None:
+        macro = self.settings.macros.get(name)
+        article_id = self.target_id()
+        if macro is not None and article_id is not None:
+            self.run_on_article(article_id, macro.command, f"Macro {name}")
+
+    @on(CommandFinished)
+    def _command_finished(self, message: CommandFinished) -> None:
+        result = message.result
+        if result.error is None:
+            said = f": {result.output}" if result.output else "."
+            self.notify(clean_line(f"{message.what} done{said}"), timeout=3, markup=False)
+            return
+        reason = f"{message.what} failed ({result.command}): {result.error}"
+        self.notify(clean_line(reason), severity="error", timeout=8, markup=False)
 
     # --- background jobs: thread workers that report back with messages ------------------
 
@@ -1088,6 +1168,14 @@ class MainScreen(Screen[None]):
         outcome = fetch_news(self.paths, self.settings, progress, self._stop_jobs.is_set)
         self.post_message(FetchFinished(*outcome))
 
+    @work(thread=True, group="commands", exit_on_error=False, description="Notify command")
+    def run_notify_command(self, command: str, news: NewArticles) -> None:
+        from newstui.core.notify import run_notify_command
+
+        result = run_notify_command(command, news, self._stop_jobs.is_set)
+        if not result.ok:  # (a success says nothing: the command told the user)
+            self.post_message(CommandFinished("notify_command", result))
+
     @work(
         thread=True,
         exclusive=True,
@@ -1120,6 +1208,21 @@ class MainScreen(Screen[None]):
             self.post_message(UrlSaved(url, None, f"cannot write: {error.strerror or error}"))
         else:
             self.post_message(UrlSaved(url, path, None, new))
+
+    @work(thread=True, group="commands", exit_on_error=False, description="Running a command")
+    def run_on_article(self, article_id: str, command: str, what: str) -> None:
+        from newstui.core.commands import CommandResult, run_command
+        from newstui.core.render import render_markdown
+
+        with self.jobs:
+            article = self.library.article(article_id)
+        if article is None:
+            result = CommandResult(command, f"the article {article_id} is gone")
+        else:
+            result = run_command(
+                command, render_markdown(article), should_stop=self._stop_jobs.is_set
+            )
+        self.post_message(CommandFinished(what, result))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
     def run_search(self, query: str) -> None:
