@@ -190,3 +190,24 @@ async def test_the_palette_offers_each_library(tmp_path: Path) -> None:
         run["Open library: News"]()
         await settle(pilot)
         assert app.library.folder.name == "news"
+
+
+async def test_hidden_articles_leave_the_feed_lists_counts(
+    site: FeedServer, tmp_path: Path
+) -> None:
+    from newstui.core.fetch.feed_list import feed_list
+    from newstui.core.fetch.run import feed_states
+    from newstui.core.state.store import StateStore
+
+    news, settings = await fetched_news(site, tmp_path)
+    paths = AppPaths.default()
+    feeds = [Subscription(site.url("/eu.xml"), category="World/Europe")]
+    (euro,) = [feed_states(feeds, news.resolve(), paths)[site.url("/eu.xml")]]
+    state = StateStore(paths.state_db)
+    try:
+        state.set_hidden(list(euro.entries)[:1], True)
+        state.set_read(list(euro.entries)[1:2])
+        row = next(r for r in feed_list(paths, settings, state).feeds if r.title == "Euro Desk")
+    finally:
+        state.close()
+    assert (row.total, row.unread) == (2, 1)

@@ -58,22 +58,24 @@ def feed_list(paths: AppPaths, settings: Settings, state: StateStore) -> FeedLis
     loaded = load_subscriptions(listed)
     news_folder = news_folder_of(settings, paths.data_dir).resolve()
     states = feed_states(loaded.subscriptions, news_folder, paths)
+    keys = [key for s in states.values() for key in s.entries]
     try:
-        marks = state.get_many([key for s in states.values() for key in s.entries])
+        marks, hidden = state.get_many(keys), state.hidden(keys)
     except StateError:
-        marks = {}
+        marks, hidden = {}, set()
     rows = []
     for subscription in loaded.subscriptions:
         feed = states[subscription.url]
-        read = sum(1 for key in feed.entries if key in marks and marks[key].read)
+        shown = [key for key in feed.entries if key not in hidden]  # (as the list counts)
+        read = sum(1 for key in shown if key in marks and marks[key].read)
         rows.append(
             FeedRow(
                 title=feed_title(subscription, feed),
                 category=category_of(subscription),
                 folder=feed_folder_name(subscription.key, feed),
                 url=mask_url(subscription.url),
-                total=len(feed.entries),
-                unread=len(feed.entries) - read,
+                total=len(shown),
+                unread=len(shown) - read,
                 last_success=feed.last_success,
                 last_error=feed.last_error,
                 last_error_at=feed.last_error_at,
