@@ -15,7 +15,7 @@ import pytest
 from app_fixtures import settle
 from feedserver import FeedServer, Reply, item, rss
 from newstui.cli import main
-from newstui.core.config import Settings
+from newstui.core.config import Rule, Settings
 from newstui.core.fetch.run import FeedReport, FetchReport
 from newstui.core.fetch.subscriptions import Subscription, save_subscriptions, subscriptions_file
 from newstui.core.notify import NewArticles, new_articles, osc9
@@ -58,15 +58,17 @@ def write_config(text: str) -> None:
 def test_summary_and_titles() -> None:
     report = FetchReport(
         [
-            FeedReport("a", "u", "new", new=2, new_titles=["One", "Two"]),
-            FeedReport("b", "u", "unchanged"),
-            FeedReport("c", "u", "new", new=1, new_titles=["Three"]),
+            FeedReport("a", "ua", "new", new=2, new_titles=["One", "Two"]),
+            FeedReport("b", "ub", "unchanged"),
+            FeedReport("c", "uc", "new", new=1, new_titles=["Three"]),
         ]
     )
     news = new_articles(report)
-    assert news == NewArticles(3, 2, ["One", "Two", "Three"])
+    assert news == NewArticles(["One", "Two", "Three"], ["ua", "ua", "uc"])
     assert news.summary == "3 new articles in 2 feeds"
-    assert NewArticles(1, 1, ["x"]).summary == "1 new article in 1 feed"
+    assert news.without({"Three"}) == NewArticles(["One", "Two"], ["ua", "ua"])
+    assert news.without({"One", "Two", "Three"}) is None
+    assert NewArticles(["x"], ["u"]).summary == "1 new article in 1 feed"
     assert new_articles(FetchReport([FeedReport("b", "u", "unchanged")])) is None
 
 
@@ -128,6 +130,21 @@ async def test_the_reader_notifies_and_sends_osc9(site: FeedServer, tmp_path: Pa
         [told] = [m for m in messages(app) if m.startswith("3 new articles in 2 feeds.")]
         assert "• harbour story 1" in told and "• hills story 3" in told
         assert "\x1b]9;newstui: 3 new articles in 2 feeds\x07" in written
+
+
+async def test_titles_a_hide_rule_takes_are_not_told(site: FeedServer, tmp_path: Path) -> None:
+    record = tmp_path / "told.txt"
+    subscribe(site, {"harbour": [1, 2], "hills": [3]})
+    rules = (Rule(1, '"hills story"', "hide"),)
+    app = reader(tmp_path, notify_command=python(RECORD, str(record)), rules=rules)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        for _ in range(3):  # the fetch, the refresh that applies the rules, the command
+            await settle(pilot)
+        said = record.read_text(encoding="utf-8").splitlines()
+        assert said[0] == "['2 new articles in 1 feed']"
+        assert sorted(said[1:]) == ["harbour story 1", "harbour story 2"]
 
 
 async def test_the_reader_runs_notify_command_not_a_notification(

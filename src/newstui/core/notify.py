@@ -19,9 +19,22 @@ OSC9_CHARS = 200  # of the summary sent to the terminal
 
 @dataclass(frozen=True)
 class NewArticles:
-    count: int
-    feeds: int
     titles: list[str]  # one per new article (sanitised at ingestion)
+    feeds_of: list[str]  # the feed each came from (its URL, masked)
+
+    @property
+    def count(self) -> int:
+        return len(self.titles)
+
+    @property
+    def feeds(self) -> int:
+        return len(set(self.feeds_of))
+
+    def without(self, titles: set[str]) -> NewArticles | None:
+        """These new articles but those with one of `titles` (hidden by a rule); None when
+        none is left."""
+        kept = [(t, f) for t, f in zip(self.titles, self.feeds_of, strict=True) if t not in titles]
+        return NewArticles([t for t, _ in kept], [f for _, f in kept]) if kept else None
 
     @property
     def summary(self) -> str:
@@ -33,11 +46,10 @@ class NewArticles:
 
 def new_articles(report: FetchReport) -> NewArticles | None:
     """What a fetch brought, or None when it brought nothing new."""
-    with_new = [feed for feed in report.feeds if feed.new]
-    if not with_new:
+    pairs = [(clean_line(title), feed.url) for feed in report.feeds for title in feed.new_titles]
+    if not pairs:
         return None
-    titles = [clean_line(title) for feed in with_new for title in feed.new_titles]
-    return NewArticles(sum(feed.new for feed in with_new), len(with_new), titles)
+    return NewArticles([title for title, _ in pairs], [url for _, url in pairs])
 
 
 def run_notify_command(

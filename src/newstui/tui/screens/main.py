@@ -210,6 +210,8 @@ class MainScreen(Screen[None]):
         self.feed_problems: list[Problem] = []  # the feeds whose last fetch failed
         self._fetched = False  # a fetch of this session finished (its problems are newer)
         self.pipe_history = pipe_history(state.pref(PIPE_HISTORY))
+        self._untold: NewArticles | None = None  # a fetch's news, told after the refresh
+        self._hidden_titles: set[str] = set()  # what hide rules took since the fetch began
 
     # --- composition ------------------------------------------------------------------------
 
@@ -417,6 +419,13 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        for result in summary.ruled:
+            if result.rule.action == "hide":
+                self._hidden_titles.update(row.title for row in result.rows)
+        if self._untold is not None:  # a fetch's news, less what rules hid
+            news, self._untold = self._untold.without(self._hidden_titles), None
+            if news is not None:
+                self.tell_new_articles(news)
         if summary.ruled:
             from newstui.core.rules import summary as rules_summary
 
@@ -881,6 +890,7 @@ class MainScreen(Screen[None]):
             self.notify("Already fetching.", timeout=2, markup=False)
             return
         self._fetching = True
+        self._hidden_titles.clear()
         self.fetch_progress = "fetching…"
         self._update_status()
         self.fetch_news()
@@ -910,7 +920,11 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         if message.new is not None:
-            self.tell_new_articles(message.new)
+            hiding = any(rule.action == "hide" for rule in self.settings.rules)
+            if hiding and message.changed and self.folder == message.news_folder:
+                self._untold = message.new  # told once the refresh has applied the rules
+            else:
+                self.tell_new_articles(message.new)
         if message.changed and self.folder == message.news_folder:
             self.start_refresh()  # (the watcher may be quicker: a refresh is cheap)
 
@@ -1283,5 +1297,8 @@ class MainScreen(Screen[None]):
         if worker.group == "refresh":
             self.progress = ""
             self._update_status()
+            if self._untold is not None:  # no rules applied: the news as the fetch told it
+                news, self._untold = self._untold, None
+                self.tell_new_articles(news)
         what = worker.description or worker.name
         self.notify(clean_line(f"{what} failed: {worker.error}"), severity="error", markup=False)
