@@ -73,6 +73,10 @@ def make_adapter(client: HttpClient, settings: SyncSettings, secret: str) -> Ada
         from newstui.core.sync.fever import FeverAdapter
 
         return FeverAdapter(client, settings, secret)
+    if settings.service == "greader":
+        from newstui.core.sync.greader import GReaderAdapter
+
+        return GReaderAdapter(client, settings, secret)
     raise SyncFailed(f"sync: service {settings.service!r} is not supported yet (docs/sync.md)")
 
 
