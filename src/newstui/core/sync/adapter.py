@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from newstui.core.state.outbox import PendingMark
 
@@ -64,4 +64,17 @@ class Adapter(Protocol):
 
     async def marks(self) -> tuple[set[str], set[str]]:
         """The ids of the items that are unread, and of those that are starred."""
+        ...
+
+
+@runtime_checkable
+class IncrementalMarks(Protocol):
+    """An adapter that can say which items' marks changed since a cursor (Miniflux's
+    `changed_after`): the engine then asks for those only, and takes the marks of items
+    new in this sync from the items themselves."""
+
+    async def changed_marks(
+        self, cursor: str | None
+    ) -> tuple[dict[str, tuple[bool, bool]], str | None]:
+        """(read, starred) by item id, of items changed after `cursor`; the next cursor."""
         ...

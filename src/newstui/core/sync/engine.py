@@ -26,7 +26,13 @@ from newstui.core.fetch.http import HttpClient, Limits
 from newstui.core.fetch.state import state_folder
 from newstui.core.paths import AppPaths
 from newstui.core.state.store import StateStore
-from newstui.core.sync.adapter import Adapter, LoginRefused, RemoteItem, SyncFailed
+from newstui.core.sync.adapter import (
+    Adapter,
+    IncrementalMarks,
+    LoginRefused,
+    RemoteItem,
+    SyncFailed,
+)
 from newstui.core.sync.articles import save_feeds, write_items
 from newstui.core.sync.settings import SyncSettings, obtain_secret
 
@@ -77,6 +83,10 @@ def make_adapter(client: HttpClient, settings: SyncSettings, secret: str) -> Ada
         from newstui.core.sync.greader import GReaderAdapter
 
         return GReaderAdapter(client, settings, secret)
+    if settings.service == "miniflux":
+        from newstui.core.sync.miniflux import MinifluxAdapter
+
+        return MinifluxAdapter(client.limits, settings, secret)
     raise SyncFailed(f"sync: service {settings.service!r} is not supported yet (docs/sync.md)")
 
 
@@ -160,9 +170,12 @@ async def _pull(
     cursor = store.pref(cursor_key)
     known = store.sync_items(service)
     waiting: dict[str, RemoteItem] = {}  # read, not written yet: written in big batches
+    fresh: dict[str, tuple[bool, bool]] = {}  # marks of the items written in this sync
 
     def write_waiting() -> None:
         pairs = write_items(news_folder, settings.url, list(waiting.values()), feeds)
+        fresh.update({remote_id: (waiting[remote_id].read, waiting[remote_id].starred)
+                      for _article_id, remote_id in pairs})  # fmt: skip
         store.add_sync_items(service, pairs)
         known.update({remote_id: article_id for article_id, remote_id in pairs})
         report.new_items += len(pairs)
@@ -179,6 +192,15 @@ async def _pull(
         if len(waiting) >= WRITE_BATCH:
             write_waiting()
     write_waiting()
+    if isinstance(adapter, IncrementalMarks):
+        marks_key = f"sync.{service}.marks_cursor"
+        changed, marks_cursor = await adapter.changed_marks(store.pref(marks_key))
+        by_item = {**fresh, **changed}
+        remote = {known[item]: marks for item, marks in by_item.items() if item in known}
+        report.marks_changed = store.apply_remote_marks(remote)
+        if marks_cursor is not None:
+            store.set_pref(marks_key, marks_cursor)
+        return
     unread, starred = await adapter.marks()
     remote = {article_id: (remote_id not in unread, remote_id in starred)
               for remote_id, article_id in known.items()}  # fmt: skip
