@@ -296,3 +296,13 @@ def test_a_sync_killed_after_writing_files_duplicates_nothing(
     assert run(capsys, "sync")[0] == 0
     assert len(articles()) == 3
     assert store().get(aid(server, 1)).read
+
+
+def test_fetch_syncs_when_sync_is_set(
+    server: FeverServer, data: FeverData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "fetch", "--json")
+    assert code == 0 and json.loads(out)["new_items"] == 3
+    assert len(articles()) == 3 and server.log  # from the server, not from the feeds
+    code, _, err = run(capsys, "fetch", "Harbour Gazette")
+    assert code == 2 and "no feed names" in err
