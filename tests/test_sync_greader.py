@@ -211,6 +211,9 @@ def test_server_down_keeps_marks_and_says_so(
     assert code == 1 and "502" in err
     assert json.loads(run(capsys, "sync", "status", "--json")[1])["pending"] == 1
     server.fail_status = None
+    state = store()
+    state.set_pref("sync.next_try", "1")  # as if the wait it asked for were over
+    state.close()
     assert run(capsys, "sync")[0] == 0
     assert data.items[ids(data)[2]].read and store().pending_count() == 0
 
@@ -256,3 +259,44 @@ def test_two_homes_against_one_server_converge(
     state = store()
     assert state.get(aid(server, ids(data)[2])).read
     assert state.get(aid(server, ids(data)[0])).starred
+
+
+@pytest.mark.parametrize(("status", "retry_after", "wait"), [(429, "120", 120), (503, None, 30)])
+def test_a_busy_server_is_left_alone_until_the_time_it_is_told(
+    server: GReaderServer,
+    capsys: pytest.CaptureFixture[str],
+    status: int,
+    retry_after: str | None,
+    wait: int,
+) -> None:
+    import time
+    from datetime import datetime
+
+    server.fail_status, server.retry_after = status, retry_after
+    before = time.time()
+    code, out, err = run(capsys, "sync", "--json")
+    report = json.loads(out)
+    assert code == 1 and str(status) in err and "next try at" in err
+    next_try = datetime.fromisoformat(report["next_try"].replace("Z", "+00:00")).timestamp()
+    assert before + wait - 2 <= next_try <= time.time() + wait + 1
+    for _ in range(3):  # no retry storm: nothing is sent before then
+        assert run(capsys, "sync")[0] == 1
+    assert len(server.log) == 1
+    code, out, _ = run(capsys, "sync", "status")
+    assert "next try: not before" in out
+    server.fail_status = None
+    state = store()
+    state.set_pref("sync.next_try", "1")
+    state.close()
+    assert run(capsys, "sync")[0] == 0
+    assert "next try" not in run(capsys, "sync", "status")[1]
+
+
+def test_back_off_doubles_up_to_its_cap() -> None:
+    from newstui.core.sync.adapter import retry_after
+    from newstui.core.sync.engine import MAX_BACKOFF, backoff
+
+    assert [backoff(n, None) for n in (1, 2, 3)] == [30, 60, 120]
+    assert backoff(40, None) == MAX_BACKOFF and backoff(9, 5.0) == 5.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # (a date gone by)
+    assert retry_after("soon") is None and retry_after("99999999") == 6 * 3600

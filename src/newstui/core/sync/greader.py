@@ -25,7 +25,13 @@ from urllib.parse import urlsplit
 from newstui.core.fetch.http import HttpClient, Response
 from newstui.core.fetch.urls import FetchError
 from newstui.core.state.outbox import PendingMark
-from newstui.core.sync.adapter import LoginRefused, RemoteFeed, RemoteItem, SyncFailed
+from newstui.core.sync.adapter import (
+    LoginRefused,
+    RemoteFeed,
+    RemoteItem,
+    SyncFailed,
+    http_failure,
+)
 from newstui.core.sync.settings import SyncSettings
 
 READ = "user/-/state/com.google/read"
@@ -103,8 +109,7 @@ class GReaderAdapter:
             secret = "password_env" if self._settings.password_env else "password_command"
             host = self._settings.host
             return LoginRefused(f"sync: login refused by {host}; check user and {secret}")
-        answered = error.status is not None
-        return SyncFailed(f"sync: {self._settings.host}: {error.reason}", answered=answered)
+        return http_failure(self._settings.host, error.reason, error.status, error.headers)
 
     async def _fetch_token(self) -> str:
         response = await self._request("GET", "reader/api/0/token", [])

@@ -25,7 +25,14 @@ import requests
 
 from newstui.core.fetch.http import USER_AGENT, Limits
 from newstui.core.state.outbox import PendingMark
-from newstui.core.sync.adapter import ItemGone, LoginRefused, RemoteFeed, RemoteItem, SyncFailed
+from newstui.core.sync.adapter import (
+    ItemGone,
+    LoginRefused,
+    RemoteFeed,
+    RemoteItem,
+    SyncFailed,
+    http_failure,
+)
 from newstui.core.sync.settings import SyncSettings
 
 PAGE = 250  # entries per get_entries page
@@ -70,8 +77,15 @@ class MinifluxAdapter:
         except miniflux.ResourceNotFound:
             raise ItemGone(f"sync: {self._settings.host}: no such entry", answered=True) from None
         except miniflux.ClientError as error:
-            status = f"HTTP {error.status_code}"
-            raise SyncFailed(f"sync: {self._settings.host}: {status}", answered=True) from None
+            response = getattr(error, "_response", None)  # (the library keeps it there)
+            headers = getattr(response, "headers", None) or {}
+            status = error.status_code
+            raise http_failure(
+                self._settings.host,
+                f"HTTP {status}",
+                status,
+                {"retry-after": str(headers.get("Retry-After", ""))},
+            ) from None
         except (requests.RequestException, ValueError) as error:
             reason = type(error).__name__  # (its text may hold the URL's query; keep it short)
             raise SyncFailed(f"sync: {self._settings.host}: network error ({reason})") from None
