@@ -78,6 +78,7 @@ class MinifluxServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # (headers and body are two writes)
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
