@@ -63,6 +63,7 @@ class FeverServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # (headers and body are two writes)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -70,6 +70,13 @@ def store() -> StateStore:
     return StateStore(AppPaths.default().state_db, outbox=True)
 
 
+def let_time_pass() -> None:
+    """As if the wait a 429/5xx asked for were over."""
+    state = store()
+    state.set_pref("sync.next_try", "1")
+    state.close()
+
+
 def aid(server: FeverServer, item_id: int) -> str:
     return item_article_id(server.url, str(item_id))
 
@@ -176,11 +183,16 @@ def test_server_down_keeps_marks_and_says_so(
     state.close()
     server.fail_status = 503
     code, _, err = run(capsys, "sync")
-    assert code == 1 and "503" in err
+    assert code == 1 and "503" in err and "; next try at " in err
     code, out, _ = run(capsys, "sync", "status", "--json")
     status = json.loads(out)
     assert code == 0 and status["pending"] == 1 and "503" in status["last_error"]
+    assert status["next_try"] is not None
     server.fail_status = None
+    asked = len(server.log)
+    code, _, err = run(capsys, "sync")  # too soon: the server is not asked at all
+    assert code == 1 and "next try at" in err and len(server.log) == asked
+    let_time_pass()
     assert run(capsys, "sync")[0] == 0
     assert json.loads(run(capsys, "sync", "status", "--json")[1])["pending"] == 0
 
@@ -296,3 +308,13 @@ def test_a_sync_killed_after_writing_files_duplicates_nothing(
     assert run(capsys, "sync")[0] == 0
     assert len(articles()) == 3
     assert store().get(aid(server, 1)).read
+
+
+def test_fetch_syncs_when_sync_is_set(
+    server: FeverServer, data: FeverData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "fetch", "--json")
+    assert code == 0 and json.loads(out)["new_items"] == 3
+    assert len(articles()) == 3 and server.log  # from the server, not from the feeds
+    code, _, err = run(capsys, "fetch", "Harbour Gazette")
+    assert code == 2 and "no feed names" in err

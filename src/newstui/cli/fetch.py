@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from newstui.cli.common import add_json_arg, print_json, told_settings
+from newstui.cli.common import add_json_arg, print_json, sync_is_set, told_settings
 from newstui.core.config import news_folder_of
 from newstui.core.paths import AppPaths
 from newstui.core.sanitize import clean_line
@@ -31,6 +31,12 @@ def run(args: argparse.Namespace) -> int:
     from newstui.core.fetch.run import FeedReport, fetch_subscriptions
 
     paths = AppPaths.default()
+    if sync_is_set(paths):  # the service fetches the feeds: sync with it (docs/sync.md)
+        from newstui.cli.sync import run_sync
+
+        if args.feeds:
+            raise CliError("with [sync] set, `newstui fetch` syncs everything: no feed names")
+        return run_sync(args)
     settings = told_settings(paths)
     subscriptions = loaded(paths).subscriptions
     subscriptions = chosen(subscriptions, args.feeds)

@@ -70,7 +70,13 @@ def run_sync(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print_json({"news_folder": str(news_folder), **report.as_json()})
+        print_json(
+            {
+                "news_folder": str(news_folder),
+                **report.as_json(),
+                "next_try": iso_utc(report.next_try),
+            }
+        )
     elif report.ok:
         print(
             f"Synced with {settings.sync.host}: {report.pushed} change(s) sent, "
@@ -96,6 +102,7 @@ def run_status(args: argparse.Namespace) -> int:
         **status.as_json(),
         "last_sync": iso_utc(status.last_sync),
         "last_attempt": iso_utc(status.last_attempt),
+        "next_try": iso_utc(status.next_try),
     }
     if args.json:
         print_json(document)
@@ -105,4 +112,6 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"pending changes: {status.pending}")
     if status.last_error:
         print(f"last error: {status.last_error}")
+    if status.next_try:
+        print(f"next try: not before {document['next_try']} (the server asked to wait)")
     return 0

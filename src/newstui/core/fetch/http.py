@@ -279,27 +279,51 @@ class HttpClient:
     async def post_form(
         self,
         url: str,
-        fields: dict[str, str],
+        fields: dict[str, str] | list[tuple[str, str]],
         *,
         policy: AddressPolicy = UNRESTRICTED,
         accept: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> Response:
         """POST `fields` as a form to `url` (a sync service's API: the user's own server, so
         any address by default). Redirects are not followed: they are an error naming where."""
+        return await self.api_call(
+            "POST", url, fields, policy=policy, accept=accept, headers=headers
+        )
+
+    async def api_call(
+        self,
+        method: str,
+        url: str,
+        fields: dict[str, str] | list[tuple[str, str]] | None = None,
+        *,
+        policy: AddressPolicy = UNRESTRICTED,
+        accept: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request to a sync service's API: GET with `fields` in the query, or POST them
+        as a form; `headers` (an Authorization) go only to this URL, since redirects are
+        not followed but are an error naming where."""
         from urllib.parse import urlencode
 
         check_url(url)
         current = without_credentials(url)
-        headers = {
+        encoded = urlencode(fields or {})
+        request_headers = {
             "User-Agent": USER_AGENT,
             "Accept": accept,
             "Accept-Encoding": "gzip, deflate",
-            "Content-Type": "application/x-www-form-urlencoded",
+            **(headers or {}),
         }
-        body = urlencode(fields).encode("ascii")
-        headers["Content-Length"] = str(len(body))
+        body = b""
+        if method == "POST":
+            body = encoded.encode("ascii")
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            request_headers["Content-Length"] = str(len(body))
+        elif encoded:
+            current = f"{current}{'&' if '?' in current else '?'}{encoded}"
         status, response_headers, answer, _peer = await self._exchange(
-            current, policy, headers, "POST", body
+            current, policy, request_headers, method, body
         )
         if 200 <= status < 300:
             return Response(current, status, response_headers, answer, policy)

@@ -15,7 +15,14 @@ from typing import Any
 from newstui.core.fetch.http import HttpClient
 from newstui.core.fetch.urls import FetchError
 from newstui.core.state.outbox import PendingMark
-from newstui.core.sync.adapter import ItemGone, LoginRefused, RemoteFeed, RemoteItem, SyncFailed
+from newstui.core.sync.adapter import (
+    ItemGone,
+    LoginRefused,
+    RemoteFeed,
+    RemoteItem,
+    SyncFailed,
+    http_failure,
+)
 from newstui.core.sync.settings import SyncSettings
 
 _AS = {("read", True): "read", ("read", False): "unread",
@@ -45,8 +52,9 @@ class FeverAdapter:
                 raise _refused(self._settings) from None
             if error.status == 404 and "mark" in fields:
                 raise ItemGone(f"sync: {self._settings.host}: no item {fields.get('id')}") from None
-            reason, answered = error.reason, error.status is not None
-            raise SyncFailed(f"sync: {self._settings.host}: {reason}", answered=answered) from None
+            raise http_failure(
+                self._settings.host, error.reason, error.status, error.headers
+            ) from None
         try:
             answer = json.loads(response.body)
         except ValueError:

@@ -891,7 +891,7 @@ class MainScreen(Screen[None]):
             return
         self._fetching = True
         self._hidden_titles.clear()
-        self.fetch_progress = "fetching…"
+        self.fetch_progress = "syncing…" if self.settings.sync is not None else "fetching…"
         self._update_status()
         self.fetch_news()
 
@@ -1174,6 +1174,14 @@ class MainScreen(Screen[None]):
         description="Fetching the news",
     )
     def fetch_news(self) -> None:
+        if self.settings.sync is not None:  # the service fetches the feeds: sync with it
+            from newstui.core.sync.engine import status_line
+            from newstui.core.sync.news import sync_news
+
+            synced = sync_news(self.paths, self.settings)
+            self.post_message(SyncStatusLoaded(status_line(self.state)))
+            self.post_message(FetchFinished(*synced))
+            return
         from newstui.core.fetch.news import fetch_news
 
         def progress(done: int, total: int) -> None:
